@@ -1,0 +1,35 @@
+/** Usage text: what every subcommand does, shown by `help` and after every command error. */
+import { PERIOD_USAGE } from '../domain/period.js';
+import { COMMAND } from '../ids.js';
+import { context, escapeMrkdwn, header, message, type SlackMessage, section } from './kit.js';
+
+export const USAGE_LINES = [
+  `\`${COMMAND} [period]\`: the dashboard, only for you. Periods: ${PERIOD_USAGE}.`,
+  `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
+  `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
+  `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
+  `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them.`,
+  `\`${COMMAND} help\`: this list.`,
+];
+
+export function renderHelp(): SlackMessage {
+  return message(`Usage: ${COMMAND} [period] | post | upload | runs | settings | help`, [
+    header('Apollo dashboard: commands'),
+    section(USAGE_LINES.map((l) => `• ${l}`).join('\n')),
+    context(['Pipelines can push runs to `POST /api/runs` with the ingest token; see the README.']),
+  ]);
+}
+
+/** An error the user can act on, followed by the usage. */
+export function renderCommandError(problem: string): SlackMessage {
+  return message(`${problem} Type ${COMMAND} help for usage.`, [
+    section(`:warning: ${problem}`),
+    section(`*Usage*\n${USAGE_LINES.map((l) => `• ${l}`).join('\n')}`),
+  ]);
+}
+
+/** A failure after the ack: what went wrong, never a stack or a secret. */
+export function renderFailure(what: string, detail?: string): SlackMessage {
+  const text = `:x: ${escapeMrkdwn(what)}${detail ? ` ${escapeMrkdwn(detail)}` : ''}`;
+  return message(`${what}${detail ? ` ${detail}` : ''}`, [section(text)]);
+}

@@ -1,0 +1,71 @@
+/** The run list, the delete confirmation and the settings view. */
+import type { KnownBlock } from '@slack/types';
+import { formatInt, formatPercent } from '../domain/format.js';
+import type { RunMeta } from '../domain/run-meta.js';
+import type { ResolvedSettings, SettingSource } from '../domain/settings.js';
+import { SETTINGS_USAGE } from '../domain/settings.js';
+import { formatLocalDateTime } from '../domain/time.js';
+import { ACTIONS, BLOCKS, COMMAND } from '../ids.js';
+import {
+  actions,
+  button,
+  context,
+  escapeMrkdwn,
+  header,
+  message,
+  type SlackMessage,
+  section,
+} from './kit.js';
+
+const MAX_RUNS = 20;
+
+export function renderRunList(runs: readonly RunMeta[], timeZone: string): SlackMessage {
+  if (runs.length === 0) {
+    return message('No runs yet.', [section(`*No runs yet.* Upload one with \`${COMMAND} upload\`.`)]);
+  }
+  const lines = runs.slice(0, MAX_RUNS).map((r) => {
+    const h = r.headline;
+    return `• \`${escapeMrkdwn(r.run_id)}\` ${formatLocalDateTime(new Date(r.started_at), timeZone)}${r.label ? ` · ${escapeMrkdwn(r.label)}` : ''} · ${formatInt(h.companies)} companies · ${formatPercent(h.companies > 0 ? h.qualified / h.companies : null)} qualified · ${formatInt(h.api_total)} calls`;
+  });
+  const blocks: KnownBlock[] = [header(`Recent runs (${formatInt(runs.length)})`), section(lines.join('\n'))];
+  if (runs.length > MAX_RUNS) blocks.push(context([`…and ${formatInt(runs.length - MAX_RUNS)} older runs.`]));
+  blocks.push(context([`Times in ${timeZone}. Remove one with \`${COMMAND} runs delete <run_id>\`.`]));
+  return message(`${runs.length} runs stored.`, blocks);
+}
+
+export function renderDeleteConfirm(run: RunMeta): SlackMessage {
+  return message(`Delete run ${run.run_id}?`, [
+    section(
+      `Delete run \`${escapeMrkdwn(run.run_id)}\` (${formatInt(run.headline.companies)} companies, started ${run.started_at})? Its companies and figures leave every dashboard.`,
+    ),
+    actions(
+      [
+        button('Delete run', ACTIONS.runDeleteConfirm, { value: run.run_id, style: 'danger' }),
+        button('Cancel', ACTIONS.runDeleteCancel, { value: run.run_id }),
+      ],
+      BLOCKS.runDelete,
+    ),
+  ]);
+}
+
+function describeSource(source: SettingSource, timeZone: string): string {
+  if (source.kind === 'set') {
+    const when = source.set_at ? formatLocalDateTime(new Date(source.set_at), timeZone) : '';
+    return `set by <@${escapeMrkdwn(source.set_by ?? '')}> on ${when}`;
+  }
+  return source.kind === 'environment' ? 'from DEFAULT_TIMEZONE' : 'default';
+}
+
+export function renderSettings(settings: ResolvedSettings): SlackMessage {
+  const tz = settings.timezone;
+  return message(`Settings: rate_limit=${settings.rate_limit}, timezone=${tz}`, [
+    header('Apollo dashboard settings'),
+    section(
+      [
+        `• *rate_limit*: ${formatInt(settings.rate_limit)} requests/min (${describeSource(settings.sources.rate_limit, tz)})`,
+        `• *timezone*: ${escapeMrkdwn(tz)} (${describeSource(settings.sources.timezone, tz)})`,
+      ].join('\n'),
+    ),
+    context([`Change with ${SETTINGS_USAGE}.`]),
+  ]);
+}

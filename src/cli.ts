@@ -1,0 +1,151 @@
+/**
+ * The offline report: the same dashboard model from run files, without Slack.
+ *   apollo-dashboard report [--period P] [--format json] [--now ISO] [--timezone TZ]
+ *                           [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunAggregate } from './domain/aggregate.js';
+import type { DashboardModel } from './domain/dashboard.js';
+import { DEFAULT_PARSE_LIMITS, detectRunFormat, formatProblems, parseRunUpload } from './domain/parse-run.js';
+import { parsePeriod } from './domain/period.js';
+import type { RunMeta } from './domain/run-meta.js';
+import { sortRunsNewestFirst } from './domain/run-meta.js';
+import type { StoredSettings } from './domain/settings.js';
+import { isValidTimeZone } from './domain/time.js';
+import { AppError, isAppError } from './errors.js';
+import { buildDashboard } from './services/dashboard.js';
+import { buildRunRecord } from './services/ingest.js';
+
+export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|all|last|YYYY-MM-DD..YYYY-MM-DD]
+                               [--format json] [--now ISO-8601] [--timezone IANA]
+                               [--rate-limit N] [--started-at ISO-8601 (for CSV files)]
+                               [--out FILE] FILE...
+Computes the dashboard model from run files (JSON or Apollo CSV) and prints it as JSON.
+`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** Builds the model exactly as the Slack app would over a store holding these runs. */
+export async function reportFromFiles(options: {
+  files: readonly { name: string; text: string }[];
+  period: string;
+  now: Date;
+  timeZone: string;
+  rateLimit?: number;
+  startedAt?: string;
+  warn?: (s: string) => void;
+}): Promise<DashboardModel> {
+  const metas = new Map<string, RunMeta>();
+  const aggregates = new Map<string, RunAggregate>();
+  for (const file of options.files) {
+    const format = detectRunFormat({ text: file.text, filename: file.name });
+    let run: ReturnType<typeof parseRunUpload>;
+    try {
+      run = parseRunUpload(
+        { text: file.text, format, ...(options.startedAt ? { started_at: options.startedAt } : {}) },
+        DEFAULT_PARSE_LIMITS,
+      );
+    } catch (error) {
+      if (isAppError(error)) {
+        throw new AppError(error.code, `${file.name}: ${error.message}`, { problems: error.problems });
+      }
+      throw error;
+    }
+    const record = buildRunRecord(run, { source: 'file', now: options.now });
+    if (metas.has(run.run_id))
+      options.warn?.(`${file.name}: run ${run.run_id} replaces an earlier file with the same run_id.\n`);
+    metas.set(run.run_id, record.meta);
+    aggregates.set(run.run_id, record.aggregate);
+  }
+  const settings: StoredSettings = {};
+  if (options.rateLimit !== undefined) {
+    settings.rate_limit = { value: options.rateLimit, set_by: 'cli', set_at: options.now.toISOString() };
+  }
+  return buildDashboard({
+    source: {
+      runs: sortRunsNewestFirst([...metas.values()]),
+      settings,
+      loadAggregates: async (ids) => ids.flatMap((id) => aggregates.get(id) ?? []),
+    },
+    period: parsePeriod(options.period),
+    now: options.now,
+    defaultTimeZone: options.timeZone,
+  });
+}
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'report') {
+    io.stderr(CLI_USAGE);
+    return verb === undefined || verb === '--help' || verb === 'help' ? 0 : 2;
+  }
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(rest);
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n${CLI_USAGE}`);
+    return 2;
+  }
+  try {
+    const files = await Promise.all(
+      args.files.map(async (path) => ({ name: basename(path), text: await readFile(path, 'utf8') })),
+    );
+    const model = await reportFromFiles({ ...args, files, warn: io.stderr });
+    const json = `${JSON.stringify(model, null, 2)}\n`;
+    if (args.out) await writeFile(args.out, json);
+    else io.stdout(json);
+    return 0;
+  } catch (error) {
+    if (isAppError(error)) {
+      io.stderr(`${error.message}\n${error.problems.length ? `${formatProblems(error.problems)}\n` : ''}`);
+      return error.code === 'upload_invalid' ||
+        error.code === 'upload_too_large' ||
+        error.code === 'bad_command'
+        ? 1
+        : 2;
+    }
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+function parseCliArgs(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      period: { type: 'string', default: '7d' },
+      format: { type: 'string', default: 'json' },
+      now: { type: 'string' },
+      timezone: { type: 'string', default: 'UTC' },
+      'rate-limit': { type: 'string' },
+      'started-at': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (values.format !== 'json') throw new Error(`--format ${values.format} is not supported; use json.`);
+  if (positionals.length === 0) throw new Error('Name at least one run file.');
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`--now ${values.now} is not an ISO-8601 time.`);
+  if (!isValidTimeZone(values.timezone))
+    throw new Error(`--timezone ${values.timezone} is not an IANA time zone.`);
+  const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
+    throw new Error('--rate-limit must be a whole number of requests per minute.');
+  }
+  parsePeriod(values.period);
+  return {
+    files: positionals,
+    period: values.period,
+    now,
+    timeZone: values.timezone,
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(values['started-at'] ? { startedAt: values['started-at'] } : {}),
+    ...(values.out ? { out: values.out } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+/** The `/apollo-dashboard` grammar: words in, a typed command out (or a `bad_command` error). */
+import { AppError } from '../errors.js';
+import { type PeriodSpec, parsePeriod } from './period.js';
+import { parseSettingsChange, type SettingKey } from './settings.js';
+
+export type Command =
+  | { kind: 'dashboard'; period: PeriodSpec }
+  | { kind: 'post'; period: PeriodSpec }
+  | { kind: 'upload' }
+  | { kind: 'runs' }
+  | { kind: 'runs-delete'; runId: string }
+  | { kind: 'settings' }
+  | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number>> }
+  | { kind: 'help' };
+
+export function splitWords(text: string): string[] {
+  return text.trim().split(/\s+/).filter(Boolean);
+}
+
+export function parseCommand(text: string): Command {
+  const words = splitWords(text);
+  const [first, ...rest] = words;
+  const head = (first ?? '').toLowerCase();
+  switch (head) {
+    case '':
+      return { kind: 'dashboard', period: parsePeriod('') };
+    case 'help':
+      return { kind: 'help' };
+    case 'post':
+      if (rest.length > 1) throw new AppError('bad_command', 'Usage: `post [period]`.');
+      return { kind: 'post', period: parsePeriod(rest[0] ?? '') };
+    case 'upload':
+      return { kind: 'upload' };
+    case 'runs': {
+      if (rest.length === 0) return { kind: 'runs' };
+      const [verb, runId, ...extra] = rest;
+      if (verb?.toLowerCase() === 'delete' && runId && extra.length === 0)
+        return { kind: 'runs-delete', runId };
+      throw new AppError('bad_command', 'Usage: `runs` or `runs delete <run_id>`.');
+    }
+    case 'settings':
+      return rest.length === 0
+        ? { kind: 'settings' }
+        : { kind: 'settings-set', change: parseSettingsChange(rest) };
+    default:
+      if (words.length === 1) return { kind: 'dashboard', period: parsePeriod(head) };
+      throw new AppError('bad_command', `I don't know \`${words.join(' ')}\`.`);
+  }
+}

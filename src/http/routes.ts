@@ -1,0 +1,162 @@
+/** Extra HTTP routes served beside Slack's: health and the authenticated ingest API. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { RunUploadInput } from '../domain/parse-run.js';
+import { formatProblems } from '../domain/parse-run.js';
+import { AppError, isAppError } from '../errors.js';
+import { HEALTH_PATH, INGEST_RUNS_PATH } from '../ids.js';
+import { type Deps, describeError } from '../listeners/deps.js';
+import { ingestRun } from '../services/ingest.js';
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+/** Compares bearer tokens in constant time (digests first, so lengths leak nothing either). */
+export function tokenMatches(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  return m?.[1];
+}
+
+/** Reads a body up to `maxBytes`; rejects with `upload_too_large` as soon as it is exceeded. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(tooLarge(declared, maxBytes));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        failed = true;
+        reject(tooLarge(size, maxBytes));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+    });
+  });
+}
+
+function tooLarge(bytes: number, max: number): AppError {
+  return new AppError(
+    'upload_too_large',
+    `The body is over ${(bytes / 1048576).toFixed(1)} MiB; the limit is ${(max / 1048576).toFixed(0)} MiB.`,
+  );
+}
+
+export interface RouteOptions {
+  deps: Deps;
+  /** The workspace the bot token belongs to (auth.test), resolved once. */
+  teamId: () => Promise<string>;
+}
+
+export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
+  const routes: CustomRoute[] = [
+    {
+      path: HEALTH_PATH,
+      method: ['GET'],
+      handler: async (_req, res) => {
+        try {
+          await deps.store.ping();
+          sendJson(res, 200, { status: 'ok', store: 'ok' });
+        } catch (error) {
+          deps.logger.error(`Health check: ${describeError(error)}`);
+          sendJson(res, 503, { status: 'error', store: 'unavailable' });
+        }
+      },
+    },
+  ];
+  const token = deps.config.ingestToken;
+  if (!token) return routes;
+  routes.push({
+    path: INGEST_RUNS_PATH,
+    method: ['POST'],
+    handler: async (req, res) => {
+      if (!tokenMatches(bearer(req), token)) {
+        req.resume();
+        sendJson(
+          res,
+          401,
+          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
+          {
+            'WWW-Authenticate': 'Bearer',
+          },
+        );
+        return;
+      }
+      try {
+        const body = await readBody(req, deps.config.limits.maxBytes);
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const contentType = String(req.headers['content-type'] ?? '');
+        const input: RunUploadInput = { text: body, format: /csv/i.test(contentType) ? 'csv' : 'json' };
+        for (const key of ['started_at', 'run_id', 'label'] as const) {
+          const v = url.searchParams.get(key);
+          if (v !== null && v.trim() !== '') input[key] = v.trim();
+        }
+        const result = await ingestRun({
+          store: deps.store,
+          team: await teamId(),
+          input,
+          limits: deps.config.limits,
+          source: 'api',
+          now: deps.now(),
+        });
+        deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
+        sendJson(res, 201, {
+          run: result.meta,
+          replaced: result.replaced !== null,
+          message: result.replaced
+            ? `Run ${result.meta.run_id} replaced the earlier upload with the same run_id.`
+            : `Run ${result.meta.run_id} stored.`,
+        });
+      } catch (error) {
+        if (isAppError(error, 'upload_too_large')) {
+          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
+        } else if (isAppError(error, 'upload_invalid')) {
+          sendJson(res, 400, {
+            error: error.code,
+            message: `${error.message} Nothing was stored.`,
+            problems: error.problems,
+            summary: formatProblems(error.problems),
+          });
+        } else {
+          deps.logger.error(`Ingest failed: ${describeError(error)}`);
+          sendJson(res, 503, {
+            error: 'unavailable',
+            message: 'The run could not be stored; nothing was stored. Retry later.',
+          });
+        }
+      }
+    },
+  });
+  return routes;
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+
+/** What every listener and route is handed. `now` is injected so tests control the clock. */
+export interface Deps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+}
+
+export function isAdmin(config: Config, userId: string): boolean {
+  return config.adminUserIds.length === 0 || config.adminUserIds.includes(userId);
+}
+
+export const ADMIN_REFUSAL = 'Only the app admins (ADMIN_USER_IDS) can do that. Ask one of them.';
+
+/** The Slack error code of a failed Web API call (`not_in_channel`, `ratelimited`, …), if any. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | null)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** A log line for an error: message and code only, never request bodies or tokens. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const slack = slackErrorCode(error);
+    return [error.name, typeof code === 'string' ? code : '', slack ?? '', error.message]
+      .filter(Boolean)
+      .join(': ');
+  }
+  return String(error);
+}

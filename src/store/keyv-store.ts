@@ -1,0 +1,222 @@
+/**
+ * The store on keyv (SQLite by default). The only module that knows keys. keyv has no
+ * compare-and-set, so every read-modify-write of a workspace's index or settings runs under a
+ * per-workspace lock in this process; bulky data is written under fresh keys first and the
+ * index write is the commit point, so a failed or interrupted upload leaves nothing visible.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { z } from 'zod';
+import type { RunAggregate } from '../domain/aggregate.js';
+import type { Company } from '../domain/model.js';
+import type { RunMeta } from '../domain/run-meta.js';
+import { sortRunsNewestFirst } from '../domain/run-meta.js';
+import { storedSettingsSchema } from '../domain/settings.js';
+import { AppError } from '../errors.js';
+import { aggregateSchema, companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
+import type { SaveRunResult, Store } from './store.js';
+
+const CHUNK = 10_000;
+
+const keys = {
+  index: (team: string) => `t:${team}:runs`,
+  aggregate: (team: string, runId: string, gen: string) => `t:${team}:agg:${runId}:${gen}`,
+  companies: (team: string, runId: string, gen: string, i: number) => `t:${team}:co:${runId}:${gen}:${i}`,
+  settings: (team: string) => `t:${team}:settings`,
+  ping: () => 'health:ping',
+};
+
+/** Serialises async work per key: the next caller waits for the previous to settle. */
+export function createLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
+function toMeta(entry: IndexEntry): RunMeta {
+  const { gen: _gen, chunks: _chunks, ...meta } = entry;
+  return meta;
+}
+
+export interface KeyvStoreOptions {
+  /** `sqlite://path/to/file.sqlite` or `sqlite://:memory:`. */
+  url: string;
+  onError?: (error: unknown) => void;
+}
+
+function sqlitePath(url: string): string {
+  if (!url.startsWith('sqlite://')) {
+    throw new AppError('config_invalid', `STORE_URL must start with sqlite:// (got a different scheme).`);
+  }
+  return url.slice('sqlite://'.length);
+}
+
+export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store> {
+  const path = sqlitePath(options.url);
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const adapter = new KeyvSqlite({ uri: options.url, busyTimeout: 10_000 });
+  const keyv = new Keyv({
+    store: adapter,
+    throwOnErrors: true,
+    serialize: (data) => JSON.stringify(data),
+    deserialize: (text) => JSON.parse(text),
+  });
+  keyv.on('error', (error: unknown) => options.onError?.(error));
+  const withLock = createLocks();
+
+  async function guard<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('store_unavailable', `The store could not ${what}.`, { cause: error });
+    }
+  }
+
+  async function read<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
+    const raw: unknown = await keyv.get(key);
+    if (raw === undefined) return undefined;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new AppError(
+        'store_unavailable',
+        `A stored record is damaged (${key.split(':').slice(2, 3).join('')}).`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async function readIndex(team: string): Promise<IndexEntry[]> {
+    return (await read(keys.index(team), indexSchema)) ?? [];
+  }
+
+  async function dataKeys(team: string, entry: IndexEntry): Promise<string[]> {
+    const out = [keys.aggregate(team, entry.run_id, entry.gen)];
+    for (let i = 0; i < entry.chunks; i++) out.push(keys.companies(team, entry.run_id, entry.gen, i));
+    return out;
+  }
+
+  // Connect and tune SQLite: WAL lets readers run while a write is in progress.
+  await guard('open the database', async () => {
+    await adapter.query('PRAGMA journal_mode=WAL');
+    await adapter.query('PRAGMA synchronous=NORMAL');
+  });
+
+  return {
+    saveRun: (team, { run, aggregate, meta }) =>
+      guard('save the run', async (): Promise<SaveRunResult> => {
+        const gen = randomUUID().slice(0, 8);
+        const chunks = Math.ceil(run.companies.length / CHUNK);
+        const written: string[] = [keys.aggregate(team, run.run_id, gen)];
+        try {
+          await keyv.set(written[0] as string, aggregate);
+          for (let i = 0; i < chunks; i++) {
+            const key = keys.companies(team, run.run_id, gen, i);
+            written.push(key);
+            await keyv.set(key, run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
+          }
+          const entry: IndexEntry = { ...meta, gen, chunks };
+          const replaced = await withLock(keys.index(team), async () => {
+            const index = await readIndex(team);
+            const old = index.find((e) => e.run_id === run.run_id) ?? null;
+            const next = index.filter((e) => e.run_id !== run.run_id);
+            next.push(entry);
+            await keyv.set(keys.index(team), sortRunsNewestFirst(next));
+            return old;
+          });
+          if (replaced) await keyv.deleteMany(await dataKeys(team, replaced));
+          return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
+        } catch (error) {
+          // Nothing was committed: remove what this attempt wrote, best effort.
+          await keyv.deleteMany(written).catch(() => undefined);
+          throw error;
+        }
+      }),
+
+    listRuns: (team) => guard('list runs', async () => (await readIndex(team)).map(toMeta)),
+
+    getAggregates: (team, runIds) =>
+      guard('read run aggregates', async () => {
+        const index = await readIndex(team);
+        const byId = new Map(index.map((e) => [e.run_id, e]));
+        const wanted = runIds.map((id) => byId.get(id)).filter((e): e is IndexEntry => e !== undefined);
+        if (wanted.length === 0) return [];
+        const raw = await keyv.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
+        return raw.map((value, i): RunAggregate => {
+          const parsed = aggregateSchema.safeParse(value);
+          if (!parsed.success) {
+            throw new AppError(
+              'store_unavailable',
+              `The aggregate of run ${wanted[i]?.run_id} is missing or damaged.`,
+            );
+          }
+          return parsed.data;
+        });
+      }),
+
+    getCompanies: (team, runId) =>
+      guard('read companies', async () => {
+        const entry = (await readIndex(team)).find((e) => e.run_id === runId);
+        if (!entry) return null;
+        const out: Company[] = [];
+        for (let i = 0; i < entry.chunks; i++) {
+          const chunk = await read(keys.companies(team, runId, entry.gen, i), companiesSchema);
+          if (!chunk) throw new AppError('store_unavailable', `Companies of run ${runId} are missing.`);
+          for (const c of chunk) out.push(c);
+        }
+        return out;
+      }),
+
+    deleteRun: (team, runId) =>
+      guard('delete the run', async () => {
+        const removed = await withLock(keys.index(team), async () => {
+          const index = await readIndex(team);
+          const entry = index.find((e) => e.run_id === runId);
+          if (!entry) return null;
+          await keyv.set(
+            keys.index(team),
+            index.filter((e) => e !== entry),
+          );
+          return entry;
+        });
+        if (!removed) return null;
+        await keyv.deleteMany(await dataKeys(team, removed));
+        return toMeta(removed);
+      }),
+
+    getSettings: (team) =>
+      guard('read settings', async () => (await read(keys.settings(team), storedSettingsSchema)) ?? {}),
+
+    updateSettings: (team, change) =>
+      guard('save settings', () =>
+        withLock(keys.settings(team), async () => {
+          const current = (await read(keys.settings(team), storedSettingsSchema)) ?? {};
+          const next = change(current);
+          await keyv.set(keys.settings(team), next);
+          return next;
+        }),
+      ),
+
+    ping: () =>
+      guard('be read', async () => {
+        await adapter.query('SELECT 1');
+        await keyv.get(keys.ping());
+      }),
+
+    close: async () => {
+      await keyv.disconnect();
+    },
+  };
+}

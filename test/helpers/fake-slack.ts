@@ -1,0 +1,532 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: recorded Slack payloads are arbitrary JSON; tests index into them freely
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call received by the fake, with its arguments decoded back into objects. */
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  token: string | undefined;
+  at: number;
+}
+
+/** A POST received on a `response_url` handed out by {@link FakeSlack.responseUrl}. */
+export interface RecordedResponse {
+  id: string;
+  body: any;
+  at: number;
+}
+
+/** Bytes POSTed to an upload URL handed out by `files.getUploadURLExternal`. */
+export interface RecordedUpload {
+  fileId: string;
+  bytes: Buffer;
+  filename?: string;
+}
+
+/** What an {@link FakeSlack.on} handler may return besides a plain JSON body. */
+export interface FakeHttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type MethodHandler = (args: Record<string, any>, call: RecordedCall) => unknown;
+
+export interface FakeSlack {
+  /** Base for @slack/web-api's `slackApiUrl`, e.g. `http://127.0.0.1:PORT/api/` (trailing slash). */
+  apiUrl: string;
+  /** Origin, `http://127.0.0.1:PORT`. */
+  origin: string;
+  /** Every Web API call, in order (including rate-limited ones). */
+  calls: RecordedCall[];
+  /** Every POST to a response_url. */
+  responses: RecordedResponse[];
+  /** Bytes POSTed to upload URLs. */
+  uploads: RecordedUpload[];
+  /** A URL `${origin}/response/<id>` that records POSTs (answers 200 'ok'). */
+  responseUrl(id?: string): string;
+  /** Served at `${origin}/files/<path>`; when `token` is given, requires `Authorization: Bearer <token>` else 403. */
+  serveFile(path: string, content: string | Buffer, opts?: { token?: string }): string;
+  /**
+   * Override a method's answer. The handler may return a JSON body (sent with 200), a
+   * `{ status, headers?, body? }` answer (e.g. 429 + Retry-After), or `undefined` to fall back to the
+   * default answer. It may be async. Calls are recorded either way.
+   */
+  on(method: string, handler: MethodHandler): void;
+  /** Make the next `times` calls of a method fail with HTTP 429 and `Retry-After: retryAfterSeconds`. */
+  rateLimitNext(method: string, times: number, retryAfterSeconds: number): void;
+  callsOf(method: string): RecordedCall[];
+  /** Resolves with the first matching call (past or future); rejects after `timeoutMs` (default 5000). */
+  waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** Resolves with the first matching response_url POST (past or future); rejects after `timeoutMs`. */
+  waitForResponse(
+    predicate: (r: { id: string; body: any }) => boolean,
+    timeoutMs?: number,
+  ): Promise<{ id: string; body: any }>;
+  /** Back to the state right after start: clears calls, responses, uploads, overrides, rate limits and served files. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+const DEFAULT_WAIT_MS = 5000;
+
+interface Waiter<T> {
+  predicate: (item: T) => boolean;
+  resolve: (item: T) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface ServedFile {
+  content: Buffer;
+  token: string | undefined;
+}
+
+class BodyTooLargeError extends Error {}
+
+/** Start a fake Slack Web API on `127.0.0.1` and an ephemeral port. Close it with `close()`. */
+export async function startFakeSlack(opts: { teamId?: string; botUserId?: string } = {}): Promise<FakeSlack> {
+  const teamId = opts.teamId ?? 'T_TEST';
+  const botUserId = opts.botUserId ?? 'U_BOT';
+
+  const calls: RecordedCall[] = [];
+  const responses: RecordedResponse[] = [];
+  const uploads: RecordedUpload[] = [];
+  const overrides = new Map<string, MethodHandler>();
+  const rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  const files = new Map<string, ServedFile>();
+  const uploadNames = new Map<string, string>();
+  const dmChannels = new Map<string, string>();
+  const callWaiters = new Set<Waiter<RecordedCall>>();
+  const responseWaiters = new Set<Waiter<RecordedResponse>>();
+  let seq = 0;
+  const next = () => ++seq;
+
+  const nextTs = (): string => {
+    const micros = next() * 100;
+    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  };
+  const nextId = (prefix: string): string => `${prefix}${String(next()).padStart(8, '0')}`;
+
+  let origin = '';
+
+  const defaultAnswer = (method: string, args: Record<string, any>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          team_id: teamId,
+          team: 'Test Team',
+          user_id: botUserId,
+          bot_id: 'B_BOT',
+          user: 'apollo-bot',
+          url: 'https://test.slack.com/',
+        };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return {
+          ok: true,
+          channel: args.channel,
+          ts,
+          message: {
+            type: 'message',
+            user: botUserId,
+            bot_id: 'B_BOT',
+            text: args.text,
+            blocks: args.blocks,
+            ts,
+          },
+        };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'views.open':
+      case 'views.update':
+      case 'views.push':
+      case 'views.publish': {
+        const view = isRecord(args.view) ? args.view : {};
+        const id = typeof args.view_id === 'string' ? args.view_id : nextId('V');
+        return { ok: true, view: { id, team_id: teamId, ...view } };
+      }
+      case 'conversations.open': {
+        const users = String(args.users ?? args.channel ?? '');
+        let id = dmChannels.get(users);
+        if (id === undefined) {
+          id = nextId('D');
+          dmChannels.set(users, id);
+        }
+        return { ok: true, channel: { id } };
+      }
+      case 'files.getUploadURLExternal': {
+        const fileId = nextId('F');
+        if (typeof args.filename === 'string') uploadNames.set(fileId, args.filename);
+        return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const list: unknown[] = Array.isArray(args.files) ? args.files : [];
+        return {
+          ok: true,
+          files: list.map((f) => {
+            const file = isRecord(f) ? f : {};
+            const id = String(file.id ?? '');
+            return { id, title: file.title ?? uploadNames.get(id) ?? id };
+          }),
+        };
+      }
+      default:
+        return { ok: true };
+    }
+  };
+
+  const notify = <T>(waiters: Set<Waiter<T>>, item: T): void => {
+    for (const waiter of waiters) {
+      if (waiter.predicate(item)) {
+        clearTimeout(waiter.timer);
+        waiters.delete(waiter);
+        waiter.resolve(item);
+      }
+    }
+  };
+
+  const handleApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    query: URLSearchParams,
+  ) => {
+    const raw = await readBody(req);
+    const args: Record<string, any> = Object.fromEntries(
+      [...query.entries()].map(([k, v]) => [k, decodeFormValue(v)]),
+    );
+    Object.assign(args, await parseArgs(raw, req.headers['content-type']));
+    const auth = req.headers.authorization;
+    const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
+    const call: RecordedCall = { method, args, token, at: Date.now() };
+    calls.push(call);
+    notify(callWaiters, call);
+
+    const limit = rateLimits.get(method);
+    if (limit && limit.remaining > 0) {
+      limit.remaining -= 1;
+      if (limit.remaining === 0) rateLimits.delete(method);
+      sendJson(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'Retry-After': String(limit.retryAfterSeconds) },
+      );
+      return;
+    }
+
+    const handler = overrides.get(method);
+    let answer: unknown;
+    if (handler) answer = await handler(args, call);
+    if (answer === undefined) answer = defaultAnswer(method, args);
+    if (isHttpAnswer(answer)) {
+      const { status, headers = {}, body } = answer;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+        res.end(body);
+      } else {
+        sendJson(res, status, body ?? {}, headers);
+      }
+      return;
+    }
+    sendJson(res, 200, answer);
+  };
+
+  const handleResponse = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    const raw = await readBody(req);
+    const text = raw.toString('utf8');
+    let body: any = text;
+    const type = req.headers['content-type'] ?? '';
+    if (type.includes('application/x-www-form-urlencoded')) {
+      body = await parseArgs(raw, type);
+      if (typeof body.payload === 'object') body = body.payload;
+    } else {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the raw text
+      }
+    }
+    const recorded: RecordedResponse = { id, body, at: Date.now() };
+    responses.push(recorded);
+    notify(responseWaiters, recorded);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+  };
+
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse, fileId: string) => {
+    const raw = await readBody(req);
+    let bytes = raw;
+    let filename = uploadNames.get(fileId);
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      // @slack/web-api wraps the bytes in a multipart form (field `body`, or `file` for other clients).
+      const form = await new Request('http://fake.local/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: raw,
+      }).formData();
+      for (const [, value] of form.entries()) {
+        if (typeof value !== 'string') {
+          bytes = Buffer.from(await value.arrayBuffer());
+          filename ??= value.name;
+          break;
+        }
+      }
+    }
+    const upload: RecordedUpload = { fileId, bytes };
+    if (filename !== undefined) upload.filename = filename;
+    uploads.push(upload);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
+  };
+
+  const handleFile = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const file = files.get(path);
+    if (!file) return notFound(res);
+    if (file.token !== undefined && req.headers.authorization !== `Bearer ${file.token}`) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' });
+      res.end('forbidden');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentTypeFor(path), 'Content-Length': file.content.length });
+    res.end(req.method === 'HEAD' ? undefined : file.content);
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname);
+    const isPost = req.method === 'POST';
+    if (path.startsWith('/api/') && (isPost || req.method === 'GET')) {
+      return handleApi(req, res, path.slice('/api/'.length), url.searchParams);
+    }
+    if (path.startsWith('/response/') && isPost)
+      return handleResponse(req, res, path.slice('/response/'.length));
+    if (path.startsWith('/upload/') && (isPost || req.method === 'PUT')) {
+      return handleUpload(req, res, path.slice('/upload/'.length));
+    }
+    if (path.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      return handleFile(req, res, path.slice('/files/'.length));
+    }
+    return notFound(res);
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const tooLarge = error instanceof BodyTooLargeError;
+      res.writeHead(tooLarge ? 413 : 500, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.end(tooLarge ? 'payload too large' : `fake slack error: ${String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  const waitOn = <T>(
+    items: T[],
+    waiters: Set<Waiter<T>>,
+    predicate: (item: T) => boolean,
+    timeoutMs: number,
+    describe: () => string,
+  ): Promise<T> => {
+    const found = items.find(predicate);
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        predicate,
+        resolve,
+        timer: setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`fake slack: nothing matched within ${timeoutMs} ms; ${describe()}`));
+        }, timeoutMs),
+      };
+      waiters.add(waiter);
+    });
+  };
+
+  const fake: FakeSlack = {
+    apiUrl: `${origin}/api/`,
+    origin,
+    calls,
+    responses,
+    uploads,
+    responseUrl(id) {
+      return `${origin}/response/${encodeURIComponent(id ?? nextId('R'))}`;
+    },
+    serveFile(path, content, fileOpts) {
+      const clean = path.replace(/^\/+/, '');
+      files.set(clean, {
+        content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+        token: fileOpts?.token,
+      });
+      return `${origin}/files/${clean.split('/').map(encodeURIComponent).join('/')}`;
+    },
+    on(method, handler) {
+      overrides.set(method, handler);
+    },
+    rateLimitNext(method, times, retryAfterSeconds) {
+      if (times <= 0) {
+        rateLimits.delete(method);
+        return;
+      }
+      rateLimits.set(method, { remaining: times, retryAfterSeconds });
+    },
+    callsOf(method) {
+      return calls.filter((c) => c.method === method);
+    },
+    waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
+      return waitOn(calls, callWaiters, predicate, timeoutMs, () => {
+        const seen = calls.map((c) => c.method);
+        return seen.length > 0 ? `methods seen: ${seen.join(', ')}` : 'no calls seen';
+      });
+    },
+    waitForResponse(predicate, timeoutMs = DEFAULT_WAIT_MS) {
+      return waitOn(responses, responseWaiters, predicate, timeoutMs, () => {
+        const seen = responses.map((r) => `${r.id}: ${JSON.stringify(r.body).slice(0, 200)}`);
+        return seen.length > 0 ? `responses seen: ${seen.join('; ')}` : 'no responses seen';
+      });
+    },
+    reset() {
+      calls.length = 0;
+      responses.length = 0;
+      uploads.length = 0;
+      overrides.clear();
+      rateLimits.clear();
+      files.clear();
+      uploadNames.clear();
+      dmChannels.clear();
+    },
+    async close() {
+      for (const waiter of [...callWaiters, ...responseWaiters]) clearTimeout(waiter.timer);
+      callWaiters.clear();
+      responseWaiters.clear();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+  return fake;
+}
+
+function isRecord(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isHttpAnswer(value: unknown): value is FakeHttpAnswer {
+  if (!isRecord(value) || typeof value.status !== 'number') return false;
+  return Object.keys(value).every((k) => k === 'status' || k === 'headers' || k === 'body');
+}
+
+/** Form values that look like JSON (the SDK JSON-encodes objects and arrays) are parsed back. */
+function decodeFormValue(value: string): unknown {
+  const trimmed = value.trimStart();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+async function parseArgs(raw: Buffer, contentType: string | undefined): Promise<Record<string, any>> {
+  if (raw.length === 0) return {};
+  const type = contentType ?? '';
+  if (type.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    return isRecord(parsed) ? parsed : { body: parsed };
+  }
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Request('http://fake.local/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: raw,
+    }).formData();
+    const args: Record<string, any> = {};
+    for (const [key, value] of form.entries()) {
+      args[key] = typeof value === 'string' ? decodeFormValue(value) : Buffer.from(await value.arrayBuffer());
+    }
+    return args;
+  }
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) args[key] = decodeFormValue(value);
+  return args;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError(`body larger than ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain' });
+  res.end('not found');
+}
+
+function contentTypeFor(path: string): string {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  switch (ext) {
+    case 'csv':
+      return 'text/csv; charset=utf-8';
+    case 'json':
+      return 'application/json; charset=utf-8';
+    case 'txt':
+      return 'text/plain; charset=utf-8';
+    default:
+      return 'application/octet-stream';
+  }
+}
