@@ -53,15 +53,19 @@ const envSchema = z
     MAX_UPLOAD_MB: z.preprocess(blankToUndefined, z.coerce.number().positive().max(1024).default(20)),
     MAX_COMPANIES: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(100_000)),
   })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+    },
+    // Also when another variable is bad, so one run names every missing variable.
+    { when: () => true },
+  );
 
 export interface Config {
   botToken: string;
