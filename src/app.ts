@@ -2,8 +2,10 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger } from '@slack/bolt';
+import { App, type CustomRoute, type Logger } from '@slack/bolt';
 import type { Config } from './config.js';
+import type { Feature, FeatureContext, RunStoredEvent } from './feature.js';
+import { defaultFeatures } from './features.js';
 import { buildRoutes } from './http/routes.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
@@ -24,13 +26,25 @@ export function createApp(options: {
   store: Store;
   logger: Logger;
   now?: () => Date;
+  features?: readonly Feature[];
 }): RunningApp {
   const { config, store, logger } = options;
-  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
+  const features = options.features ?? defaultFeatures();
+  const runStored = async (event: RunStoredEvent) => {
+    for (const feature of features) {
+      if (!feature.onRunStored) continue;
+      try {
+        await feature.onRunStored(event, ctx);
+      } catch (error) {
+        logger.error(`${feature.name} after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+    }
+  };
+  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()), runStored };
   let teamPromise: Promise<string> | undefined;
-  const teamId = () => {
+  const teamId = (): Promise<string> => {
     teamPromise ??= app.client.auth.test().then(
-      (r) => {
+      (r): string => {
         if (!r.team_id) throw new Error('auth.test returned no team_id');
         return r.team_id;
       },
@@ -41,7 +55,18 @@ export function createApp(options: {
     );
     return teamPromise;
   };
-  const customRoutes = buildRoutes({ deps, teamId });
+  // The client is only read once the app exists; features receive this context lazily.
+  const ctx: FeatureContext = {
+    deps,
+    get client() {
+      return app.client;
+    },
+    teamId,
+  };
+  const customRoutes: CustomRoute[] = [
+    ...buildRoutes({ deps, teamId }),
+    ...features.flatMap((f) => f.routes?.(ctx) ?? []),
+  ];
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
   const socketMode = config.appToken !== undefined;
   const app = socketMode
@@ -61,9 +86,14 @@ export function createApp(options: {
         clientOptions,
         customRoutes,
       });
-  registerCommand(app, deps);
+  registerCommand(
+    app,
+    deps,
+    features.flatMap((f) => f.subcommands ?? []),
+  );
   registerActions(app, deps);
   registerUploadView(app, deps);
+  for (const feature of features) feature.register?.(app, ctx);
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
@@ -72,6 +102,7 @@ export function createApp(options: {
     app,
     deps,
     async start() {
+      for (const feature of features) await feature.start?.(ctx);
       if (socketMode) {
         await app.start();
         logger.info(`Connected in Socket Mode; health and ingest routes on port ${config.port}.`);
@@ -83,6 +114,7 @@ export function createApp(options: {
       return { port };
     },
     async stop() {
+      for (const feature of features) await feature.stop?.();
       await app.stop();
     },
   };

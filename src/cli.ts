@@ -47,7 +47,12 @@ export async function reportFromFiles(options: {
     let run: ReturnType<typeof parseRunUpload>;
     try {
       run = parseRunUpload(
-        { text: file.text, format, ...(options.startedAt ? { started_at: options.startedAt } : {}) },
+        // --started-at is for CSV files, which carry no date; a JSON run keeps its own started_at.
+        {
+          text: file.text,
+          format,
+          ...(options.startedAt && format === 'csv' ? { started_at: options.startedAt } : {}),
+        },
         DEFAULT_PARSE_LIMITS,
       );
     } catch (error) {

@@ -122,13 +122,15 @@ export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
           const v = url.searchParams.get(key);
           if (v !== null && v.trim() !== '') input[key] = v.trim();
         }
+        const team = await teamId();
         const result = await ingestRun({
           store: deps.store,
-          team: await teamId(),
+          team,
           input,
           limits: deps.config.limits,
           source: 'api',
           now: deps.now(),
+          onStored: (run, stored) => deps.runStored({ team, run, result: stored }),
         });
         deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
         sendJson(res, 201, {

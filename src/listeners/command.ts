@@ -5,12 +5,13 @@ import { renderCommandError, renderFailure, renderHelp } from '../blocks/help.js
 import type { SlackMessage } from '../blocks/kit.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
-import { type Command, parseCommand } from '../domain/command.js';
+import { type Command, parseCommand, splitWords } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError, isAppError } from '../errors.js';
 import { COMMAND } from '../ids.js';
 import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
 import { ADMIN_REFUSAL, type Deps, describeError, isAdmin, slackErrorCode } from './deps.js';
+import type { Subcommand } from './subcommand.js';
 
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, ...m });
 
@@ -42,8 +43,44 @@ export async function reportFailure(
   }
 }
 
-export function registerCommand(app: App, deps: Deps): void {
+export function registerCommand(app: App, deps: Deps, subcommands: readonly Subcommand[] = []): void {
+  const features = new Map(subcommands.map((s) => [s.name, s]));
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
+    const [head, ...args] = splitWords(command.text ?? '');
+    const feature = features.get((head ?? '').toLowerCase());
+    if (feature) {
+      let acked = false;
+      const trackedAck: typeof ack = async (response) => {
+        acked = true;
+        await ack(response);
+      };
+      try {
+        await feature.handle({
+          deps,
+          client,
+          ack: trackedAck,
+          respond,
+          team: command.team_id,
+          user: command.user_id,
+          channel: command.channel_id,
+          triggerId: command.trigger_id,
+          text: command.text ?? '',
+          args,
+        });
+      } catch (error) {
+        if (!acked && isAppError(error, 'bad_command')) {
+          await ack(ephemeral(renderCommandError(error.message)));
+          return;
+        }
+        if (!acked && isAppError(error, 'forbidden')) {
+          await ack(ephemeral(renderCommandError(error.message)));
+          return;
+        }
+        if (!acked) await ack();
+        await reportFailure(deps, respond, `\`${COMMAND} ${command.text ?? ''}\` failed.`, error);
+      }
+      return;
+    }
     let parsed: Command;
     try {
       parsed = parseCommand(command.text ?? '');

@@ -1,5 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { RunStoredEvent } from '../feature.js';
 import type { Store } from '../store/store.js';
 
 /** What every listener and route is handed. `now` is injected so tests control the clock. */
@@ -8,6 +10,8 @@ export interface Deps {
   store: Store;
   logger: Logger;
   now: () => Date;
+  /** Tells every feature that a run was stored (alerts evaluate it); never throws. */
+  runStored: (event: RunStoredEvent) => Promise<void>;
 }
 
 export function isAdmin(config: Config, userId: string): boolean {
@@ -32,4 +36,9 @@ export function describeError(error: unknown): string {
       .join(': ');
   }
   return String(error);
+}
+
+/** Throws `forbidden` with the admin refusal unless the user may change settings. */
+export function requireAdmin(config: Config, userId: string): void {
+  if (!isAdmin(config, userId)) throw new AppError('forbidden', ADMIN_REFUSAL);
 }

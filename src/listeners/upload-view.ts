@@ -142,6 +142,7 @@ export function registerUploadView(app: App, deps: Deps): void {
         source: 'slack',
         uploadedBy: user,
         now: deps.now(),
+        onStored: (run, stored) => deps.runStored({ team, run, result: stored }),
       });
       deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);
       await tellUser(client, deps.logger, target, renderUploadResult({ ...result, source: sourceName }));

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
@@ -26,6 +26,8 @@ const keys = {
   aggregate: (team: string, runId: string, gen: string) => `t:${team}:agg:${runId}:${gen}`,
   companies: (team: string, runId: string, gen: string, i: number) => `t:${team}:co:${runId}:${gen}:${i}`,
   settings: (team: string) => `t:${team}:settings`,
+  document: (team: string, name: string) => `t:${team}:doc:${name}`,
+  workspaces: () => 'workspaces',
   ping: () => 'health:ping',
 };
 
@@ -98,6 +100,18 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
     return parsed.data;
   }
 
+  const workspacesSchema = z.array(z.string());
+  const knownWorkspaces = new Set<string>();
+  /** Records the workspace in the registry the first time this process writes for it. */
+  async function registerWorkspace(team: string): Promise<void> {
+    if (knownWorkspaces.has(team)) return;
+    await withLock(keys.workspaces(), async () => {
+      const list = (await read(keys.workspaces(), workspacesSchema)) ?? [];
+      if (!list.includes(team)) await keyv.set(keys.workspaces(), [...list, team].sort());
+    });
+    knownWorkspaces.add(team);
+  }
+
   async function readIndex(team: string): Promise<IndexEntry[]> {
     return (await read(keys.index(team), indexSchema)) ?? [];
   }
@@ -128,6 +142,7 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
             await keyv.set(key, run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
           }
           const entry: IndexEntry = { ...meta, gen, chunks };
+          await registerWorkspace(team);
           const replaced = await withLock(keys.index(team), async () => {
             const index = await readIndex(team);
             const old = index.find((e) => e.run_id === run.run_id) ?? null;
@@ -204,10 +219,27 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         withLock(keys.settings(team), async () => {
           const current = (await read(keys.settings(team), storedSettingsSchema)) ?? {};
           const next = change(current);
+          await registerWorkspace(team);
           await keyv.set(keys.settings(team), next);
           return next;
         }),
       ),
+
+    getDocument: (team, name, schema) => guard(`read ${name}`, () => read(keys.document(team, name), schema)),
+
+    updateDocument: (team, name, schema, change) =>
+      guard(`save ${name}`, () =>
+        withLock(keys.document(team, name), async () => {
+          const current = await read(keys.document(team, name), schema);
+          const out = change(current);
+          await registerWorkspace(team);
+          await keyv.set(keys.document(team, name), out.value);
+          return out;
+        }),
+      ),
+
+    listWorkspaces: () =>
+      guard('list workspaces', async () => (await read(keys.workspaces(), workspacesSchema)) ?? []),
 
     ping: () =>
       guard('be read', async () => {

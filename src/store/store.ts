@@ -1,4 +1,5 @@
 /** What the app keeps, per workspace (Slack team id). One implementation: keyv-store.ts. */
+import type { z } from 'zod';
 import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company, Run } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
@@ -21,6 +22,20 @@ export interface Store {
   getSettings(team: string): Promise<StoredSettings>;
   /** Applies `change` to the current settings under the workspace's lock and stores the result. */
   updateSettings(team: string, change: (current: StoredSettings) => StoredSettings): Promise<StoredSettings>;
+  /**
+   * A named per-workspace document (campaign updates, alert state, digest state…), validated with
+   * `schema` when read back. `updateDocument` runs `change` under the workspace's lock for that
+   * document, so concurrent updates are serialised and none is lost.
+   */
+  getDocument<T>(team: string, name: string, schema: z.ZodType<T>): Promise<T | undefined>;
+  updateDocument<T, R = void>(
+    team: string,
+    name: string,
+    schema: z.ZodType<T>,
+    change: (current: T | undefined) => { value: T; result: R },
+  ): Promise<{ value: T; result: R }>;
+  /** Every workspace that has stored anything, for jobs that run per workspace. */
+  listWorkspaces(): Promise<string[]>;
   /** Throws when the store cannot be read. */
   ping(): Promise<void>;
   close(): Promise<void>;
