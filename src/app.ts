@@ -40,7 +40,26 @@ export function createApp(options: {
       }
     }
   };
-  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()), runStored };
+  const dashboardNotes = async (team: string) => {
+    const notes: string[] = [];
+    for (const feature of features) {
+      if (!feature.dashboardNotes) continue;
+      try {
+        notes.push(...(await feature.dashboardNotes(team, ctx)));
+      } catch (error) {
+        logger.error(`${feature.name} dashboard notes: ${describeError(error)}`);
+      }
+    }
+    return notes;
+  };
+  const deps: Deps = {
+    config,
+    store,
+    logger,
+    now: options.now ?? (() => new Date()),
+    runStored,
+    dashboardNotes,
+  };
   let teamPromise: Promise<string> | undefined;
   const teamId = (): Promise<string> => {
     teamPromise ??= app.client.auth.test().then(

@@ -127,7 +127,8 @@ export function registerCommand(app: App, deps: Deps, subcommands: readonly Subc
             now: deps.now(),
             defaultTimeZone: deps.config.defaultTimeZone,
           });
-          await respond(ephemeral(renderDashboardMessage(model)));
+          const notes = await deps.dashboardNotes(team);
+          await respond(ephemeral(renderDashboardMessage(model, { notes })));
           return;
         }
         case 'post': {
@@ -138,7 +139,11 @@ export function registerCommand(app: App, deps: Deps, subcommands: readonly Subc
             defaultTimeZone: deps.config.defaultTimeZone,
           });
           try {
-            await client.chat.postMessage({ channel: command.channel_id, ...renderDashboardMessage(model) });
+            const notes = await deps.dashboardNotes(team);
+            await client.chat.postMessage({
+              channel: command.channel_id,
+              ...renderDashboardMessage(model, { notes }),
+            });
           } catch (error) {
             const hint = notInChannelHint(slackErrorCode(error));
             if (!hint) throw error;

@@ -12,6 +12,8 @@ export interface Deps {
   now: () => Date;
   /** Tells every feature that a run was stored (alerts evaluate it); never throws. */
   runStored: (event: RunStoredEvent) => Promise<void>;
+  /** Notes every feature wants under the dashboard for this workspace; never throws. */
+  dashboardNotes: (team: string) => Promise<string[]>;
 }
 
 export function isAdmin(config: Config, userId: string): boolean {

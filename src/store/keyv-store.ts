@@ -88,15 +88,19 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
   }
 
   async function read<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
-    const raw: unknown = await keyv.get(key);
-    if (raw === undefined) return undefined;
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      throw new AppError(
+    const damaged = () =>
+      new AppError(
         'store_unavailable',
         `A stored record is damaged (${key.split(':').slice(2, 3).join('')}).`,
       );
+    const raw: unknown = await keyv.get(key);
+    if (raw === undefined) {
+      // keyv reads a row without its { value } envelope (e.g. `null`) as absent: that is damage, not "none".
+      if (await keyv.has(key)) throw damaged();
+      return undefined;
     }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw damaged();
     return parsed.data;
   }
 
