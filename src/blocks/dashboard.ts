@@ -87,11 +87,17 @@ export function renderDashboardText(model: DashboardModel): string {
   );
 }
 
-export function renderDashboardMessage(model: DashboardModel): SlackMessage {
+export interface DashboardRenderOptions {
+  /** Lines from features shown right under the period line (mrkdwn, already escaped). */
+  notes?: readonly string[];
+}
+
+export function renderDashboardMessage(model: DashboardModel, options: DashboardRenderOptions = {}): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`Apollo dashboard · ${model.period.label}`),
     context([periodLine(model)]),
   ];
+  if (options.notes && options.notes.length > 0) blocks.push(context(options.notes));
   if (model.runs.count === 0) {
     blocks.push(
       section(
