@@ -121,15 +121,23 @@ export function createApp(options: {
     app,
     deps,
     async start() {
-      for (const feature of features) await feature.start?.(ctx);
+      // Listen first, so Slack is answered while features start (the digest may post a late send).
+      let port = config.port;
       if (socketMode) {
         await app.start();
         logger.info(`Connected in Socket Mode; health and ingest routes on port ${config.port}.`);
-        return { port: config.port };
+      } else {
+        const server = (await app.start({ port: config.port, host: config.host })) as Server;
+        port = (server.address() as AddressInfo).port;
+        logger.info(`Listening on ${config.host}:${port} (Slack requests at /slack/events).`);
       }
-      const server = (await app.start({ port: config.port, host: config.host })) as Server;
-      const port = (server.address() as AddressInfo).port;
-      logger.info(`Listening on ${config.host}:${port} (Slack requests at /slack/events).`);
+      for (const feature of features) {
+        try {
+          await feature.start?.(ctx);
+        } catch (error) {
+          logger.error(`${feature.name} failed to start: ${describeError(error)}`);
+        }
+      }
       return { port };
     },
     async stop() {

@@ -1,13 +1,16 @@
 /**
  * The offline report: the same dashboard model from run files, without Slack.
- *   apollo-dashboard report [--period P] [--format json] [--now ISO] [--timezone TZ]
- *                           [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
+ *   apollo-dashboard report [--period P] [--format json|csv|html|companies] [--tier T] [--now ISO]
+ *                           [--timezone TZ] [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
 import type { DashboardModel } from './domain/dashboard.js';
+import { TIER_FILTERS, type TierFilter } from './domain/export/companies-csv.js';
+import { EXPORT_FORMATS, type ExportFormat } from './domain/export/request.js';
+import type { Company } from './domain/model.js';
 import { DEFAULT_PARSE_LIMITS, detectRunFormat, formatProblems, parseRunUpload } from './domain/parse-run.js';
 import { parsePeriod } from './domain/period.js';
 import type { RunMeta } from './domain/run-meta.js';
@@ -16,13 +19,17 @@ import type { StoredSettings } from './domain/settings.js';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError, isAppError } from './errors.js';
 import { buildDashboard } from './services/dashboard.js';
+import { buildExport, type ExportSource } from './services/export.js';
 import { buildRunRecord } from './services/ingest.js';
 
 export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|all|last|YYYY-MM-DD..YYYY-MM-DD]
-                               [--format json] [--now ISO-8601] [--timezone IANA]
+                               [--format json|csv|html|companies] [--tier 1|2|3|qualified]
+                               [--now ISO-8601] [--timezone IANA]
                                [--rate-limit N] [--started-at ISO-8601 (for CSV files)]
                                [--out FILE] FILE...
-Computes the dashboard model from run files (JSON or Apollo CSV) and prints it as JSON.
+Computes the dashboard model from run files (JSON or Apollo CSV) and prints it: as JSON (default),
+as CSV (one row per figure), as a self-contained HTML report, or the companies as CSV (--tier filters).
+The bytes are those the Slack export would post for the same runs and --now.
 `;
 
 interface Io {
@@ -40,8 +47,25 @@ export async function reportFromFiles(options: {
   startedAt?: string;
   warn?: (s: string) => void;
 }): Promise<DashboardModel> {
+  return buildDashboard({
+    source: await sourceFromFiles(options),
+    period: parsePeriod(options.period),
+    now: options.now,
+    defaultTimeZone: options.timeZone,
+  });
+}
+
+/** What the Slack app's store would hold after ingesting these files, as an in-memory source. */
+export async function sourceFromFiles(options: {
+  files: readonly { name: string; text: string }[];
+  now: Date;
+  rateLimit?: number;
+  startedAt?: string;
+  warn?: (s: string) => void;
+}): Promise<ExportSource> {
   const metas = new Map<string, RunMeta>();
   const aggregates = new Map<string, RunAggregate>();
+  const companies = new Map<string, Company[]>();
   for (const file of options.files) {
     const format = detectRunFormat({ text: file.text, filename: file.name });
     let run: ReturnType<typeof parseRunUpload>;
@@ -66,21 +90,18 @@ export async function reportFromFiles(options: {
       options.warn?.(`${file.name}: run ${run.run_id} replaces an earlier file with the same run_id.\n`);
     metas.set(run.run_id, record.meta);
     aggregates.set(run.run_id, record.aggregate);
+    companies.set(run.run_id, run.companies);
   }
   const settings: StoredSettings = {};
   if (options.rateLimit !== undefined) {
     settings.rate_limit = { value: options.rateLimit, set_by: 'cli', set_at: options.now.toISOString() };
   }
-  return buildDashboard({
-    source: {
-      runs: sortRunsNewestFirst([...metas.values()]),
-      settings,
-      loadAggregates: async (ids) => ids.flatMap((id) => aggregates.get(id) ?? []),
-    },
-    period: parsePeriod(options.period),
-    now: options.now,
-    defaultTimeZone: options.timeZone,
-  });
+  return {
+    runs: sortRunsNewestFirst([...metas.values()]),
+    settings,
+    loadAggregates: async (ids) => ids.flatMap((id) => aggregates.get(id) ?? []),
+    loadCompanies: async (id) => companies.get(id) ?? null,
+  };
 }
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -100,10 +121,14 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const files = await Promise.all(
       args.files.map(async (path) => ({ name: basename(path), text: await readFile(path, 'utf8') })),
     );
-    const model = await reportFromFiles({ ...args, files, warn: io.stderr });
-    const json = `${JSON.stringify(model, null, 2)}\n`;
-    if (args.out) await writeFile(args.out, json);
-    else io.stdout(json);
+    const file = await buildExport({
+      source: await sourceFromFiles({ ...args, files, warn: io.stderr }),
+      request: { format: args.format, period: parsePeriod(args.period), tier: args.tier },
+      now: args.now,
+      defaultTimeZone: args.timeZone,
+    });
+    if (args.out) await writeFile(args.out, file.content);
+    else io.stdout(file.content);
     return 0;
   } catch (error) {
     if (isAppError(error)) {
@@ -126,6 +151,7 @@ function parseCliArgs(argv: readonly string[]) {
     options: {
       period: { type: 'string', default: '7d' },
       format: { type: 'string', default: 'json' },
+      tier: { type: 'string' },
       now: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
       'rate-limit': { type: 'string' },
@@ -133,7 +159,14 @@ function parseCliArgs(argv: readonly string[]) {
       out: { type: 'string' },
     },
   });
-  if (values.format !== 'json') throw new Error(`--format ${values.format} is not supported; use json.`);
+  const format = values.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw new Error(`--format ${values.format} is not supported; use ${EXPORT_FORMATS.join(', ')}.`);
+  }
+  const tier = (values.tier ?? null) as TierFilter | null;
+  if (tier !== null && (format !== 'companies' || !TIER_FILTERS.includes(tier))) {
+    throw new Error(`--tier ${values.tier}: use 1, 2, 3 or qualified, with --format companies.`);
+  }
   if (positionals.length === 0) throw new Error('Name at least one run file.');
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new Error(`--now ${values.now} is not an ISO-8601 time.`);
@@ -147,6 +180,8 @@ function parseCliArgs(argv: readonly string[]) {
   return {
     files: positionals,
     period: values.period,
+    format,
+    tier,
     now,
     timeZone: values.timezone,
     ...(rateLimit !== undefined ? { rateLimit } : {}),

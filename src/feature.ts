@@ -31,6 +31,12 @@ export interface Feature {
   onRunStored?(event: RunStoredEvent, ctx: FeatureContext): Promise<void>;
   /** Short lines shown under the dashboard (e.g. "Alerts are not routed anywhere"); mrkdwn, already escaped. */
   dashboardNotes?(team: string, ctx: FeatureContext): Promise<string[]>;
+  /** Incidents opened and resolved in a window, for the weekly digest (alerts provide it). */
+  digestIncidents?(
+    team: string,
+    window: { start: Date; end: Date },
+    ctx: FeatureContext,
+  ): Promise<{ opened: number; resolved: number; lines: string[] } | null>;
   start?(ctx: FeatureContext): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -1,6 +1,12 @@
-/** The features the app runs with. Each later capability adds itself here. */
+/** The features the app runs with. Each capability adds itself to the list. */
 import type { Feature } from './feature.js';
+import { createDigestFeature } from './features/digest.js';
+import { createExportsFeature } from './features/exports.js';
 
 export function defaultFeatures(): Feature[] {
-  return [];
+  const features: Feature[] = [];
+  // The digest reads other features (alerts' incidents) through this list.
+  features.push(createDigestFeature(() => features));
+  features.push(createExportsFeature());
+  return features;
 }

@@ -5,18 +5,31 @@ export const COMMAND = '/apollo-dashboard';
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
 export const INGEST_RUNS_PATH = '/api/runs';
+export const INGEST_CAMPAIGNS_PATH = '/api/campaigns';
 
 /** Bot scopes the app uses, and no more. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:read'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:read', 'files:write'] as const;
 
 export const ACTIONS = {
   runDeleteConfirm: 'run_delete_confirm',
   runDeleteCancel: 'run_delete_cancel',
+  digestOpenDashboard: 'digest_open_dashboard',
+  alertAcknowledge: 'alert_acknowledge',
+  alertMute: 'alert_mute_24h',
+  alertOpenDashboard: 'alert_open_dashboard',
   uploadFile: 'upload_file_input',
   uploadPaste: 'upload_paste_input',
   uploadRunId: 'upload_run_id_input',
   uploadDate: 'upload_date_input',
   uploadLabel: 'upload_label_input',
+  campaignUndoConfirm: 'campaign_undo_confirm',
+  campaignUndoCancel: 'campaign_undo_cancel',
+  campaignChannel: 'campaign_channel_input',
+  campaignSent: 'campaign_sent_input',
+  campaignOpened: 'campaign_opened_input',
+  campaignResponded: 'campaign_responded_input',
+  campaignConverted: 'campaign_converted_input',
+  campaignDate: 'campaign_date_input',
 } as const;
 
 export const BLOCKS = {
@@ -26,8 +39,17 @@ export const BLOCKS = {
   uploadDate: 'upload_date',
   uploadLabel: 'upload_label',
   runDelete: 'run_delete',
+  alertActions: 'alert_actions',
+  campaignUndo: 'campaign_undo',
+  campaignChannel: 'campaign_channel',
+  campaignSent: 'campaign_sent',
+  campaignOpened: 'campaign_opened',
+  campaignResponded: 'campaign_responded',
+  campaignConverted: 'campaign_converted',
+  campaignDate: 'campaign_date',
 } as const;
 
 export const VIEWS = {
   upload: 'upload_run',
+  campaign: 'campaign_update',
 } as const;

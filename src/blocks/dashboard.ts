@@ -12,6 +12,7 @@ import {
 import { SCORE_BUCKETS, TIERS } from '../domain/model.js';
 import { formatLocalDateTime } from '../domain/time.js';
 import { COMMAND } from '../ids.js';
+import { campaignSummaryText, renderCampaignSection, renderFunnel, roiTrendLine } from './campaigns.js';
 import {
   context,
   divider,
@@ -78,12 +79,14 @@ function trendLine(name: string, t: Trend, kind: 'rate' | 'seconds'): string {
 export function renderDashboardText(model: DashboardModel): string {
   const s = model.executive_summary;
   const api = model.search_performance;
-  if (model.runs.count === 0) return `Apollo dashboard (${model.period.label}): no runs in this period.`;
+  if (model.runs.count === 0)
+    return `Apollo dashboard (${model.period.label}): no runs in this period.${campaignSummaryText(model)}`;
   return (
     `Apollo dashboard (${model.period.label}): ${formatInt(s.total_companies_discovered)} discovered, ` +
     `${formatInt(s.total_companies_qualified)} qualified (${formatPercent(s.qualification_rate)}), ` +
     `${formatInt(s.tier_1_targets)} Tier 1 — ${s.overall_performance}. ` +
-    `API success ${formatPercent(api.success_rate)}, avg response ${formatSeconds(api.average_response_time)}.`
+    `API success ${formatPercent(api.success_rate)}, avg response ${formatSeconds(api.average_response_time)}.` +
+    campaignSummaryText(model)
   );
 }
 
@@ -105,6 +108,7 @@ export function renderDashboardMessage(model: DashboardModel, options: Dashboard
           `Try a longer period such as \`${COMMAND} all\`, or see \`${COMMAND} help\`.`,
       ),
     );
+    if (model.campaign_performance.updates > 0) blocks.push(...renderCampaignSection(model));
     return message(renderDashboardText(model), blocks);
   }
   const s = model.executive_summary;
@@ -181,13 +185,7 @@ export function renderDashboardMessage(model: DashboardModel, options: Dashboard
   blocks.push(section(`*Company size (employees)*\n${groupLines(q.size_analysis, 9)}`));
   blocks.push(section(`*Top countries*\n${groupLines(q.geographic_analysis)}`));
 
-  const c = model.campaign_performance;
-  blocks.push(
-    context([
-      `Campaign assignment: Email ${formatInt(c.campaign_distribution.Email)} · LinkedIn ${formatInt(c.campaign_distribution.LinkedIn)} · Content ${formatInt(c.campaign_distribution.Content)} · unassigned ${formatInt(c.campaign_distribution.Unassigned)}`,
-    ]),
-    divider(),
-  );
+  blocks.push(divider(), ...renderCampaignSection(model), ...renderFunnel(model), divider());
 
   if (model.recommendations.length > 0) {
     const recs = model.recommendations.slice(0, TOP).map((r) => `• ${escapeMrkdwn(r.message)}`);
@@ -207,7 +205,10 @@ export function renderDashboardMessage(model: DashboardModel, options: Dashboard
     section(
       `*Trends* · ${prev}\n${trendLine('Qualification rate', t.qualification_rate, 'rate')}\n` +
         `${trendLine('API success rate', t.api_success_rate, 'rate')}\n` +
-        `${trendLine('Avg response time', t.average_response_time, 'seconds')}`,
+        `${trendLine('Avg response time', t.average_response_time, 'seconds')}\n` +
+        `${trendLine('Campaign response rate', t.campaign_response_rate, 'rate')}\n` +
+        `${trendLine('Campaign conversion rate', t.campaign_conversion_rate, 'rate')}\n` +
+        roiTrendLine(t.campaign_roi),
     ),
   );
   if (spark.chart) {

@@ -9,6 +9,7 @@ export const USAGE_LINES = [
   `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
   `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them.`,
+  `\`${COMMAND} export json|csv|html|companies [period] [tier=1|2|3|qualified]\`: post the dashboard (or the period's companies) to this channel as a file.`,
   `\`${COMMAND} help\`: this list.`,
 ];
 
@@ -23,7 +24,7 @@ export function renderHelp(): SlackMessage {
 /** An error the user can act on, followed by the usage. */
 export function renderCommandError(problem: string): SlackMessage {
   return message(`${problem} Type ${COMMAND} help for usage.`, [
-    section(`:warning: ${problem}`),
+    section(`:warning: ${escapeMrkdwn(problem)}`),
     section(`*Usage*\n${USAGE_LINES.map((l) => `• ${l}`).join('\n')}`),
   ]);
 }

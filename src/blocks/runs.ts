@@ -1,6 +1,8 @@
 /** The run list, the delete confirmation and the settings view. */
 import type { KnownBlock } from '@slack/types';
+import { formatAmount } from '../domain/campaigns.js';
 import { formatInt, formatPercent } from '../domain/format.js';
+import { CAMPAIGNS } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import type { ResolvedSettings, SettingSource } from '../domain/settings.js';
 import { SETTINGS_USAGE } from '../domain/settings.js';
@@ -56,16 +58,34 @@ function describeSource(source: SettingSource, timeZone: string): string {
   return source.kind === 'environment' ? 'from DEFAULT_TIMEZONE' : 'default';
 }
 
+/** A channel's ROI assumption: its own setting, or inherited from the workspace (set or default). */
+function describeChannelSource(source: SettingSource, timeZone: string): string {
+  if (source.scope === 'channel') return describeSource(source, timeZone);
+  return source.kind === 'set' ? 'workspace setting' : 'default';
+}
+
 export function renderSettings(settings: ResolvedSettings): SlackMessage {
   const tz = settings.timezone;
-  return message(`Settings: rate_limit=${settings.rate_limit}, timezone=${tz}`, [
-    header('Apollo dashboard settings'),
-    section(
-      [
-        `• *rate_limit*: ${formatInt(settings.rate_limit)} requests/min (${describeSource(settings.sources.rate_limit, tz)})`,
-        `• *timezone*: ${escapeMrkdwn(tz)} (${describeSource(settings.sources.timezone, tz)})`,
-      ].join('\n'),
-    ),
-    context([`Change with ${SETTINGS_USAGE}.`]),
-  ]);
+  const src = settings.sources;
+  const channelLines = CAMPAIGNS.map((c) => {
+    const r = settings.roi[c];
+    return `• *${c}*: ${formatAmount(r.cost_per_contact)} per contact (${describeChannelSource(r.sources.cost_per_contact, tz)}) · ${formatAmount(r.revenue_per_conversion)} per conversion (${describeChannelSource(r.sources.revenue_per_conversion, tz)})`;
+  });
+  return message(
+    `Settings: rate_limit=${settings.rate_limit}, timezone=${tz}, cost_per_contact=${settings.cost_per_contact}, revenue_per_conversion=${settings.revenue_per_conversion}, credit_cost=${settings.credit_cost ?? 'not set'}`,
+    [
+      header('Apollo dashboard settings'),
+      section(
+        [
+          `• *rate_limit*: ${formatInt(settings.rate_limit)} requests/min (${describeSource(src.rate_limit, tz)})`,
+          `• *timezone*: ${escapeMrkdwn(tz)} (${describeSource(src.timezone, tz)})`,
+          `• *cost_per_contact*: ${formatAmount(settings.cost_per_contact)} (${describeSource(src.cost_per_contact, tz)})`,
+          `• *revenue_per_conversion*: ${formatAmount(settings.revenue_per_conversion)} (${describeSource(src.revenue_per_conversion, tz)})`,
+          `• *credit_cost*: ${settings.credit_cost === null ? 'not set (the funnel shows credits only)' : `${formatAmount(settings.credit_cost)} per Apollo credit`} (${describeSource(src.credit_cost, tz)})`,
+        ].join('\n'),
+      ),
+      section(`*ROI assumptions per channel*\n${channelLines.join('\n')}`),
+      context([`Change with ${SETTINGS_USAGE}.`]),
+    ],
+  );
 }

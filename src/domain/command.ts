@@ -1,7 +1,7 @@
 /** The `/apollo-dashboard` grammar: words in, a typed command out (or a `bad_command` error). */
 import { AppError } from '../errors.js';
 import { type PeriodSpec, parsePeriod } from './period.js';
-import { parseSettingsChange, type SettingKey } from './settings.js';
+import { parseRoiSettingsChange, parseSettingsChange, type SettingKey } from './settings.js';
 
 export type Command =
   | { kind: 'dashboard'; period: PeriodSpec }
@@ -10,7 +10,8 @@ export type Command =
   | { kind: 'runs' }
   | { kind: 'runs-delete'; runId: string }
   | { kind: 'settings' }
-  | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number>> }
+  /** A null value removes the stored setting (back to its default). */
+  | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number | null>> }
   | { kind: 'help' };
 
 export function splitWords(text: string): string[] {
@@ -39,6 +40,8 @@ export function parseCommand(text: string): Command {
       throw new AppError('bad_command', 'Usage: `runs` or `runs delete <run_id>`.');
     }
     case 'settings':
+      if (rest[0]?.toLowerCase() === 'roi')
+        return { kind: 'settings-set', change: parseRoiSettingsChange(rest.slice(1)) };
       return rest.length === 0
         ? { kind: 'settings' }
         : { kind: 'settings-set', change: parseSettingsChange(rest) };

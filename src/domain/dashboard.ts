@@ -15,8 +15,22 @@ import {
   sumHeadlines,
   type Totals,
 } from './aggregate.js';
+import {
+  type CampaignSection,
+  type CampaignTrends,
+  type CampaignUpdate,
+  campaignPeriodTotals,
+  computeCampaignSection,
+  computeCampaignTrends,
+  computeFunnel,
+  defaultRoiByChannel,
+  type Funnel,
+  type RoiAssumptions,
+} from './campaigns.js';
 import { formatInt, formatPercent, formatScore, formatSeconds, round, sparkline } from './format.js';
 import {
+  CAMPAIGNS,
+  type Campaign,
   SCORE_BUCKETS,
   type ScoreBucket,
   SIZE_BANDS,
@@ -141,7 +155,7 @@ export interface Trend {
   direction: Direction;
 }
 
-export interface Trends {
+export interface Trends extends CampaignTrends {
   previous_period: { start: string | null; end: string | null; runs: number } | null;
   qualification_rate: Trend;
   api_success_rate: Trend;
@@ -160,16 +174,23 @@ export interface DashboardModel {
   executive_summary: ExecutiveSummary;
   search_performance: SearchPerformance;
   qualification_analytics: QualificationAnalytics;
+  /** The seed's campaign section: run assignments plus the recorded campaign results (campaigns.ts). */
   campaign_performance: {
     companies_assigned: number;
     campaign_distribution: Record<CampaignSlot, number>;
-  };
+  } & CampaignSection;
+  /** Discovered -> qualified -> assigned -> contacted -> responded -> converted. */
+  funnel: Funnel;
   recommendations: Recommendation[];
   trends: Trends;
 }
 
 export interface DashboardSettings {
   rate_limit: number;
+  /** ROI assumptions per channel; the seed's defaults when absent. */
+  roi?: Record<Campaign, RoiAssumptions>;
+  /** Money per Apollo credit, for the funnel's cost per account; null or absent: credits only. */
+  credit_cost?: number | null;
 }
 
 export interface DashboardInput {
@@ -182,6 +203,8 @@ export interface DashboardInput {
   history: readonly RunMeta[];
   settings: DashboardSettings;
   generatedAt: Date;
+  /** Every recorded campaign update of the workspace; the period's dates are picked here. */
+  campaigns?: readonly CampaignUpdate[];
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -393,7 +416,7 @@ function recommend(
   if (rate_limited_calls > 0) {
     recs.push({
       area: 'api',
-      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} calls were rate-limited (HTTP 429); honour retry-after and pace requests.`,
+      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429); honour retry-after and pace requests.`,
       metric: 'rate_limited_calls',
       value: rate_limited_calls,
       threshold: 0,
@@ -449,7 +472,7 @@ function recommend(
     });
   }
   for (const g of judged) {
-    if ((g.average_score ?? 0) < LOW_GROUP_SCORE && g !== best) {
+    if ((g.average_score ?? 0) < LOW_GROUP_SCORE) {
       recs.push({
         area: 'qualification',
         message: `Narrow or exclude ${g.name}: ${formatPercent(g.share)} of discovered companies with a mean ICP score of ${formatScore(g.average_score)}.`,
@@ -509,7 +532,7 @@ function trend(current: number | null, previous: number | null, tolerance: numbe
   return { current, previous, change, direction };
 }
 
-function trends(totals: Totals, input: DashboardInput): Trends {
+function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));
   const prev = input.previous ? ratesOf(sumHeadlines(input.previous.runs.map((r) => r.headline))) : null;
   const prevTime = prev?.average_response_time ?? null;
@@ -546,6 +569,18 @@ function trends(totals: Totals, input: DashboardInput): Trends {
   };
 }
 
+/** The campaign section of the period (`totals` given) or of the previous period (`totals` null: no assignments). */
+function campaignSectionOf(input: DashboardInput, totals: Totals | null): CampaignSection {
+  const window = totals ? input.period : (input.previous ?? { start: null, end: null });
+  const picked = campaignPeriodTotals(input.campaigns ?? [], window, input.period);
+  return computeCampaignSection({
+    totals: picked.totals,
+    assigned: Object.fromEntries(CAMPAIGNS.map((c) => [c, totals?.campaigns[c] ?? 0])) as Record<Campaign, number>,
+    roi: input.settings.roi ?? defaultRoiByChannel(),
+    updates: picked.updates,
+  });
+}
+
 export function computeDashboard(input: DashboardInput): DashboardModel {
   const totals = mergeAggregates(input.current);
   const summary = summarize(totals);
@@ -556,6 +591,8 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
     CampaignSlot,
     number
   >;
+  const campaignSection = campaignSectionOf(input, totals);
+  const previousCampaigns = input.previous ? campaignSectionOf(input, null) : null;
   return {
     version: 1,
     generated_at: input.generatedAt.toISOString(),
@@ -571,8 +608,18 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
     campaign_performance: {
       companies_assigned: totals.companies - totals.campaigns.Unassigned,
       campaign_distribution: campaigns,
+      ...campaignSection,
     },
+    funnel: computeFunnel({
+      discovered: totals.companies,
+      qualified: totals.qualified,
+      assigned: totals.companies - totals.campaigns.Unassigned,
+      tier1: totals.tiers['Tier 1'].count,
+      credits: totals.api.credits,
+      creditCost: input.settings.credit_cost ?? null,
+      campaigns: campaignSection.totals,
+    }),
     recommendations: recommend(summary, search, qualification),
-    trends: trends(totals, input),
+    trends: { ...trends(totals, input), ...computeCampaignTrends(campaignSection, previousCampaigns) },
   };
 }

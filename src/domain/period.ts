@@ -8,7 +8,9 @@ export type PeriodSpec =
   | { kind: 'rolling'; days: number }
   | { kind: 'all' }
   | { kind: 'last' }
-  | { kind: 'range'; from: string; to: string };
+  | { kind: 'range'; from: string; to: string }
+  /** An exact window of instants (the digest's weeks); never typed by users. */
+  | { kind: 'window'; start: string; end: string; label: string };
 
 export const DEFAULT_PERIOD: PeriodSpec = { kind: 'rolling', days: 7 };
 export const PERIOD_USAGE = '`7d` (default), `30d`, `90d`, `all`, `last` or `YYYY-MM-DD..YYYY-MM-DD`';
@@ -108,6 +110,16 @@ export function selectPeriod(
         },
         current: within(runs, start, end),
         previous: { start: iso(prevStart), end: iso(start), runs: within(runs, prevStart, start) },
+      };
+    }
+    case 'window': {
+      const start = Date.parse(spec.start);
+      const end = Date.parse(spec.end);
+      const prevStart = start - (end - start);
+      return {
+        period: { ...base, key: `${spec.start}..${spec.end}`, label: spec.label, start: spec.start, end: spec.end },
+        current: within(runs, start, end),
+        previous: { start: iso(prevStart), end: spec.start, runs: within(runs, prevStart, start) },
       };
     }
     case 'all':

@@ -176,8 +176,10 @@ export function registerCommand(app: App, deps: Deps, subcommands: readonly Subc
           const change = parsed.change;
           const stored = await deps.store.updateSettings(team, (current) => {
             const next = { ...current };
-            for (const [key, value] of Object.entries(change))
-              next[key] = { value, set_by: user, set_at: at };
+            for (const [key, value] of Object.entries(change)) {
+              if (value === null || value === undefined) delete next[key];
+              else next[key] = { value, set_by: user, set_at: at };
+            }
             return next;
           });
           const resolved = resolveSettings(stored, { timeZone: deps.config.defaultTimeZone });

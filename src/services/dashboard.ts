@@ -1,15 +1,18 @@
 /** Loading what a dashboard needs and computing it: shared by Slack, the HTTP API and the CLI. */
 import type { RunAggregate } from '../domain/aggregate.js';
+import { CAMPAIGNS_DOCUMENT, type CampaignUpdate, campaignDocumentSchema } from '../domain/campaigns.js';
 import { computeDashboard, type DashboardModel } from '../domain/dashboard.js';
 import { type PeriodSpec, selectPeriod } from '../domain/period.js';
 import type { RunMeta } from '../domain/run-meta.js';
-import { resolveSettings, type StoredSettings } from '../domain/settings.js';
+import { resolveSettings, roiAssumptionsOf, type StoredSettings } from '../domain/settings.js';
 import type { Store } from '../store/store.js';
 
 export interface DashboardSource {
   runs: readonly RunMeta[];
   settings: StoredSettings;
   loadAggregates(runIds: readonly string[]): Promise<RunAggregate[]>;
+  /** Every recorded campaign update (the store's document, or a `--campaigns` file); none when absent. */
+  campaigns?: readonly CampaignUpdate[];
 }
 
 export async function buildDashboard(options: {
@@ -29,12 +32,26 @@ export async function buildDashboard(options: {
     current,
     previous: selection.previous,
     history: options.source.runs,
-    settings: { rate_limit: settings.rate_limit },
+    settings: {
+      rate_limit: settings.rate_limit,
+      roi: roiAssumptionsOf(settings),
+      credit_cost: settings.credit_cost,
+    },
     generatedAt: options.now,
+    campaigns: options.source.campaigns ?? [],
   });
 }
 
 export async function storeDashboardSource(store: Store, team: string): Promise<DashboardSource> {
-  const [runs, settings] = await Promise.all([store.listRuns(team), store.getSettings(team)]);
-  return { runs, settings, loadAggregates: (ids) => store.getAggregates(team, ids) };
+  const [runs, settings, campaigns] = await Promise.all([
+    store.listRuns(team),
+    store.getSettings(team),
+    store.getDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema),
+  ]);
+  return {
+    runs,
+    settings,
+    campaigns: campaigns?.updates ?? [],
+    loadAggregates: (ids) => store.getAggregates(team, ids),
+  };
 }

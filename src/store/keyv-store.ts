@@ -28,6 +28,8 @@ const keys = {
   settings: (team: string) => `t:${team}:settings`,
   document: (team: string, name: string) => `t:${team}:doc:${name}`,
   workspaces: () => 'workspaces',
+  /** Claims live outside keyv's namespace: written with atomic SQL, never through keyv. */
+  claim: (team: string, name: string) => `claim:t:${team}:${name}`,
   ping: () => 'health:ping',
 };
 
@@ -241,6 +243,38 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
           return out;
         }),
       ),
+
+    claim: (team, name, { now, staleMs }) =>
+      guard('claim a send', async () => {
+        const key = keys.claim(team, name);
+        const value = JSON.stringify({ at: now.toISOString() });
+        const inserted: unknown[] = await adapter.query(
+          'INSERT INTO keyv(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING RETURNING key',
+          key,
+          value,
+        );
+        if (inserted.length > 0) return true;
+        const rows = (await adapter.query('SELECT value FROM keyv WHERE key = ?', key)) as Array<{
+          value: string;
+        }>;
+        const held = rows[0]?.value;
+        if (held === undefined) return false;
+        const at = Date.parse((JSON.parse(held) as { at?: string }).at ?? '');
+        if (Number.isFinite(at) && now.getTime() - at < staleMs) return false;
+        // Take over a stale claim only if nobody else did first (compare-and-set on the old value).
+        const taken: unknown[] = await adapter.query(
+          'UPDATE keyv SET value = ? WHERE key = ? AND value = ? RETURNING key',
+          value,
+          key,
+          held,
+        );
+        return taken.length > 0;
+      }),
+
+    release: (team, name) =>
+      guard('release a claim', async () => {
+        await adapter.query('DELETE FROM keyv WHERE key = ?', keys.claim(team, name));
+      }),
 
     listWorkspaces: () =>
       guard('list workspaces', async () => (await read(keys.workspaces(), workspacesSchema)) ?? []),

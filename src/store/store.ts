@@ -34,6 +34,13 @@ export interface Store {
     schema: z.ZodType<T>,
     change: (current: T | undefined) => { value: T; result: R },
   ): Promise<{ value: T; result: R }>;
+  /**
+   * Claims a one-time action (e.g. one scheduled digest) atomically in the database, across
+   * processes: true for exactly one caller. A claim older than `staleMs` may be taken over (its
+   * holder died); `release` gives it back after a failure so a retry can claim it.
+   */
+  claim(team: string, name: string, options: { now: Date; staleMs: number }): Promise<boolean>;
+  release(team: string, name: string): Promise<void>;
   /** Every workspace that has stored anything, for jobs that run per workspace. */
   listWorkspaces(): Promise<string[]>;
   /** Throws when the store cannot be read. */

@@ -134,13 +134,23 @@ describe('loadConfig', () => {
   });
 
   it('splits ADMIN_USER_IDS on commas and drops blanks', () => {
-    expect(loadConfig({ ...valid, ADMIN_USER_IDS: ' U1, U2 ,,U3 , ' }).adminUserIds).toEqual(['U1', 'U2', 'U3']);
+    expect(loadConfig({ ...valid, ADMIN_USER_IDS: ' U1, U2 ,,U3 , ' }).adminUserIds).toEqual([
+      'U1',
+      'U2',
+      'U3',
+    ]);
     expect(loadConfig({ ...valid, ADMIN_USER_IDS: 'U1' }).adminUserIds).toEqual(['U1']);
     expect(loadConfig({ ...valid, ADMIN_USER_IDS: '  ' }).adminUserIds).toEqual([]);
   });
 
   it('treats blank optional values as unset', () => {
-    const config = loadConfig({ ...valid, PORT: '', DEFAULT_TIMEZONE: ' ', STORE_URL: '', SLACK_APP_TOKEN: '' });
+    const config = loadConfig({
+      ...valid,
+      PORT: '',
+      DEFAULT_TIMEZONE: ' ',
+      STORE_URL: '',
+      SLACK_APP_TOKEN: '',
+    });
     expect(config.port).toBe(3000);
     expect(config.defaultTimeZone).toBe('UTC');
     expect(config.storeUrl).toBe('sqlite://data/apollo-dashboard.sqlite');

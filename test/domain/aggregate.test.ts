@@ -38,14 +38,39 @@ const mixedRun = makeRun({
     }),
     makeCompany({ name: 'C', employees: 10000, country: 'Germany', icp_score: 49.9 }),
     makeCompany({ name: 'D', industry: 'Fintech', employees: 10001, tier: 'Tier 3', campaign: 'Content' }),
-    makeCompany({ name: 'E', industry: 'Software', country: 'US', icp_score: 95, tier: 'Tier 1', campaign: 'Email' }),
+    makeCompany({
+      name: 'E',
+      industry: 'Software',
+      country: 'US',
+      icp_score: 95,
+      tier: 'Tier 1',
+      campaign: 'Email',
+    }),
     makeCompany({ name: 'F', industry: 'Fintech', employees: 0, icp_score: 80, tier: 'Tier 2' }),
   ],
   api_calls: [
     makeCall({ timestamp: at(0), endpoint: 'search', status_code: 200, response_time: 1, credits_used: 1 }),
-    makeCall({ timestamp: at(10), endpoint: 'search', status_code: 201, response_time: 0.5, credits_used: 1 }),
-    makeCall({ timestamp: at(59.9), endpoint: 'enrich', status_code: 204, response_time: 2.5, credits_used: 0 }),
-    makeCall({ timestamp: at(60), endpoint: 'search', status_code: 429, response_time: 0.1, credits_used: 0 }),
+    makeCall({
+      timestamp: at(10),
+      endpoint: 'search',
+      status_code: 201,
+      response_time: 0.5,
+      credits_used: 1,
+    }),
+    makeCall({
+      timestamp: at(59.9),
+      endpoint: 'enrich',
+      status_code: 204,
+      response_time: 2.5,
+      credits_used: 0,
+    }),
+    makeCall({
+      timestamp: at(60),
+      endpoint: 'search',
+      status_code: 429,
+      response_time: 0.1,
+      credits_used: 0,
+    }),
     makeCall({ timestamp: at(61), endpoint: 'enrich', status_code: 500, response_time: 3, credits_used: 1 }),
   ],
   quality_scores: [0.5, 0.75, 1],
@@ -204,7 +229,9 @@ describe('aggregateRun', () => {
   });
 
   it('keeps an unscored company out of the score multiset but counts it', () => {
-    const a = aggregateRun(makeRun({ companies: [makeCompany({ tier: 'Tier 1' }), makeCompany({ icp_score: 0 })] }));
+    const a = aggregateRun(
+      makeRun({ companies: [makeCompany({ tier: 'Tier 1' }), makeCompany({ icp_score: 0 })] }),
+    );
     expect(a.companies).toBe(2);
     expect(a.scored).toBe(1);
     expect(a.scores).toEqual([[0, 1]]);
@@ -277,7 +304,13 @@ describe('runs that report only api_metrics', () => {
   it('keeps the credits of a run that reports zero calls', () => {
     const a = aggregateRun(
       makeRun({
-        api_metrics: { total_calls: 0, success_rate: 0, avg_response_time: 0, credits_used: 12, error_rate: 0 },
+        api_metrics: {
+          total_calls: 0,
+          success_rate: 0,
+          avg_response_time: 0,
+          credits_used: 12,
+          error_rate: 0,
+        },
       }),
     );
     expect(a.api).toEqual({
@@ -297,7 +330,13 @@ describe('runs that report only api_metrics', () => {
     const a = aggregateRun(
       makeRun({
         api_calls: [makeCall({ credits_used: 2 })],
-        api_metrics: { total_calls: 50, success_rate: 0.5, avg_response_time: 9, credits_used: 99, error_rate: 0.5 },
+        api_metrics: {
+          total_calls: 50,
+          success_rate: 0.5,
+          avg_response_time: 9,
+          credits_used: 99,
+          error_rate: 0.5,
+        },
       }),
     );
     expect(a.api.source).toBe('calls');
@@ -331,7 +370,13 @@ describe('mergeAggregates', () => {
         makeCompany({ industry: 'Retail', icp_score: 30, tier: 'Tier 3' }),
         makeCompany({ industry: 'Software', icp_score: 40, tier: 'Tier 1', campaign: 'Content' }),
       ],
-      api_metrics: { total_calls: 10, success_rate: 0.8, avg_response_time: 2, credits_used: 7, error_rate: 0.2 },
+      api_metrics: {
+        total_calls: 10,
+        success_rate: 0.8,
+        avg_response_time: 2,
+        credits_used: 7,
+        error_rate: 0.2,
+      },
     }),
   );
   const r3 = aggregateRun(
@@ -340,9 +385,24 @@ describe('mergeAggregates', () => {
       started_at: '2026-11-03T00:00:00.000Z',
       companies: [makeCompany({ industry: 'Retail', icp_score: 20 })],
       api_calls: [
-        makeCall({ timestamp: '2026-11-03T00:00:00.000Z', endpoint: 'search', response_time: 0.2, status_code: 200 }),
-        makeCall({ timestamp: '2026-11-03T00:00:01.000Z', endpoint: 'enrich', response_time: 0.7, status_code: 200 }),
-        makeCall({ timestamp: '2026-11-03T00:00:02.000Z', endpoint: 'enrich', response_time: 5, status_code: 503 }),
+        makeCall({
+          timestamp: '2026-11-03T00:00:00.000Z',
+          endpoint: 'search',
+          response_time: 0.2,
+          status_code: 200,
+        }),
+        makeCall({
+          timestamp: '2026-11-03T00:00:01.000Z',
+          endpoint: 'enrich',
+          response_time: 0.7,
+          status_code: 200,
+        }),
+        makeCall({
+          timestamp: '2026-11-03T00:00:02.000Z',
+          endpoint: 'enrich',
+          response_time: 5,
+          status_code: 503,
+        }),
       ],
       quality_scores: [1],
     }),

@@ -121,7 +121,8 @@ export async function startHarness(
       return { status: res.status, json };
     },
     async restart() {
-      await running.stop();
+      // The app may already be stopped (a test simulating downtime stops it first).
+      await running.stop().catch(() => undefined);
       await store.close();
       store = await createKeyvStore({ url: config.storeUrl });
       running = createApp({ config, store, logger, now: nowFn });

@@ -19,7 +19,11 @@ import type { Store } from '../../src/store/store.js';
 // Helpers
 
 /** Opens the file with the raw driver, runs one statement and closes it again. */
-async function sql<T = Record<string, unknown>>(file: string, text: string, ...params: unknown[]): Promise<T[]> {
+async function sql<T = Record<string, unknown>>(
+  file: string,
+  text: string,
+  ...params: unknown[]
+): Promise<T[]> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const d = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(d)));
   });
@@ -224,7 +228,9 @@ describe('keyv store on a SQLite file', () => {
     await store.saveRun('TA', a);
     expect((await store.saveRun('TB', b)).replaced).toBeNull();
     await store.saveRun('TB', onlyB);
-    await store.updateSettings('TB', () => ({ timezone: { value: 'Asia/Tokyo', set_by: 'U9', set_at: 'x' } }));
+    await store.updateSettings('TB', () => ({
+      timezone: { value: 'Asia/Tokyo', set_by: 'U9', set_at: 'x' },
+    }));
 
     expect(await store.listRuns('TA')).toEqual([a.meta]);
     expect(await store.getAggregates('TA', ['run-shared-id', 'run-b-only'])).toEqual([a.aggregate]);

@@ -1,0 +1,62 @@
+/** manifest.yml must match the ids the code uses: the command, the request path and the exact bot scopes. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BOT_SCOPES, COMMAND, SLACK_EVENTS_PATH } from '../src/ids.js';
+
+interface Manifest {
+  display_information?: { name?: string; description?: string };
+  features?: {
+    bot_user?: { display_name?: string };
+    slash_commands?: Array<{
+      command?: string;
+      url?: string;
+      description?: string;
+      usage_hint?: string;
+      should_escape?: boolean;
+    }>;
+  };
+  oauth_config?: { scopes?: { bot?: string[]; user?: string[] } };
+  settings?: {
+    interactivity?: { is_enabled?: boolean; request_url?: string };
+    socket_mode_enabled?: boolean;
+  };
+}
+
+const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as Manifest;
+
+describe('manifest.yml', () => {
+  it('has a name and a bot user', () => {
+    expect(manifest.display_information?.name).toBeTruthy();
+    expect(manifest.features?.bot_user?.display_name).toBeTruthy();
+  });
+
+  it('declares exactly the slash command the code handles', () => {
+    const commands = manifest.features?.slash_commands ?? [];
+    expect(commands).toHaveLength(1);
+    const [command] = commands;
+    expect(command?.command).toBe(COMMAND);
+    expect(command?.should_escape).toBe(true);
+    expect(command?.usage_hint?.trim()).toBeTruthy();
+    expect(command?.description?.trim()).toBeTruthy();
+    expect(new URL(command?.url ?? '').pathname.endsWith(SLACK_EVENTS_PATH)).toBe(true);
+  });
+
+  it('enables interactivity on the same path', () => {
+    const interactivity = manifest.settings?.interactivity;
+    expect(interactivity?.is_enabled).toBe(true);
+    expect(new URL(interactivity?.request_url ?? '').pathname.endsWith(SLACK_EVENTS_PATH)).toBe(true);
+    expect(interactivity?.request_url).toBe(manifest.features?.slash_commands?.[0]?.url);
+  });
+
+  it('enables Socket Mode', () => {
+    expect(manifest.settings?.socket_mode_enabled).toBe(true);
+  });
+
+  it('asks for the bot scopes the code uses, no more and no less', () => {
+    const scopes = manifest.oauth_config?.scopes?.bot ?? [];
+    expect(new Set(scopes).size).toBe(scopes.length);
+    expect([...scopes].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.oauth_config?.scopes?.user ?? []).toEqual([]);
+  });
+});
