@@ -214,8 +214,7 @@ const ERROR_HINTS: Record<string, string> = {
 };
 
 function errorText(error: string): string {
-  const code = /\b([a-z_]+)$/.exec(error)?.[1] ?? '';
-  const hint = ERROR_HINTS[code];
+  const hint = Object.entries(ERROR_HINTS).find(([code]) => error.includes(code))?.[1];
   return `${escapeMrkdwn(error)}${hint ? ` (${hint})` : ''}`;
 }
 

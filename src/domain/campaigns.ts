@@ -868,3 +868,14 @@ export function campaignPeriodTotals(
   const range = campaignDateRange(window, { timeZone: period.time_zone, key: period.key });
   return { totals: totalsByChannel(updates, range), updates: updatesInRange(updates, range) };
 }
+
+/** One channel's results over a period (the answer to an update shows the default period's). */
+export function channelPeriodPerformance(
+  updates: readonly CampaignUpdate[],
+  channel: Campaign,
+  period: PeriodInfo,
+  roi: RoiAssumptions,
+): ChannelPerformance {
+  const { totals } = campaignPeriodTotals(updates, period, period);
+  return channelPerformance(channel, totals[channel], roi, 0);
+}

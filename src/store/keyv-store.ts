@@ -141,12 +141,16 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         const chunks = Math.ceil(run.companies.length / CHUNK);
         const written: string[] = [keys.aggregate(team, run.run_id, gen)];
         try {
-          await keyv.set(written[0] as string, aggregate);
-          for (let i = 0; i < chunks; i++) {
-            const key = keys.companies(team, run.run_id, gen, i);
-            written.push(key);
-            await keyv.set(key, run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
-          }
+          for (let i = 0; i < chunks; i++) written.push(keys.companies(team, run.run_id, gen, i));
+          // Issued together, so the next chunk's JSON is built while SQLite writes the previous one;
+          // all settle before any cleanup, so no write can land after it.
+          const writes = await Promise.allSettled(
+            written.map((key, i) =>
+              i === 0 ? keyv.set(key, aggregate) : keyv.set(key, run.companies.slice((i - 1) * CHUNK, i * CHUNK)),
+            ),
+          );
+          const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+          if (failed) throw failed.reason;
           const entry: IndexEntry = { ...meta, gen, chunks };
           await registerWorkspace(team);
           const replaced = await withLock(keys.index(team), async () => {

@@ -1,0 +1,330 @@
+/**
+ * Campaign tracking: `/apollo-dashboard campaign …` (record, correct, undo, or a form), the form's
+ * submission, the undo buttons, and `POST /api/campaigns` for tools that already count.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack/bolt';
+import {
+  type CampaignModalMetadata,
+  renderCampaignModal,
+  renderCampaignRecorded,
+  renderNothingToUndo,
+  renderUndoConfirm,
+  renderUndoDone,
+  renderUndoGone,
+  renderUndoKept,
+} from '../blocks/campaigns.js';
+import { renderCommandError, renderFailure } from '../blocks/help.js';
+import type { SlackMessage } from '../blocks/kit.js';
+import {
+  CAMPAIGNS_DOCUMENT,
+  type CampaignEntry,
+  type CampaignFormField,
+  campaignDocumentSchema,
+  lastUpdateBy,
+  parseCampaignCommand,
+  parseCampaignPayload,
+  removeUpdate,
+  resolveEntryDate,
+  validateCampaignForm,
+} from '../domain/campaigns.js';
+import { formatProblems } from '../domain/parse-run.js';
+import { formatLocalDate, isValidTimeZone } from '../domain/time.js';
+import { isAppError } from '../errors.js';
+import type { Feature, FeatureContext } from '../feature.js';
+import { readBody, tokenMatches } from '../http/routes.js';
+import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../ids.js';
+import { reportFailure } from '../listeners/command.js';
+import { type Deps, describeError } from '../listeners/deps.js';
+import type { CommandContext, Subcommand } from '../listeners/subcommand.js';
+import { tellUser } from '../listeners/upload-view.js';
+import { campaignContext, loadCampaignDocument, recordCampaignEntries } from '../services/campaigns.js';
+
+const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, ...m });
+
+/** Campaign update bodies are small; a list of 1,000 updates is well under this. */
+const MAX_CAMPAIGN_BODY_BYTES = 1024 * 1024;
+
+const FORM_BLOCKS: Record<CampaignFormField, string> = {
+  channel: BLOCKS.campaignChannel,
+  sent: BLOCKS.campaignSent,
+  opened: BLOCKS.campaignOpened,
+  responded: BLOCKS.campaignResponded,
+  converted: BLOCKS.campaignConverted,
+  date: BLOCKS.campaignDate,
+};
+
+async function recordFromCommand(ctx: CommandContext, entry: CampaignEntry): Promise<void> {
+  const { deps } = ctx;
+  await ctx.ack();
+  try {
+    const now = deps.now();
+    const context = await campaignContext(deps.store, ctx.team, {
+      now,
+      defaultTimeZone: deps.config.defaultTimeZone,
+    });
+    let date: string;
+    try {
+      date = resolveEntryDate(entry, context.today, context.timeZone);
+    } catch (error) {
+      if (!isAppError(error, 'bad_command')) throw error;
+      await ctx.respond(ephemeral(renderCommandError(error.message)));
+      return;
+    }
+    const [recorded] = await recordCampaignEntries({
+      store: deps.store,
+      team: ctx.team,
+      entries: [{ ...entry, date }],
+      user: ctx.user,
+      source: 'slack',
+      now,
+      context,
+    });
+    if (!recorded) return;
+    deps.logger.info(`Recorded a ${entry.channel} campaign update (${entry.mode}) for ${ctx.team}.`);
+    await ctx.respond(
+      ephemeral(
+        renderCampaignRecorded({ ...recorded, periodLabel: context.period.label, timeZone: context.timeZone }),
+      ),
+    );
+  } catch (error) {
+    await reportFailure(deps, ctx.respond, 'Could not record the campaign update; nothing was stored.', error);
+  }
+}
+
+async function openForm(ctx: CommandContext): Promise<void> {
+  const { deps } = ctx;
+  await ctx.ack();
+  try {
+    const context = await campaignContext(deps.store, ctx.team, {
+      now: deps.now(),
+      defaultTimeZone: deps.config.defaultTimeZone,
+    });
+    await ctx.client.views.open({
+      trigger_id: ctx.triggerId,
+      view: renderCampaignModal({ channel_id: ctx.channel, tz: context.timeZone, today: context.today }),
+    });
+  } catch (error) {
+    await reportFailure(deps, ctx.respond, 'Could not open the campaign form.', error);
+  }
+}
+
+async function offerUndo(ctx: CommandContext): Promise<void> {
+  const { deps } = ctx;
+  await ctx.ack();
+  try {
+    const [doc, context] = await Promise.all([
+      loadCampaignDocument(deps.store, ctx.team),
+      campaignContext(deps.store, ctx.team, { now: deps.now(), defaultTimeZone: deps.config.defaultTimeZone }),
+    ]);
+    const last = lastUpdateBy(doc, ctx.user);
+    await ctx.respond(ephemeral(last ? renderUndoConfirm(last, context.timeZone) : renderNothingToUndo()));
+  } catch (error) {
+    await reportFailure(deps, ctx.respond, 'Could not look up your campaign updates.', error);
+  }
+}
+
+export const campaignSubcommand: Subcommand = {
+  name: 'campaign',
+  async handle(ctx) {
+    // A mistyped update throws `bad_command` here, before the ack: the router answers with the usage.
+    const command = parseCampaignCommand(ctx.args);
+    switch (command.kind) {
+      case 'form':
+        return openForm(ctx);
+      case 'undo':
+        return offerUndo(ctx);
+      case 'record':
+        return recordFromCommand(ctx, command.entry);
+    }
+  },
+};
+
+type StateValues = Record<string, Record<string, ViewStateValue>>;
+
+function registerListeners(app: App, deps: Deps): void {
+  app.view(VIEWS.campaign, async ({ ack, view, body, client }) => {
+    let meta: Partial<CampaignModalMetadata> = {};
+    try {
+      meta = JSON.parse(view.private_metadata || '{}') as CampaignModalMetadata;
+    } catch {
+      meta = {};
+    }
+    const tz = meta.tz && isValidTimeZone(meta.tz) ? meta.tz : deps.config.defaultTimeZone;
+    const values = view.state.values as StateValues;
+    const pick = (field: CampaignFormField, action: string) => values[FORM_BLOCKS[field]]?.[action];
+    const now = deps.now();
+    const checked = validateCampaignForm(
+      {
+        channel: pick('channel', ACTIONS.campaignChannel)?.selected_option?.value ?? null,
+        sent: pick('sent', ACTIONS.campaignSent)?.value ?? null,
+        opened: pick('opened', ACTIONS.campaignOpened)?.value ?? null,
+        responded: pick('responded', ACTIONS.campaignResponded)?.value ?? null,
+        converted: pick('converted', ACTIONS.campaignConverted)?.value ?? null,
+        date: pick('date', ACTIONS.campaignDate)?.selected_date ?? null,
+      },
+      formatLocalDate(now, tz),
+    );
+    if (!checked.ok) {
+      const errors: Record<string, string> = {};
+      for (const [field, text] of Object.entries(checked.errors)) {
+        errors[FORM_BLOCKS[field as CampaignFormField]] = text;
+      }
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const user = body.user.id;
+    const team = body.team?.id ?? body.user.team_id ?? '';
+    const target = { user, ...(meta.channel_id ? { channel: meta.channel_id } : {}) };
+    let msg: SlackMessage;
+    try {
+      const context = await campaignContext(deps.store, team, {
+        now,
+        defaultTimeZone: deps.config.defaultTimeZone,
+      });
+      const [recorded] = await recordCampaignEntries({
+        store: deps.store,
+        team,
+        entries: [checked.entry],
+        user,
+        source: 'slack',
+        now,
+        context,
+      });
+      if (!recorded) return;
+      deps.logger.info(`Recorded a ${checked.entry.channel} campaign update from the form for ${team}.`);
+      msg = renderCampaignRecorded({ ...recorded, periodLabel: context.period.label, timeZone: context.timeZone });
+    } catch (error) {
+      deps.logger.error(`Campaign form: ${describeError(error)}`);
+      msg = renderFailure(
+        'The campaign update was not stored.',
+        isAppError(error, 'store_unavailable') ? error.message : 'Something went wrong on our side; it has been logged.',
+      );
+    }
+    try {
+      await tellUser(client, deps.logger, target, msg);
+    } catch (error) {
+      deps.logger.error(`Could not tell ${user} about their campaign update: ${describeError(error)}`);
+    }
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.campaignUndoConfirm, async ({ ack, body, action, respond }) => {
+    await ack();
+    const team = body.team?.id ?? body.user.team_id ?? '';
+    try {
+      const { result } = await deps.store.updateDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema, (current) =>
+        removeUpdate(current, action.value ?? '', body.user.id),
+      );
+      const msg = result.removed && result.after ? renderUndoDone(result.removed, result.after) : renderUndoGone();
+      if (result.removed) deps.logger.info(`Removed a ${result.removed.channel} campaign update for ${team}.`);
+      await respond({ replace_original: true, ...msg });
+    } catch (error) {
+      await reportFailure(deps, respond, 'Could not remove the campaign update.', error);
+    }
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.campaignUndoCancel, async ({ ack, respond }) => {
+    await ack();
+    await respond({ replace_original: true, ...renderUndoKept() });
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  return m?.[1];
+}
+
+function campaignRoute(ctx: FeatureContext, token: string): CustomRoute {
+  const { deps } = ctx;
+  return {
+    path: INGEST_CAMPAIGNS_PATH,
+    method: ['POST'],
+    handler: async (req, res) => {
+      if (!tokenMatches(bearer(req), token)) {
+        req.resume();
+        sendJson(
+          res,
+          401,
+          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
+          { 'WWW-Authenticate': 'Bearer' },
+        );
+        return;
+      }
+      try {
+        const text = await readBody(req, MAX_CAMPAIGN_BODY_BYTES);
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          sendJson(res, 400, {
+            error: 'upload_invalid',
+            message: 'The body is not JSON. Send one update or a list. Nothing was stored.',
+            problems: [{ where: '', field: '', message: 'Not valid JSON.' }],
+          });
+          return;
+        }
+        const team = await ctx.teamId();
+        const now = deps.now();
+        const context = await campaignContext(deps.store, team, { now, defaultTimeZone: deps.config.defaultTimeZone });
+        const entries = parseCampaignPayload(json, { today: context.today, timeZone: context.timeZone });
+        const recorded = await recordCampaignEntries({
+          store: deps.store,
+          team,
+          entries,
+          user: 'api',
+          source: 'api',
+          now,
+          context,
+        });
+        deps.logger.info(`Recorded ${recorded.length} campaign updates from the API for ${team}.`);
+        const latest = new Map(recorded.map((r) => [r.update.channel, r.performance]));
+        sendJson(res, 201, {
+          stored: recorded.length,
+          message: `${recorded.length} campaign update${recorded.length === 1 ? '' : 's'} stored.`,
+          updates: recorded.map((r) => ({ ...r.update, before: r.before, after: r.after })),
+          period: context.period,
+          totals: Object.fromEntries(latest),
+          warnings: [...latest.values()].flatMap((p) => p.warnings),
+        });
+      } catch (error) {
+        if (isAppError(error, 'upload_too_large')) {
+          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
+        } else if (isAppError(error, 'upload_invalid')) {
+          sendJson(res, 400, {
+            error: error.code,
+            message: `${error.message} Nothing was stored.`,
+            problems: error.problems,
+            summary: formatProblems(error.problems),
+          });
+        } else {
+          deps.logger.error(`Campaign ingest failed: ${describeError(error)}`);
+          sendJson(res, 503, {
+            error: 'unavailable',
+            message: 'The campaign updates could not be stored; nothing was stored. Retry later.',
+          });
+        }
+      }
+    },
+  };
+}
+
+export function createCampaignsFeature(): Feature {
+  return {
+    name: 'campaigns',
+    subcommands: [campaignSubcommand],
+    register(app, ctx) {
+      registerListeners(app, ctx.deps);
+    },
+    routes(ctx) {
+      const token = ctx.deps.config.ingestToken;
+      return token ? [campaignRoute(ctx, token)] : [];
+    },
+  };
+}
