@@ -88,7 +88,18 @@ const PLACE = weighted<readonly [string, string, string]>([
   [['Poland', 'Masovian', 'Warsaw'], 1],
 ]);
 
-const WORDS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Soylent'];
+const WORDS = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Vandelay',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+  'Soylent',
+];
 const SUFFIXES = ['Labs', 'Systems', 'Group', 'Analytics', 'Cloud', 'Partners', 'Digital', 'Works'];
 const CAMPAIGN = weighted<Campaign>([
   ['Email', 5],

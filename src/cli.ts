@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
+import { campaignUpdatesFromFile } from './domain/campaigns.js';
 import type { DashboardModel } from './domain/dashboard.js';
 import { TIER_FILTERS, type TierFilter } from './domain/export/companies-csv.js';
 import { EXPORT_FORMATS, type ExportFormat } from './domain/export/request.js';
@@ -26,6 +27,7 @@ export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|al
                                [--format json|csv|html|companies] [--tier 1|2|3|qualified]
                                [--now ISO-8601] [--timezone IANA]
                                [--rate-limit N] [--started-at ISO-8601 (for CSV files)]
+                               [--campaigns FILE (a JSON list of campaign updates)]
                                [--out FILE] FILE...
 Computes the dashboard model from run files (JSON or Apollo CSV) and prints it: as JSON (default),
 as CSV (one row per figure), as a self-contained HTML report, or the companies as CSV (--tier filters).
@@ -45,6 +47,7 @@ export async function reportFromFiles(options: {
   timeZone: string;
   rateLimit?: number;
   startedAt?: string;
+  campaigns?: { name: string; text: string };
   warn?: (s: string) => void;
 }): Promise<DashboardModel> {
   return buildDashboard({
@@ -61,6 +64,10 @@ export async function sourceFromFiles(options: {
   now: Date;
   rateLimit?: number;
   startedAt?: string;
+  /** A JSON list of campaign updates (`--campaigns`), as `POST /api/campaigns` takes them. */
+  campaigns?: { name: string; text: string };
+  /** Dates campaign updates without a `date` (default UTC). */
+  timeZone?: string;
   warn?: (s: string) => void;
 }): Promise<ExportSource> {
   const metas = new Map<string, RunMeta>();
@@ -101,6 +108,9 @@ export async function sourceFromFiles(options: {
     settings,
     loadAggregates: async (ids) => ids.flatMap((id) => aggregates.get(id) ?? []),
     loadCompanies: async (id) => companies.get(id) ?? null,
+    campaigns: options.campaigns
+      ? campaignUpdatesFromFile(options.campaigns, { now: options.now, timeZone: options.timeZone ?? 'UTC' })
+      : [],
   };
 }
 
@@ -121,8 +131,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const files = await Promise.all(
       args.files.map(async (path) => ({ name: basename(path), text: await readFile(path, 'utf8') })),
     );
+    const campaigns = args.campaignsFile
+      ? { name: basename(args.campaignsFile), text: await readFile(args.campaignsFile, 'utf8') }
+      : undefined;
     const file = await buildExport({
-      source: await sourceFromFiles({ ...args, files, warn: io.stderr }),
+      source: await sourceFromFiles({ ...args, files, ...(campaigns ? { campaigns } : {}), warn: io.stderr }),
       request: { format: args.format, period: parsePeriod(args.period), tier: args.tier },
       now: args.now,
       defaultTimeZone: args.timeZone,
@@ -157,6 +170,7 @@ function parseCliArgs(argv: readonly string[]) {
       'rate-limit': { type: 'string' },
       'started-at': { type: 'string' },
       out: { type: 'string' },
+      campaigns: { type: 'string' },
     },
   });
   const format = values.format as ExportFormat;
@@ -187,5 +201,6 @@ function parseCliArgs(argv: readonly string[]) {
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(values['started-at'] ? { startedAt: values['started-at'] } : {}),
     ...(values.out ? { out: values.out } : {}),
+    ...(values.campaigns ? { campaignsFile: values.campaigns } : {}),
   };
 }

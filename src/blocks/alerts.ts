@@ -9,10 +9,10 @@ import {
   formatDuration,
   formatRuleValue,
   type Incident,
+  type RuleState,
   type RunRef,
   resolveAlertOptions,
   resolveRule,
-  type RuleState,
 } from '../domain/alerts.js';
 import { ALERTS_USAGE } from '../domain/alerts-command.js';
 import { formatInt, formatPercent, formatSeconds } from '../domain/format.js';
@@ -131,7 +131,9 @@ export function renderIncidentMessage(
     footer.push(`Resolved ${when(incident.resolved_at, tz)}`);
     const text = `${turnedOff ? 'Closed' : 'Resolved'}: incident #${incident.number}, ${def.name} (${latest}) after ${duration}.`;
     return message(text, [
-      header(`${turnedOff ? ':no_bell: Closed' : ':white_check_mark: Resolved'} · ${incidentTitle(incident)}`),
+      header(
+        `${turnedOff ? ':no_bell: Closed' : ':white_check_mark: Resolved'} · ${incidentTitle(incident)}`,
+      ),
       section(`${headline}\n${history}`),
       context(footer),
       actions(
@@ -151,8 +153,8 @@ export function renderIncidentMessage(
   }
   footer.push(`Last updated ${when(incident.latest_at, tz)}`);
   const text =
-    incident.breaching_runs > 1
-      ? `Incident #${incident.number} still firing: ${def.name} ${latest} (${thresholdText(def, incident.threshold)}), ${incident.breaching_runs} breaching runs. Run ${plain(incident.latest_run.run_id)}.`
+    incident.message_ts !== undefined
+      ? `Incident #${incident.number} still firing: ${def.name} ${latest} (${thresholdText(def, incident.threshold)}), ${incident.breaching_runs} breaching run${incident.breaching_runs === 1 ? '' : 's'}. Run ${plain(incident.latest_run.run_id)}.`
       : `New incident #${incident.number}: ${def.name} ${latest}, ${thresholdText(def, incident.threshold)}. Run ${plain(incident.latest_run.run_id)}.`;
   return message(text, [
     header(`:rotating_light: ${incidentTitle(incident)}`),
@@ -191,7 +193,9 @@ export function renderIncidentReply(
   } else if (incident.resolution === 'turned_off') {
     text = `:no_bell: Closed: <@${escapeMrkdwn(incident.resolved_by ?? '')}> turned the ${def.name} rule off at ${when(incident.resolved_at ?? incident.latest_at, options.timeZone)}.`;
   } else {
-    const duration = formatDuration(Date.parse(incident.resolved_at ?? incident.latest_at) - Date.parse(incident.opened_at));
+    const duration = formatDuration(
+      Date.parse(incident.resolved_at ?? incident.latest_at) - Date.parse(incident.opened_at),
+    );
     text = `:white_check_mark: Resolved after ${duration}: ${def.name} back to ${latest} in run ${runText(incident.resolved_run ?? incident.latest_run)} (recovers at ${recoveryText(def, incident.recovery)}).`;
   }
   return message(text.replaceAll('*', '').replaceAll('`', ''), [section(text)]);
@@ -225,14 +229,21 @@ const NOTIFICATION_WORDS = {
   update: 'update',
 } as const;
 
-function ruleStatus(state: AlertState, rs: RuleState | undefined, id: (typeof ALERT_RULE_IDS)[number], now: Date, tz: string): string {
+function ruleStatus(
+  state: AlertState,
+  rs: RuleState | undefined,
+  id: (typeof ALERT_RULE_IDS)[number],
+  now: Date,
+  tz: string,
+): string {
   const rule = resolveRule(state, id);
   const def = rule.def;
   const lines = [
     `*${def.name}* (\`${id}\`): alerts ${thresholdText(def, rule.threshold)}, recovers at ${recoveryText(def, rule.recovery)}`,
   ];
   const incident = rs?.incident;
-  const muted = rs?.muted_until !== undefined && Date.parse(rs.muted_until) > now.getTime() ? rs.muted_until : null;
+  const muted =
+    rs?.muted_until !== undefined && Date.parse(rs.muted_until) > now.getTime() ? rs.muted_until : null;
   if (!rule.enabled) lines.push(':white_circle: Off');
   else if (incident) {
     const ack = incident.acked_by ? `, acknowledged by <@${escapeMrkdwn(incident.acked_by)}>` : '';
@@ -241,7 +252,10 @@ function ruleStatus(state: AlertState, rs: RuleState | undefined, id: (typeof AL
       `:red_circle: Firing since ${when(incident.opened_at, tz)} (incident #${incident.number}, ${formatInt(incident.breaching_runs)} breaching run${incident.breaching_runs === 1 ? '' : 's'}, latest ${formatRuleValue(def.unit, incident.latest_value)}${ack}${unsent})`,
     );
   } else lines.push(':large_green_circle: OK');
-  if (muted) lines.push(`:mute: Muted until ${when(muted, tz)}${rs?.muted_by ? ` by <@${escapeMrkdwn(rs.muted_by)}>` : ''}`);
+  if (muted)
+    lines.push(
+      `:mute: Muted until ${when(muted, tz)}${rs?.muted_by ? ` by <@${escapeMrkdwn(rs.muted_by)}>` : ''}`,
+    );
   const ev = rs?.last_evaluation;
   if (ev) {
     const what =
@@ -280,12 +294,15 @@ export function renderAlertsStatus(
   const blocks: KnownBlock[] = [header('Alerts')];
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(section(channel));
-  for (const id of ALERT_RULE_IDS) blocks.push(section(ruleStatus(state, state.rules[id], id, options.now, tz)));
+  for (const id of ALERT_RULE_IDS)
+    blocks.push(section(ruleStatus(state, state.rules[id], id, options.now, tz)));
   const facts = [
     `Minimum evidence: ${formatInt(opts.min_api_calls)} API calls (API rules), ${formatInt(opts.min_companies)} companies (qualification). Reminders in the thread at most every ${formatDuration(opts.repeat_interval_ms)}.`,
   ];
   if (state.last_run) {
-    facts.push(`Last run evaluated: \`${escapeMrkdwn(state.last_run.run_id)}\` at ${when(state.last_run.evaluated_at, tz)}.`);
+    facts.push(
+      `Last run evaluated: \`${escapeMrkdwn(state.last_run.run_id)}\` at ${when(state.last_run.evaluated_at, tz)}.`,
+    );
   }
   if (state.last_skipped) {
     facts.push(

@@ -7,9 +7,9 @@ import {
   type ChannelPerformance,
   channelKey,
   describeUpdate,
+  type Funnel,
   formatAmount,
   formatRoi,
-  type Funnel,
 } from '../domain/campaigns.js';
 import type { DashboardModel, Trend } from '../domain/dashboard.js';
 import { formatInt, formatPercent } from '../domain/format.js';
@@ -36,8 +36,8 @@ export interface CampaignModalMetadata {
 }
 
 /** Rate, or "n/a" when nothing was sent (never a 0 % that was not measured). */
-function rateOf(count: number, rate: number | null): string {
-  return rate === null ? formatInt(count) : `${formatInt(count)} (${formatPercent(rate)})`;
+function rateOf(count: number, rate: number | null, digits = 1): string {
+  return rate === null ? formatInt(count) : `${formatInt(count)} (${formatPercent(rate, digits)})`;
 }
 
 function channelFields(p: ChannelPerformance): string[] {
@@ -45,7 +45,7 @@ function channelFields(p: ChannelPerformance): string[] {
     `*Sent*\n${formatInt(p.sent)}`,
     `*Opened*\n${rateOf(p.opened, p.open_rate)}`,
     `*Responded*\n${rateOf(p.responded, p.response_rate)}`,
-    `*Converted*\n${rateOf(p.converted, p.conversion_rate)}`,
+    `*Converted*\n${rateOf(p.converted, p.conversion_rate, 2)}`,
     `*Cost / revenue*\n${formatAmount(p.cost)} / ${formatAmount(p.revenue)}`,
     `*ROI*\n${p.status === 'nothing_sent' ? 'n/a (nothing sent)' : formatRoi(p.roi)}`,
   ];
@@ -82,7 +82,9 @@ export function renderCampaignRecorded(options: {
   const warnings = [...p.warnings];
   for (const c of ['opened', 'responded', 'converted'] as const) {
     if (after[c] > after.sent) {
-      warnings.push(`On ${update.date}, ${channel} now has ${formatInt(after[c])} ${c} but ${formatInt(after.sent)} sent.`);
+      warnings.push(
+        `On ${update.date}, ${channel} now has ${formatInt(after[c])} ${c} but ${formatInt(after.sent)} sent.`,
+      );
     }
   }
   if (warnings.length > 0) blocks.push(section(warnings.map((w) => `:warning: ${w}`).join('\n')));
@@ -121,7 +123,9 @@ export function renderUndoConfirm(update: CampaignUpdate, timeZone: string): Sla
 export function renderNothingToUndo(): SlackMessage {
   const text = 'You have no campaign updates to undo.';
   return message(text, [
-    section(`${text} Record one with \`${COMMAND} campaign email sent=N\`, or \`${COMMAND} campaign\` for a form.`),
+    section(
+      `${text} Record one with \`${COMMAND} campaign email sent=N\`, or \`${COMMAND} campaign\` for a form.`,
+    ),
   ]);
 }
 
@@ -129,7 +133,9 @@ export function renderUndoDone(removed: CampaignUpdate, after: CampaignCounts): 
   const what = describeUpdate(removed);
   const now = CAMPAIGN_COUNTS.map((c) => `${c} ${formatInt(after[c])}`).join(' · ');
   return message(`Removed your update: ${what}. ${removed.channel} on ${removed.date} is now ${now}.`, [
-    section(`:wastebasket: Removed your update: *${escapeMrkdwn(what)}*.\n${removed.channel} on ${removed.date} is now ${now}.`),
+    section(
+      `:wastebasket: Removed your update: *${escapeMrkdwn(what)}*.\n${removed.channel} on ${removed.date} is now ${now}.`,
+    ),
   ]);
 }
 
@@ -206,12 +212,14 @@ const TOP = 5;
 
 function channelLine(p: ChannelPerformance, best: boolean): string {
   if (p.status === 'nothing_sent') {
-    const extra = CAMPAIGN_COUNTS.filter((c) => c !== 'sent' && p[c] > 0).map((c) => `${formatInt(p[c])} ${c}`);
+    const extra = CAMPAIGN_COUNTS.filter((c) => c !== 'sent' && p[c] > 0).map(
+      (c) => `${formatInt(p[c])} ${c}`,
+    );
     return `• *${p.channel}*: nothing sent in this period${p.assigned > 0 ? ` (${formatInt(p.assigned)} companies assigned)` : ''}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''} · ROI n/a`;
   }
   return (
     `• *${p.channel}*${best ? ' :trophy:' : ''}: ${formatInt(p.sent)} sent · ${formatPercent(p.open_rate)} opened · ` +
-    `${formatPercent(p.response_rate)} responded · ${formatPercent(p.conversion_rate)} converted (${formatInt(p.converted)}) · ` +
+    `${formatPercent(p.response_rate)} responded · ${formatPercent(p.conversion_rate, 2)} converted (${formatInt(p.converted)}) · ` +
     `cost ${formatAmount(p.cost)} · revenue ${formatAmount(p.revenue)} · ROI *${formatRoi(p.roi)}*`
   );
 }
@@ -226,21 +234,29 @@ export function renderCampaignSection(model: DashboardModel): KnownBlock[] {
   const headline =
     c.totals.sent === 0
       ? '*Campaigns* · no sends recorded in this period'
-      : `*Campaigns* · ${formatInt(c.totals.sent)} sent · ${formatPercent(c.response_rate)} responded · ${formatPercent(c.conversion_rate)} converted · ROI ${formatRoi(c.roi)}` +
+      : `*Campaigns* · ${formatInt(c.totals.sent)} sent · ${formatPercent(c.response_rate)} responded · ${formatPercent(c.conversion_rate, 2)} converted · ROI ${formatRoi(c.roi)}` +
         (best ? ` · best: *${best.channel}* (${formatRoi(best.roi)})` : '');
   const lines = CAMPAIGNS.map((name) => channelLine(c.campaign_comparison[name], name === bestName));
   blocks.push(section(`${headline}\n${lines.join('\n')}`));
   if (c.warnings.length > 0) {
-    blocks.push(section(c.warnings.slice(0, TOP).map((w) => `:warning: ${w}`).join('\n')));
+    blocks.push(
+      section(
+        c.warnings
+          .slice(0, TOP)
+          .map((w) => `:warning: ${w}`)
+          .join('\n'),
+      ),
+    );
   }
   if (c.recommended_actions.length > 0) {
     const recs = c.recommended_actions.slice(0, TOP).map((r) => `• ${r.message}`);
-    if (c.recommended_actions.length > TOP) recs.push(`_…and ${c.recommended_actions.length - TOP} more in the export_`);
+    if (c.recommended_actions.length > TOP)
+      recs.push(`_…and ${c.recommended_actions.length - TOP} more in the export_`);
     blocks.push(section(`*Campaign recommendations*\n${recs.join('\n')}`));
   }
   blocks.push(
     context([
-      `Campaign assignment: Email ${formatInt(d.Email)} · LinkedIn ${formatInt(d.LinkedIn)} · Content ${formatInt(d.Content)} · unassigned ${formatInt(d.Unassigned)} · record results with \`${COMMAND} campaign\``,
+      `Campaign assignment: Email ${formatInt(d.Email)} · LinkedIn ${formatInt(d.LinkedIn)} · Content ${formatInt(d.Content)} · unassigned ${formatInt(d.Unassigned)}`,
     ]),
   );
   return blocks;
@@ -251,7 +267,8 @@ function funnelRows(funnel: Funnel): string {
   const countWidth = Math.max(...funnel.steps.map((s) => formatInt(s.count).length));
   return funnel.steps
     .map((s) => {
-      const rate = s.rate_from_previous === null ? '' : `  ${formatPercent(s.rate_from_previous).padStart(6)}`;
+      const rate =
+        s.rate_from_previous === null ? '' : `  ${formatPercent(s.rate_from_previous).padStart(6)}`;
       return `${s.label.padEnd(width)}  ${formatInt(s.count).padStart(countWidth)}${rate}${s.note ? ' *' : ''}`;
     })
     .join('\n');
@@ -265,7 +282,9 @@ export function renderFunnel(model: DashboardModel): KnownBlock[] {
     `Credits used ${formatInt(f.credits_used)}`,
     `per qualified account ${perQualified.credits === null ? 'n/a' : perQualified.credits.toFixed(2)}${perQualified.money === null ? '' : ` (${formatAmount(perQualified.money)})`}`,
     `per Tier 1 account ${f.credits_per_tier_1_account === null ? 'n/a' : f.credits_per_tier_1_account.toFixed(2)}${f.cost_per_tier_1_account === null ? '' : ` (${formatAmount(f.cost_per_tier_1_account)})`}`,
-    f.credit_cost === null ? 'set `settings credit_cost=` for money' : `${formatAmount(f.credit_cost)} per credit`,
+    f.credit_cost === null
+      ? 'set `settings credit_cost=` for money'
+      : `${formatAmount(f.credit_cost)} per credit`,
   ];
   const notes = f.steps.filter((s) => s.note).map((s) => `* ${s.label}: ${s.note}`);
   return [
@@ -276,14 +295,27 @@ export function renderFunnel(model: DashboardModel): KnownBlock[] {
   ];
 }
 
+function arrowOf(t: Trend): string {
+  return t.direction === 'Increasing' ? '↑' : t.direction === 'Decreasing' ? '↓' : '→';
+}
+
+/** A campaign rate against the previous period; conversion rates are small, so they take 2 decimals. */
+export function campaignRateTrendLine(name: string, t: Trend, digits = 1): string {
+  if (t.direction === 'Insufficient data' || t.change === null) {
+    return `• ${name}: ${formatPercent(t.current, digits)} · _insufficient data to compare_`;
+  }
+  const pp = t.change * 100;
+  const change = `${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(digits)} pp`;
+  return `• ${name}: ${formatPercent(t.current, digits)} (${change} vs ${formatPercent(t.previous, digits)}) ${arrowOf(t)} ${t.direction}`;
+}
+
 /** ROI against the previous period, in percentage points. */
 export function roiTrendLine(t: Trend): string {
   if (t.direction === 'Insufficient data' || t.change === null) {
     return `• Campaign ROI: ${formatRoi(t.current)} · _insufficient data to compare_`;
   }
-  const arrow = t.direction === 'Increasing' ? '↑' : t.direction === 'Decreasing' ? '↓' : '→';
   const sign = t.change >= 0 ? '+' : '−';
-  return `• Campaign ROI: ${formatRoi(t.current)} (${sign}${formatInt(Math.round(Math.abs(t.change)))} pts vs ${formatRoi(t.previous)}) ${arrow} ${t.direction}`;
+  return `• Campaign ROI: ${formatRoi(t.current)} (${sign}${formatInt(Math.round(Math.abs(t.change)))} pts vs ${formatRoi(t.previous)}) ${arrowOf(t)} ${t.direction}`;
 }
 
 /** One line of the dashboard's text fallback, when campaigns sent anything. */

@@ -12,7 +12,13 @@ import {
 import { SCORE_BUCKETS, TIERS } from '../domain/model.js';
 import { formatLocalDateTime } from '../domain/time.js';
 import { COMMAND } from '../ids.js';
-import { campaignSummaryText, renderCampaignSection, renderFunnel, roiTrendLine } from './campaigns.js';
+import {
+  campaignRateTrendLine,
+  campaignSummaryText,
+  renderCampaignSection,
+  renderFunnel,
+  roiTrendLine,
+} from './campaigns.js';
 import {
   context,
   divider,
@@ -95,7 +101,10 @@ export interface DashboardRenderOptions {
   notes?: readonly string[];
 }
 
-export function renderDashboardMessage(model: DashboardModel, options: DashboardRenderOptions = {}): SlackMessage {
+export function renderDashboardMessage(
+  model: DashboardModel,
+  options: DashboardRenderOptions = {},
+): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`Apollo dashboard · ${model.period.label}`),
     context([periodLine(model)]),
@@ -206,8 +215,8 @@ export function renderDashboardMessage(model: DashboardModel, options: Dashboard
       `*Trends* · ${prev}\n${trendLine('Qualification rate', t.qualification_rate, 'rate')}\n` +
         `${trendLine('API success rate', t.api_success_rate, 'rate')}\n` +
         `${trendLine('Avg response time', t.average_response_time, 'seconds')}\n` +
-        `${trendLine('Campaign response rate', t.campaign_response_rate, 'rate')}\n` +
-        `${trendLine('Campaign conversion rate', t.campaign_conversion_rate, 'rate')}\n` +
+        `${campaignRateTrendLine('Campaign response rate', t.campaign_response_rate)}\n` +
+        `${campaignRateTrendLine('Campaign conversion rate', t.campaign_conversion_rate, 2)}\n` +
         roiTrendLine(t.campaign_roi),
     ),
   );

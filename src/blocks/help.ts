@@ -10,6 +10,9 @@ export const USAGE_LINES = [
   `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
   `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them.`,
   `\`${COMMAND} export json|csv|html|companies [period] [tier=1|2|3|qualified]\`: post the dashboard (or the period's companies) to this channel as a file.`,
+  `\`${COMMAND} campaign email|linkedin|content sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]\`: record campaign results (\`campaign <channel> set …\` corrects a date's totals; \`campaign\` opens a form; \`campaign undo\` takes your last update back).`,
+  `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit.`,
+  `\`${COMMAND} alerts\`: alert rules, incidents and channel · \`alerts channel #channel\`, \`alerts set <rule> <value> [recovery <value>]\`, \`alerts on|off <rule|all>\`, \`alerts mute <rule|all> 2h\`, \`alerts unmute <rule|all>\`: change them.`,
   `\`${COMMAND} help\`: this list.`,
 ];
 

@@ -269,9 +269,61 @@ function mergeGroups(into: Record<string, GroupStat>, from: Record<string, Group
   }
 }
 
-function mergeScores(lists: Array<Array<[number, number]>>): Array<[number, number]> {
+function isStrictlyAscending(list: ReadonlyArray<readonly [number, number]>): boolean {
+  for (let i = 1; i < list.length; i++) {
+    if (!((list[i - 1] as [number, number])[0] < (list[i] as [number, number])[0])) return false;
+  }
+  return true;
+}
+
+/**
+ * Sums (score, count) multisets into one, ascending. Each run's list is already ascending with
+ * distinct scores, so merging it into the running total is one linear pass (no hashing, no sort);
+ * over a year that is a few hundred thousand steps. Counts are integers, so the sums are exact.
+ */
+function mergeScores(lists: ReadonlyArray<ReadonlyArray<[number, number]>>): Array<[number, number]> {
+  let values = new Float64Array(0);
+  let counts = new Float64Array(0);
+  let size = 0;
+  for (const given of lists) {
+    const list = isStrictlyAscending(given) ? given : mergeScoresByMap(given);
+    const nextValues = new Float64Array(size + list.length);
+    const nextCounts = new Float64Array(size + list.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < size || j < list.length) {
+      const pair = list[j];
+      const takeOld = pair === undefined || (i < size && (values[i] as number) < pair[0]);
+      if (takeOld) {
+        nextValues[k] = values[i] as number;
+        nextCounts[k] = counts[i] as number;
+        i++;
+      } else if (i >= size || pair[0] < (values[i] as number)) {
+        nextValues[k] = pair[0];
+        nextCounts[k] = pair[1];
+        j++;
+      } else {
+        nextValues[k] = values[i] as number;
+        nextCounts[k] = (counts[i] as number) + pair[1];
+        i++;
+        j++;
+      }
+      k++;
+    }
+    values = nextValues;
+    counts = nextCounts;
+    size = k;
+  }
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < size; k++) out.push([values[k] as number, counts[k] as number]);
+  return out;
+}
+
+/** The general case (any order, repeated scores), for a list that is not already ascending. */
+function mergeScoresByMap(list: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
   const counts = new Map<number, number>();
-  for (const list of lists) for (const [score, n] of list) counts.set(score, (counts.get(score) ?? 0) + n);
+  for (const [score, n] of list) counts.set(score, (counts.get(score) ?? 0) + n);
   return [...counts.entries()].sort((a, b) => a[0] - b[0]);
 }
 

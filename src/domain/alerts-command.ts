@@ -94,7 +94,8 @@ export function parseRuleValue(rule: AlertRuleId, word: string): number {
   if (def.unit === 'seconds') {
     const m = /^(\d+(?:\.\d+)?)(s|ms)?$/.exec(raw);
     const n = m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : Number.NaN;
-    if (!Number.isFinite(n) || n <= 0 || n > 600) fail('seconds above 0 and up to 600, e.g. `2`, `1.5s` or `1500ms`');
+    if (!Number.isFinite(n) || n <= 0 || n > 600)
+      fail('seconds above 0 and up to 600, e.g. `2`, `1.5s` or `1500ms`');
     return n;
   }
   const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
@@ -112,9 +113,16 @@ function parseSet(args: readonly string[]): AlertsChange {
     const [value, ...extra] = rest;
     const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (extra.length > 0 || !Number.isInteger(n) || n < 1 || n > 1_000_000) {
-      throw new AppError('bad_command', `Usage: \`alerts set ${option} <n>\` with a whole number, 1 or more.`);
+      throw new AppError(
+        'bad_command',
+        `Usage: \`alerts set ${option} <n>\` with a whole number, 1 or more.`,
+      );
     }
-    return { kind: 'option', option: option === 'min_companies' ? 'min_companies' : 'min_api_calls', value: n };
+    return {
+      kind: 'option',
+      option: option === 'min_companies' ? 'min_companies' : 'min_api_calls',
+      value: n,
+    };
   }
   if (option === 'repeat' || option === 'repeat_interval') {
     const [value, ...extra] = rest;
@@ -136,12 +144,16 @@ function parseSet(args: readonly string[]): AlertsChange {
   }
   if (rest[i]?.toLowerCase() === 'recovery') {
     const value = rest[i + 1];
-    if (value === undefined) throw new AppError('bad_command', `Give the recovery value. Usage: ${SET_USAGE}.`);
+    if (value === undefined)
+      throw new AppError('bad_command', `Give the recovery value. Usage: ${SET_USAGE}.`);
     change.recovery = parseRuleValue(rule, value);
     i += 2;
   }
   if (i !== rest.length || (change.threshold === undefined && change.recovery === undefined)) {
-    throw new AppError('bad_command', `Usage: ${SET_USAGE}, e.g. \`alerts set ${rule} ${exampleValue(rule)}\`.`);
+    throw new AppError(
+      'bad_command',
+      `Usage: ${SET_USAGE}, e.g. \`alerts set ${rule} ${exampleValue(rule)}\`.`,
+    );
   }
   return change;
 }
@@ -165,7 +177,8 @@ export function parseAlertsCommand(args: readonly string[]): AlertsCommand {
       if (target === undefined || extra.length > 0) {
         throw new AppError('bad_command', 'Usage: `alerts channel #channel` (or `alerts channel off`).');
       }
-      if (['off', 'none'].includes(target.toLowerCase())) return { kind: 'change', change: { kind: 'channel-off' } };
+      if (['off', 'none'].includes(target.toLowerCase()))
+        return { kind: 'change', change: { kind: 'channel-off' } };
       const channel = parseChannelMention(target);
       if (!channel) {
         throw new AppError(
@@ -183,7 +196,11 @@ export function parseAlertsCommand(args: readonly string[]): AlertsCommand {
       if (rest.length !== 1) throw new AppError('bad_command', `Usage: ${usage}. Rules: ${RULE_LIST}.`);
       return {
         kind: 'change',
-        change: { kind: 'enable', rules: selectionOrThrow(rest[0], usage), enabled: verb.toLowerCase() === 'on' },
+        change: {
+          kind: 'enable',
+          rules: selectionOrThrow(rest[0], usage),
+          enabled: verb.toLowerCase() === 'on',
+        },
       };
     }
     case 'mute': {
@@ -205,6 +222,9 @@ export function parseAlertsCommand(args: readonly string[]): AlertsCommand {
       return { kind: 'change', change: { kind: 'unmute', rules: selectionOrThrow(rest[0], usage) } };
     }
     default:
-      throw new AppError('bad_command', `I don't know ${quote(`alerts ${args.join(' ')}`)}. Usage: ${ALERTS_USAGE}.`);
+      throw new AppError(
+        'bad_command',
+        `I don't know ${quote(`alerts ${args.join(' ')}`)}. Usage: ${ALERTS_USAGE}.`,
+      );
   }
 }

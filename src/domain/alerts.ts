@@ -367,11 +367,7 @@ export function measureRun(aggregate: RunAggregate, options: { rateLimit: number
 type Judged = { value: number } | { value: null; note: string };
 
 /** The rule's value for the run, or why the run is too little evidence to judge. */
-export function judgeRule(
-  rule: AlertRuleId,
-  m: RunMeasurement,
-  options: ResolvedAlertOptions,
-): Judged {
+export function judgeRule(rule: AlertRuleId, m: RunMeasurement, options: ResolvedAlertOptions): Judged {
   const def = ALERT_RULES[rule];
   if (def.evidence === 'companies') {
     if (m.companies < options.min_companies || m.qualification_rate === null) {
@@ -393,7 +389,9 @@ export function judgeRule(
   }
   switch (rule) {
     case 'success_rate':
-      return m.api.success_rate === null ? { value: null, note: 'no API calls' } : { value: m.api.success_rate };
+      return m.api.success_rate === null
+        ? { value: null, note: 'no API calls' }
+        : { value: m.api.success_rate };
     case 'error_rate':
       return m.api.error_rate === null ? { value: null, note: 'no API calls' } : { value: m.api.error_rate };
     case 'response_time':
@@ -511,7 +509,9 @@ function closeIncident(
   const announced = incident.message_ts !== undefined;
   if (announced) incident.resolve_pending = true;
   pushHistory(state, incident);
-  return announced ? { kind: 'resolve', rule, incident: structuredClone(incident), reply: close.reply } : null;
+  return announced
+    ? { kind: 'resolve', rule, incident: structuredClone(incident), reply: close.reply }
+    : null;
 }
 
 function pendingResolves(state: AlertState, rule: AlertRuleId, muted: boolean): AlertAction[] {
@@ -562,7 +562,13 @@ export function evaluateAlerts(input: {
     }
     const judged = judgeRule(id, m, options);
     if (judged.value === null) {
-      rs.last_evaluation = { run_id: m.run.run_id, at, outcome: 'insufficient', value: null, note: judged.note };
+      rs.last_evaluation = {
+        run_id: m.run.run_id,
+        at,
+        outcome: 'insufficient',
+        value: null,
+        note: judged.note,
+      };
       continue;
     }
     const value = judged.value;
@@ -591,7 +597,12 @@ export function evaluateAlerts(input: {
       state.next_incident += 1;
       rs.incident = opened;
       if (channel !== null && !muted) {
-        actions.push({ kind: 'open', rule: id, incident: { ...structuredClone(opened), channel }, reply: false });
+        actions.push({
+          kind: 'open',
+          rule: id,
+          incident: { ...structuredClone(opened), channel },
+          reply: false,
+        });
       }
       continue;
     }
@@ -620,19 +631,27 @@ export function evaluateAlerts(input: {
     incident.detail = incidentDetail(id, m);
     if (incident.message_ts === undefined) {
       if (channel !== null && !muted) {
-        actions.push({ kind: 'open', rule: id, incident: { ...structuredClone(incident), channel }, reply: false });
+        actions.push({
+          kind: 'open',
+          rule: id,
+          incident: { ...structuredClone(incident), channel },
+          reply: false,
+        });
       }
       continue;
     }
     const lastReply = Date.parse(incident.last_reply_at ?? incident.opened_at);
     const due = now.getTime() - lastReply >= options.repeat_interval_ms;
-    const kind: AlertActionKind = breaching && !sameRun && !muted && due ? 'repeat' : 'update';
+    const kind: AlertActionKind =
+      breaching && !sameRun && !muted && channel !== null && due ? 'repeat' : 'update';
     actions.push({ kind, rule: id, incident: structuredClone(incident), reply: false });
   }
   return { state, actions };
 }
 
-export type DeliveryOutcome = { ok: true; at: Date; ts?: string; channel?: string } | { ok: false; at: Date; error: string };
+export type DeliveryOutcome =
+  | { ok: true; at: Date; ts?: string; channel?: string }
+  | { ok: false; at: Date; error: string };
 
 function findIncident(state: AlertState, rule: AlertRuleId, number: number): Incident | undefined {
   const open = state.rules[rule]?.incident;
@@ -720,7 +739,11 @@ export function applyAlertsChange(
     }
     case 'channel-off':
       state.channel = null;
-      return { state, actions, summary: 'Alerts are no longer routed anywhere; incidents are still tracked.' };
+      return {
+        state,
+        actions,
+        summary: 'Alerts are no longer routed anywhere; incidents are still tracked.',
+      };
     case 'set': {
       const rule = resolveRule(state, change.rule);
       const threshold = change.threshold ?? rule.threshold;
@@ -824,7 +847,10 @@ export function acknowledgeIncident(
   const state = clone(current);
   const incident = state.rules[target.rule]?.incident;
   if (!incident || incident.number !== target.number) {
-    return { state, result: { status: 'gone', incident: findIncident(state, target.rule, target.number) ?? null } };
+    return {
+      state,
+      result: { status: 'gone', incident: findIncident(state, target.rule, target.number) ?? null },
+    };
   }
   if (incident.acked_by !== undefined) return { state, result: { status: 'already', incident } };
   incident.acked_by = context.user;

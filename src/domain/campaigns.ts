@@ -71,8 +71,12 @@ export interface CampaignEntry {
 export type CampaignCommand = { kind: 'form' } | { kind: 'undo' } | { kind: 'record'; entry: CampaignEntry };
 
 /** Quotes a user's word for a message: backticks, with mrkdwn's special characters escaped. */
-function q(word: string): string {
-  const clean = word.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('`', "'");
+export function quoteWord(word: string): string {
+  const clean = word
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('`', "'");
   return `\`${clean.length > 60 ? `${clean.slice(0, 59)}…` : clean}\``;
 }
 
@@ -151,7 +155,7 @@ export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
   if (!channel) {
     throw new AppError(
       'bad_command',
-      `${q(first)} is not a campaign channel; use email, linkedin or content (or undo).`,
+      `${quoteWord(first)} is not a campaign channel; use email, linkedin or content (or undo).`,
     );
   }
   let words = rest;
@@ -180,13 +184,14 @@ export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
         'bad_command',
         word.toLowerCase() === 'set'
           ? '`set` comes right after the channel: `campaign email set sent=1200`.'
-          : `${q(word)} is not a \`key=value\` pair; use sent=, opened=, responded= (or replied=), converted= and date=.`,
+          : `${quoteWord(word)} is not a \`key=value\` pair; use sent=, opened=, responded= (or replied=), converted= and date=.`,
       );
     }
     if (rawKey === 'date') {
       if (seen.has('date')) throw new AppError('bad_command', '`date` is given twice.');
       seen.add('date');
-      if (!parseLocalDate(raw)) throw new AppError('bad_command', `${q(word)}: date must be a real date, YYYY-MM-DD.`);
+      if (!parseLocalDate(raw))
+        throw new AppError('bad_command', `${quoteWord(word)}: date must be a real date, YYYY-MM-DD.`);
       date = raw;
       continue;
     }
@@ -194,13 +199,13 @@ export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
     if (!key) {
       throw new AppError(
         'bad_command',
-        `Unknown key ${q(word)}; use sent=, opened=, responded= (or replied=), converted= and date=.`,
+        `Unknown key ${quoteWord(word)}; use sent=, opened=, responded= (or replied=), converted= and date=.`,
       );
     }
     if (seen.has(key)) throw new AppError('bad_command', `\`${key}\` is given twice.`);
     seen.add(key);
     const n = parseCount(raw);
-    if (n === null) throw new AppError('bad_command', `${q(word)}: ${wholeNumberMessage(rawKey)}`);
+    if (n === null) throw new AppError('bad_command', `${quoteWord(word)}: ${wholeNumberMessage(rawKey)}`);
     counts[key] = n;
   }
   const problem = checkCounts(counts, mode)[0];
@@ -249,7 +254,9 @@ function dayKey(channel: Campaign, date: string): string {
 }
 
 /** Folds updates in recorded order into totals per channel and date: `set` replaces, `increment` adds. */
-export function foldByDay(updates: readonly CampaignUpdate[]): Map<string, { channel: Campaign; date: string; counts: CampaignCounts }> {
+export function foldByDay(
+  updates: readonly CampaignUpdate[],
+): Map<string, { channel: Campaign; date: string; counts: CampaignCounts }> {
   const days = new Map<string, { channel: Campaign; date: string; counts: CampaignCounts }>();
   for (const u of updates) {
     const key = dayKey(u.channel, u.date);
@@ -268,7 +275,11 @@ export function foldByDay(updates: readonly CampaignUpdate[]): Map<string, { cha
 }
 
 /** The totals of one channel on one date. */
-export function dayTotals(updates: readonly CampaignUpdate[], channel: Campaign, date: string): CampaignCounts {
+export function dayTotals(
+  updates: readonly CampaignUpdate[],
+  channel: Campaign,
+  date: string,
+): CampaignCounts {
   return foldByDay(updates).get(dayKey(channel, date))?.counts ?? emptyCounts();
 }
 
@@ -278,22 +289,23 @@ export interface DateRange {
   to: string | null;
 }
 
-/** The first local date whose midnight is at or after `instant` (ceil), or the date of `instant` (floor). */
+/** The first local date whose noon is at or after `instant` (ceil), or the date of `instant` (floor). */
 function dateAt(instant: string, timeZone: string, rounding: 'ceil' | 'floor'): string {
   const at = new Date(instant);
   const date = formatLocalDate(at, timeZone);
   if (rounding === 'floor') return date;
   const parts = parseLocalDate(date);
   if (!parts) return date;
-  if (zonedTimeToUtc(parts, timeZone).getTime() >= at.getTime()) return date;
+  if (zonedTimeToUtc({ ...parts, hour: 12 }, timeZone).getTime() >= at.getTime()) return date;
   const next = nextLocalDate(parts);
   return `${next.year}-${String(next.month).padStart(2, '0')}-${String(next.day).padStart(2, '0')}`;
 }
 
 /**
- * The dates of a period. An update dated D counts as of D's local midnight, as a run dated D does,
- * so `7d` covers the 7 dates up to today and its previous period the 7 before, without overlap. For
- * `last` (the latest run) it covers the run's own date onward.
+ * The dates of a period. An update dated D counts as of noon on D in the workspace's zone, so `7d`
+ * covers the 7 dates up to today and its previous period the 7 before, without overlap, and a
+ * period edge moved by an hour across a DST change still lands on the same dates. For `last` (the
+ * latest run) it covers the run's own date onward.
  */
 export function campaignDateRange(
   window: { start: string | null; end: string | null },
@@ -311,8 +323,14 @@ export function inRange(date: string, range: DateRange): boolean {
 }
 
 /** Totals per channel over the dates of `range`. */
-export function totalsByChannel(updates: readonly CampaignUpdate[], range: DateRange): Record<Campaign, CampaignCounts> {
-  const out = Object.fromEntries(CAMPAIGNS.map((c) => [c, emptyCounts()])) as Record<Campaign, CampaignCounts>;
+export function totalsByChannel(
+  updates: readonly CampaignUpdate[],
+  range: DateRange,
+): Record<Campaign, CampaignCounts> {
+  const out = Object.fromEntries(CAMPAIGNS.map((c) => [c, emptyCounts()])) as Record<
+    Campaign,
+    CampaignCounts
+  >;
   for (const day of foldByDay(updates).values()) {
     if (!inRange(day.date, range)) continue;
     const sum = out[day.channel];
@@ -329,7 +347,10 @@ export function updatesInRange(updates: readonly CampaignUpdate[], range: DateRa
 export function appendUpdates(
   current: CampaignDocument | undefined,
   added: readonly CampaignUpdate[],
-): { value: CampaignDocument; result: Array<{ update: CampaignUpdate; before: CampaignCounts; after: CampaignCounts }> } {
+): {
+  value: CampaignDocument;
+  result: Array<{ update: CampaignUpdate; before: CampaignCounts; after: CampaignCounts }>;
+} {
   const updates = [...(current?.updates ?? [])];
   const result: Array<{ update: CampaignUpdate; before: CampaignCounts; after: CampaignCounts }> = [];
   for (const update of added) {
@@ -375,7 +396,9 @@ export function describeCounts(counts: Partial<CampaignCounts>): string {
 
 export function describeUpdate(u: CampaignUpdate): string {
   const what = describeCounts(u);
-  return u.mode === 'set' ? `${u.channel} on ${u.date}: set ${what}` : `${u.channel} on ${u.date}: +${what.replaceAll(' · ', ' · +')}`;
+  return u.mode === 'set'
+    ? `${u.channel} on ${u.date}: set ${what}`
+    : `${u.channel} on ${u.date}: +${what.replaceAll(' · ', ' · +')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +419,9 @@ export interface CampaignFormValues {
 export function validateCampaignForm(
   values: CampaignFormValues,
   today: string,
-): { ok: true; entry: CampaignEntry & { date: string } } | { ok: false; errors: Partial<Record<CampaignFormField, string>> } {
+):
+  | { ok: true; entry: CampaignEntry & { date: string } }
+  | { ok: false; errors: Partial<Record<CampaignFormField, string>> } {
   const errors: Partial<Record<CampaignFormField, string>> = {};
   const channel = values.channel ? channelOf(values.channel) : null;
   if (!channel) errors.channel = 'Pick Email, LinkedIn or Content.';
@@ -411,7 +436,8 @@ export function validateCampaignForm(
   if (values.sent == null || values.sent.trim() === '') {
     errors.sent ??= 'How many were sent? Enter 0 if none.';
   }
-  for (const p of checkCounts(counts, 'increment')) errors[p.field] ??= p.message.replace(/ \(use `set`.*\)/, '');
+  for (const p of checkCounts(counts, 'increment'))
+    errors[p.field] ??= p.message.replace(/ \(use `set`.*\)/, '');
   const rawDate = values.date?.trim() || today;
   if (!parseLocalDate(rawDate)) errors.date = 'Pick a date.';
   else if (rawDate > today) errors.date = `That is in the future; today is ${today}.`;
@@ -419,7 +445,16 @@ export function validateCampaignForm(
   return { ok: true, entry: { channel, mode: 'increment', counts, date: rawDate } };
 }
 
-const API_FIELDS = new Set(['channel', 'mode', 'date', 'sent', 'opened', 'responded', 'replied', 'converted']);
+const API_FIELDS = new Set([
+  'channel',
+  'mode',
+  'date',
+  'sent',
+  'opened',
+  'responded',
+  'replied',
+  'converted',
+]);
 
 /**
  * Parses `POST /api/campaigns` bodies and `--campaigns` files: one update or a list. Every problem
@@ -432,9 +467,14 @@ export function parseCampaignPayload(
 ): Array<CampaignEntry & { date: string }> {
   const list = Array.isArray(value) ? value : [value];
   const problems: FieldProblem[] = [];
-  if (list.length === 0) problems.push({ where: '', field: '', message: 'The list is empty: send at least one update.' });
+  if (list.length === 0)
+    problems.push({ where: '', field: '', message: 'The list is empty: send at least one update.' });
   if (list.length > MAX_UPDATES_PER_REQUEST) {
-    problems.push({ where: '', field: '', message: `At most ${formatInt(MAX_UPDATES_PER_REQUEST)} updates per request.` });
+    problems.push({
+      where: '',
+      field: '',
+      message: `At most ${formatInt(MAX_UPDATES_PER_REQUEST)} updates per request.`,
+    });
   }
   const out: Array<CampaignEntry & { date: string }> = [];
   if (problems.length > 0) throw invalid(problems);
@@ -447,7 +487,11 @@ export function parseCampaignPayload(
     }
     const record = item as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!API_FIELDS.has(key)) add(key, 'Unknown field; use channel, sent, opened, responded (or replied), converted, date and mode.');
+      if (!API_FIELDS.has(key))
+        add(
+          key,
+          'Unknown field; use channel, sent, opened, responded (or replied), converted, date and mode.',
+        );
     }
     const channel = typeof record.channel === 'string' ? channelOf(record.channel) : null;
     if (!channel) add('channel', 'Required: email, linkedin or content.');
@@ -455,7 +499,8 @@ export function parseCampaignPayload(
     const mode: CampaignMode | null = modeRaw === 'increment' || modeRaw === 'set' ? modeRaw : null;
     if (!mode) add('mode', 'Use "increment" (the default) or "set".');
     const counts: Partial<CampaignCounts> = {};
-    if (record.responded !== undefined && record.replied !== undefined) add('replied', 'Give responded or replied, not both.');
+    if (record.responded !== undefined && record.replied !== undefined)
+      add('replied', 'Give responded or replied, not both.');
     for (const field of ['sent', 'opened', 'responded', 'replied', 'converted'] as const) {
       const raw = record[field];
       if (raw === undefined || raw === null) continue;
@@ -472,13 +517,18 @@ export function parseCampaignPayload(
     }
     let date = options.today;
     if (record.date !== undefined) {
-      if (typeof record.date !== 'string' || !parseLocalDate(record.date)) add('date', 'Must be a real date, YYYY-MM-DD.');
+      if (typeof record.date !== 'string' || !parseLocalDate(record.date))
+        add('date', 'Must be a real date, YYYY-MM-DD.');
       else if (record.date > options.today) {
         add('date', `${record.date} is in the future (today is ${options.today} in ${options.timeZone}).`);
       } else date = record.date;
     }
     if (!mode) return;
-    for (const p of checkCounts(counts, mode)) add(p.field, p.message.replaceAll('`', ''));
+    // A figure already reported as unreadable is not reported again as missing.
+    const reported = new Set(problems.filter((p) => p.where === where).map((p) => p.field));
+    for (const p of checkCounts(counts, mode)) {
+      if (!reported.has(p.field)) add(p.field, p.message.replaceAll('`', ''));
+    }
     if (channel) out.push({ channel, mode, counts, date });
   });
   if (problems.length > 0) throw invalid(problems);
@@ -505,7 +555,10 @@ export interface RoiAssumptions {
 export const DEFAULT_ROI: RoiAssumptions = { cost_per_contact: 0.5, revenue_per_conversion: 10000 };
 
 export function defaultRoiByChannel(): Record<Campaign, RoiAssumptions> {
-  return Object.fromEntries(CAMPAIGNS.map((c) => [c, { ...DEFAULT_ROI }])) as Record<Campaign, RoiAssumptions>;
+  return Object.fromEntries(CAMPAIGNS.map((c) => [c, { ...DEFAULT_ROI }])) as Record<
+    Campaign,
+    RoiAssumptions
+  >;
 }
 
 export interface ChannelPerformance {
@@ -555,7 +608,13 @@ export interface CampaignSection {
   warnings: string[];
 }
 
-export type FunnelStepName = 'discovered' | 'qualified' | 'assigned' | 'contacted' | 'responded' | 'converted';
+export type FunnelStepName =
+  | 'discovered'
+  | 'qualified'
+  | 'assigned'
+  | 'contacted'
+  | 'responded'
+  | 'converted';
 
 export interface FunnelStep {
   step: FunnelStepName;
@@ -659,7 +718,10 @@ function recommendCampaigns(channels: readonly ChannelPerformance[]): CampaignRe
     const otherSent = others.reduce((s, o) => s + o.sent, 0);
     if (others.length === 0 || otherSent === 0 || c.response_rate === null) continue;
     const othersRate = others.reduce((s, o) => s + o.responded, 0) / otherSent;
-    if (c.response_rate < othersRate * LOW_RESPONSE_FACTOR && othersRate - c.response_rate >= LOW_RESPONSE_GAP) {
+    if (
+      c.response_rate < othersRate * LOW_RESPONSE_FACTOR &&
+      othersRate - c.response_rate >= LOW_RESPONSE_GAP
+    ) {
       recs.push({
         area: 'campaign',
         channel: c.channel,
@@ -750,7 +812,10 @@ export function computeCampaignSection(options: {
     response_rate: ratio(totals.responded, totals.sent),
     conversion_rate: ratio(totals.converted, totals.sent),
     roi: totals.cost > 0 ? round(((totals.revenue - totals.cost) / totals.cost) * 100, 4) : null,
-    campaign_comparison: Object.fromEntries(channels.map((c) => [c.channel, c])) as Record<Campaign, ChannelPerformance>,
+    campaign_comparison: Object.fromEntries(channels.map((c) => [c.channel, c])) as Record<
+      Campaign,
+      ChannelPerformance
+    >,
     best_performing_campaign: ranked[0]?.channel ?? null,
     recommended_actions: recommendCampaigns(channels),
     warnings: channels.flatMap((c) => c.warnings),
@@ -814,19 +879,26 @@ export function computeFunnel(options: {
       money: perQualified !== null && creditCost !== null ? round(perQualified * creditCost, 4) : null,
     },
     credits_per_tier_1_account: perTier1,
-    cost_per_tier_1_account: perTier1 !== null && creditCost !== null ? round(perTier1 * creditCost, 4) : null,
+    cost_per_tier_1_account:
+      perTier1 !== null && creditCost !== null ? round(perTier1 * creditCost, 4) : null,
   };
 }
 
 /** Changes smaller than these are `Stable`: half a point of response, 0.1 point of conversion, 5 % of ROI (≥ 1 point). */
-export const CAMPAIGN_TOLERANCE = { response_rate: 0.005, conversion_rate: 0.001, roi_relative: 0.05, roi_min: 1 };
+export const CAMPAIGN_TOLERANCE = {
+  response_rate: 0.005,
+  conversion_rate: 0.001,
+  roi_relative: 0.05,
+  roi_min: 1,
+};
 
 function trendOf(current: number | null, previous: number | null, tolerance: number, digits = 6): Trend {
   if (current === null || previous === null) {
     return { current, previous, change: null, direction: 'Insufficient data' };
   }
   const change = round(current - previous, digits);
-  const direction: Direction = Math.abs(change) <= tolerance ? 'Stable' : change > 0 ? 'Increasing' : 'Decreasing';
+  const direction: Direction =
+    Math.abs(change) <= tolerance ? 'Stable' : change > 0 ? 'Increasing' : 'Decreasing';
   return { current, previous, change, direction };
 }
 
@@ -837,7 +909,10 @@ export interface CampaignTrends {
   campaign_roi: Trend;
 }
 
-export function computeCampaignTrends(current: CampaignSection, previous: CampaignSection | null): CampaignTrends {
+export function computeCampaignTrends(
+  current: CampaignSection,
+  previous: CampaignSection | null,
+): CampaignTrends {
   const prevRoi = previous?.roi ?? null;
   return {
     campaign_response_rate: trendOf(
@@ -853,7 +928,9 @@ export function computeCampaignTrends(current: CampaignSection, previous: Campai
     campaign_roi: trendOf(
       current.roi,
       prevRoi,
-      prevRoi === null ? 0 : Math.max(CAMPAIGN_TOLERANCE.roi_min, Math.abs(prevRoi) * CAMPAIGN_TOLERANCE.roi_relative),
+      prevRoi === null
+        ? 0
+        : Math.max(CAMPAIGN_TOLERANCE.roi_min, Math.abs(prevRoi) * CAMPAIGN_TOLERANCE.roi_relative),
       4,
     ),
   };
@@ -878,4 +955,33 @@ export function channelPeriodPerformance(
 ): ChannelPerformance {
   const { totals } = campaignPeriodTotals(updates, period, period);
   return channelPerformance(channel, totals[channel], roi, 0);
+}
+
+/**
+ * Campaign updates from a file (the offline report's `--campaigns`): a JSON list of updates as
+ * `POST /api/campaigns` takes them, dated `today` in `timeZone` when they carry no date.
+ */
+export function campaignUpdatesFromFile(
+  file: { name: string; text: string },
+  options: { now: Date; timeZone: string },
+): CampaignUpdate[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(file.text);
+  } catch {
+    throw new AppError('upload_invalid', `${file.name}: not JSON; give a list of campaign updates.`);
+  }
+  let entries: Array<CampaignEntry & { date: string }>;
+  try {
+    entries = parseCampaignPayload(json, {
+      today: formatLocalDate(options.now, options.timeZone),
+      timeZone: options.timeZone,
+    });
+  } catch (error) {
+    if (error instanceof AppError)
+      throw new AppError(error.code, `${file.name}: ${error.message}`, { problems: error.problems });
+    throw error;
+  }
+  const at = options.now.toISOString();
+  return entries.map((entry, i) => toUpdate(entry, { id: `file-${i + 1}`, user: 'cli', at, source: 'file' }));
 }

@@ -575,7 +575,10 @@ function campaignSectionOf(input: DashboardInput, totals: Totals | null): Campai
   const picked = campaignPeriodTotals(input.campaigns ?? [], window, input.period);
   return computeCampaignSection({
     totals: picked.totals,
-    assigned: Object.fromEntries(CAMPAIGNS.map((c) => [c, totals?.campaigns[c] ?? 0])) as Record<Campaign, number>,
+    assigned: Object.fromEntries(CAMPAIGNS.map((c) => [c, totals?.campaigns[c] ?? 0])) as Record<
+      Campaign,
+      number
+    >,
     roi: input.settings.roi ?? defaultRoiByChannel(),
     updates: picked.updates,
   });

@@ -312,7 +312,7 @@ function campaignDeltas(current: DashboardModel, previous: DashboardModel): Delt
     ).totals;
   const c = pick(current);
   const p = pick(previous);
-  if (!c || !c.sent) return [];
+  if (!c?.sent) return [];
   return [
     delta('Response rate', c.response_rate ?? null, p?.response_rate ?? null, 'rate', true),
     delta('Conversion rate', c.conversion_rate ?? null, p?.conversion_rate ?? null, 'rate', true),

@@ -10,7 +10,16 @@ import { createHash } from 'node:crypto';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AppError, type FieldProblem } from '../errors.js';
-import { type ApiCall, type ApiMetrics, CAMPAIGNS, type Campaign, type Company, type Run, TIERS, type Tier } from './model.js';
+import {
+  type ApiCall,
+  type ApiMetrics,
+  CAMPAIGNS,
+  type Campaign,
+  type Company,
+  type Run,
+  TIERS,
+  type Tier,
+} from './model.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -373,7 +382,12 @@ const COMPANY_FIELDS = {
   name: requiredText,
   domain: domainOf,
   industry: optionalText,
-  employees: optionalNumber({ expected: 'a whole number, 0 or more', min: 0, integer: true, thousands: true }),
+  employees: optionalNumber({
+    expected: 'a whole number, 0 or more',
+    min: 0,
+    integer: true,
+    thousands: true,
+  }),
   country: optionalText,
   state: optionalText,
   city: optionalText,
@@ -958,7 +972,12 @@ function readCsvRunFast(
     }
     companies.push(out as unknown as Company);
   }
-  return assembleRun(head, companies, { api_calls: [], api_metrics: undefined, quality_scores: [] }, input.text);
+  return assembleRun(
+    head,
+    companies,
+    { api_calls: [], api_metrics: undefined, quality_scores: [] },
+    input.text,
+  );
 }
 
 /** Every non-blank record with its starting line; a syntax error becomes a problem naming the line. */

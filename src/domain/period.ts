@@ -117,7 +117,13 @@ export function selectPeriod(
       const end = Date.parse(spec.end);
       const prevStart = start - (end - start);
       return {
-        period: { ...base, key: `${spec.start}..${spec.end}`, label: spec.label, start: spec.start, end: spec.end },
+        period: {
+          ...base,
+          key: `${spec.start}..${spec.end}`,
+          label: spec.label,
+          start: spec.start,
+          end: spec.end,
+        },
         current: within(runs, start, end),
         previous: { start: iso(prevStart), end: spec.start, runs: within(runs, prevStart, start) },
       };

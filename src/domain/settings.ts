@@ -1,7 +1,7 @@
 /** Workspace settings: stored values with who set them, resolved against defaults. */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { channelKey, channelOf, DEFAULT_ROI, type RoiAssumptions } from './campaigns.js';
+import { channelKey, channelOf, DEFAULT_ROI, quoteWord, type RoiAssumptions } from './campaigns.js';
 import { DEFAULT_RATE_LIMIT } from './dashboard.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
 import { isValidTimeZone } from './time.js';
@@ -113,7 +113,10 @@ export function roiAssumptionsOf(settings: ResolvedSettings): Record<Campaign, R
   return Object.fromEntries(
     CAMPAIGNS.map((c) => [
       c,
-      { cost_per_contact: settings.roi[c].cost_per_contact, revenue_per_conversion: settings.roi[c].revenue_per_conversion },
+      {
+        cost_per_contact: settings.roi[c].cost_per_contact,
+        revenue_per_conversion: settings.roi[c].revenue_per_conversion,
+      },
     ]),
   ) as Record<Campaign, RoiAssumptions>;
 }
@@ -131,7 +134,7 @@ function parseMoneySetting(word: string, key: string, raw: string, options: { po
   if (n === null || (options.positive && n === 0)) {
     throw new AppError(
       'bad_command',
-      `\`${word}\`: ${key} must be a number${options.positive ? ' above 0' : ', 0 or more'}, such as ${key === 'revenue_per_conversion' ? '12000' : '0.8'}.`,
+      `${quoteWord(word)}: ${key} must be a number${options.positive ? ' above 0' : ', 0 or more'}, such as ${key === 'revenue_per_conversion' ? '12000' : '0.8'}.`,
     );
   }
   return n;
@@ -155,12 +158,13 @@ export function parseRoiSettingsChange(words: readonly string[]): Partial<Record
       reset = true;
     } else if (key === 'channel') {
       channel = channelOf(raw);
-      if (!channel) throw new AppError('bad_command', `\`${word}\`: channel must be email, linkedin or content.`);
+      if (!channel)
+        throw new AppError('bad_command', `${quoteWord(word)}: channel must be email, linkedin or content.`);
     } else if (key === 'cost_per_contact' || key === 'revenue_per_conversion') {
       if (values[key] !== undefined) throw new AppError('bad_command', `\`${key}\` is given twice.`);
       values[key] = parseMoneySetting(word, key, raw, { positive: key === 'cost_per_contact' });
     } else {
-      throw new AppError('bad_command', `Unknown ROI setting \`${word}\`. Usage: ${ROI_USAGE}.`);
+      throw new AppError('bad_command', `Unknown ROI setting ${quoteWord(word)}. Usage: ${ROI_USAGE}.`);
     }
   }
   const given = ROI_KEYS.filter((k) => values[k] !== undefined);
@@ -168,7 +172,10 @@ export function parseRoiSettingsChange(words: readonly string[]): Partial<Record
     throw new AppError('bad_command', `Either reset or set values, not both. Usage: ${ROI_USAGE}.`);
   }
   if (!reset && given.length === 0) {
-    throw new AppError('bad_command', `Say what to set: cost_per_contact= and/or revenue_per_conversion=. Usage: ${ROI_USAGE}.`);
+    throw new AppError(
+      'bad_command',
+      `Say what to set: cost_per_contact= and/or revenue_per_conversion=. Usage: ${ROI_USAGE}.`,
+    );
   }
   const out: Partial<Record<SettingKey, number | null>> = {};
   for (const key of reset ? ROI_KEYS : given) {

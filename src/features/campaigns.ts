@@ -84,11 +84,20 @@ async function recordFromCommand(ctx: CommandContext, entry: CampaignEntry): Pro
     deps.logger.info(`Recorded a ${entry.channel} campaign update (${entry.mode}) for ${ctx.team}.`);
     await ctx.respond(
       ephemeral(
-        renderCampaignRecorded({ ...recorded, periodLabel: context.period.label, timeZone: context.timeZone }),
+        renderCampaignRecorded({
+          ...recorded,
+          periodLabel: context.period.label,
+          timeZone: context.timeZone,
+        }),
       ),
     );
   } catch (error) {
-    await reportFailure(deps, ctx.respond, 'Could not record the campaign update; nothing was stored.', error);
+    await reportFailure(
+      deps,
+      ctx.respond,
+      'Could not record the campaign update; nothing was stored.',
+      error,
+    );
   }
 }
 
@@ -115,7 +124,10 @@ async function offerUndo(ctx: CommandContext): Promise<void> {
   try {
     const [doc, context] = await Promise.all([
       loadCampaignDocument(deps.store, ctx.team),
-      campaignContext(deps.store, ctx.team, { now: deps.now(), defaultTimeZone: deps.config.defaultTimeZone }),
+      campaignContext(deps.store, ctx.team, {
+        now: deps.now(),
+        defaultTimeZone: deps.config.defaultTimeZone,
+      }),
     ]);
     const last = lastUpdateBy(doc, ctx.user);
     await ctx.respond(ephemeral(last ? renderUndoConfirm(last, context.timeZone) : renderNothingToUndo()));
@@ -194,12 +206,18 @@ function registerListeners(app: App, deps: Deps): void {
       });
       if (!recorded) return;
       deps.logger.info(`Recorded a ${checked.entry.channel} campaign update from the form for ${team}.`);
-      msg = renderCampaignRecorded({ ...recorded, periodLabel: context.period.label, timeZone: context.timeZone });
+      msg = renderCampaignRecorded({
+        ...recorded,
+        periodLabel: context.period.label,
+        timeZone: context.timeZone,
+      });
     } catch (error) {
       deps.logger.error(`Campaign form: ${describeError(error)}`);
       msg = renderFailure(
         'The campaign update was not stored.',
-        isAppError(error, 'store_unavailable') ? error.message : 'Something went wrong on our side; it has been logged.',
+        isAppError(error, 'store_unavailable')
+          ? error.message
+          : 'Something went wrong on our side; it has been logged.',
       );
     }
     try {
@@ -213,11 +231,16 @@ function registerListeners(app: App, deps: Deps): void {
     await ack();
     const team = body.team?.id ?? body.user.team_id ?? '';
     try {
-      const { result } = await deps.store.updateDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema, (current) =>
-        removeUpdate(current, action.value ?? '', body.user.id),
+      const { result } = await deps.store.updateDocument(
+        team,
+        CAMPAIGNS_DOCUMENT,
+        campaignDocumentSchema,
+        (current) => removeUpdate(current, action.value ?? '', body.user.id),
       );
-      const msg = result.removed && result.after ? renderUndoDone(result.removed, result.after) : renderUndoGone();
-      if (result.removed) deps.logger.info(`Removed a ${result.removed.channel} campaign update for ${team}.`);
+      const msg =
+        result.removed && result.after ? renderUndoDone(result.removed, result.after) : renderUndoGone();
+      if (result.removed)
+        deps.logger.info(`Removed a ${result.removed.channel} campaign update for ${team}.`);
       await respond({ replace_original: true, ...msg });
     } catch (error) {
       await reportFailure(deps, respond, 'Could not remove the campaign update.', error);
@@ -230,7 +253,12 @@ function registerListeners(app: App, deps: Deps): void {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -272,7 +300,10 @@ function campaignRoute(ctx: FeatureContext, token: string): CustomRoute {
         }
         const team = await ctx.teamId();
         const now = deps.now();
-        const context = await campaignContext(deps.store, team, { now, defaultTimeZone: deps.config.defaultTimeZone });
+        const context = await campaignContext(deps.store, team, {
+          now,
+          defaultTimeZone: deps.config.defaultTimeZone,
+        });
         const entries = parseCampaignPayload(json, { today: context.today, timeZone: context.timeZone });
         const recorded = await recordCampaignEntries({
           store: deps.store,

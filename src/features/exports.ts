@@ -20,7 +20,7 @@ const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, .
 const UPLOAD_FAILED = 'Could not post the export.';
 
 /** Why an upload failed, in words the user can act on. */
-function uploadProblem(error: unknown): string {
+export function describeUploadFailure(error: unknown): string {
   const code = slackErrorCode(error);
   const hint = notInChannelHint(code);
   if (hint) return hint;
@@ -40,7 +40,7 @@ async function postExport(ctx: CommandContext, file: ExportFile, deps: Deps): Pr
     deps.logger.info(`Export ${file.filename} (${file.content.length} chars) posted to ${ctx.channel}.`);
   } catch (error) {
     deps.logger.warn(`Export ${file.filename} to ${ctx.channel} failed: ${describeError(error)}`);
-    await ctx.respond(ephemeral(renderFailure(UPLOAD_FAILED, uploadProblem(error))));
+    await ctx.respond(ephemeral(renderFailure(UPLOAD_FAILED, describeUploadFailure(error))));
   }
 }
 

@@ -80,7 +80,9 @@ export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy
     case 'slack_webapi_request_error':
       return { retry: true, waitMs: backoff };
     case 'slack_webapi_http_error':
-      return typeof e.statusCode === 'number' && e.statusCode >= 500 ? { retry: true, waitMs: backoff } : { retry: false };
+      return typeof e.statusCode === 'number' && e.statusCode >= 500
+        ? { retry: true, waitMs: backoff }
+        : { retry: false };
     case 'slack_webapi_platform_error':
       return typeof e.data?.error === 'string' && TRANSIENT_PLATFORM_ERRORS.has(e.data.error)
         ? { retry: true, waitMs: backoff }
@@ -108,7 +110,11 @@ export async function sendWithRetry<T>(
       const decision = decideRetry(error, attempt, options.policy);
       const described = describeDeliveryError(error);
       if (!decision.retry) {
-        return { ok: false, error: attempt === 1 ? described : `${described} (after ${attempt} attempts)`, attempts: attempt };
+        return {
+          ok: false,
+          error: attempt === 1 ? described : `${described} (after ${attempt} attempts)`,
+          attempts: attempt,
+        };
       }
       options.onRetry?.({ attempt, waitMs: decision.waitMs, error: described });
       await options.sleep(decision.waitMs);

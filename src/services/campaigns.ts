@@ -80,6 +80,9 @@ export async function recordCampaignEntries(options: {
   }));
 }
 
-export async function loadCampaignDocument(store: Store, team: string): Promise<CampaignDocument | undefined> {
+export async function loadCampaignDocument(
+  store: Store,
+  team: string,
+): Promise<CampaignDocument | undefined> {
   return store.getDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema);
 }

@@ -16,10 +16,14 @@ import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
 import { storedSettingsSchema } from '../domain/settings.js';
 import { AppError } from '../errors.js';
-import { aggregateSchema, companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
+import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
+import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
+import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
 import type { SaveRunResult, Store } from './store.js';
 
 const CHUNK = 10_000;
+/** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
+const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
 
 const keys = {
   index: (team: string) => `t:${team}:runs`,
@@ -146,7 +150,9 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
           // all settle before any cleanup, so no write can land after it.
           const writes = await Promise.allSettled(
             written.map((key, i) =>
-              i === 0 ? keyv.set(key, aggregate) : keyv.set(key, run.companies.slice((i - 1) * CHUNK, i * CHUNK)),
+              i === 0
+                ? keyv.set(key, encodeAggregate(aggregate))
+                : keyv.set(key, encodeCompanies(run.companies.slice((i - 1) * CHUNK, i * CHUNK))),
             ),
           );
           const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
@@ -180,14 +186,14 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         if (wanted.length === 0) return [];
         const raw = await keyv.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
         return raw.map((value, i): RunAggregate => {
-          const parsed = aggregateSchema.safeParse(value);
-          if (!parsed.success) {
+          const aggregate = readStoredAggregate(value);
+          if (!aggregate) {
             throw new AppError(
               'store_unavailable',
               `The aggregate of run ${wanted[i]?.run_id} is missing or damaged.`,
             );
           }
-          return parsed.data;
+          return aggregate;
         });
       }),
 
@@ -197,9 +203,9 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         if (!entry) return null;
         const out: Company[] = [];
         for (let i = 0; i < entry.chunks; i++) {
-          const chunk = await read(keys.companies(team, runId, entry.gen, i), companiesSchema);
+          const chunk = await read(keys.companies(team, runId, entry.gen, i), storedCompaniesSchema);
           if (!chunk) throw new AppError('store_unavailable', `Companies of run ${runId} are missing.`);
-          for (const c of chunk) out.push(c);
+          for (const c of Array.isArray(chunk) ? chunk : decodeCompanies(chunk)) out.push(c);
         }
         return out;
       }),

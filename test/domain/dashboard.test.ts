@@ -345,7 +345,7 @@ describe('computeDashboard: one mixed run, every section', () => {
         {
           area: 'api',
           message:
-            'Back off when Apollo throttles: 1 calls were rate-limited (HTTP 429); honour retry-after and pace requests.',
+            'Back off when Apollo throttles: 1 call was rate-limited (HTTP 429); honour retry-after and pace requests.',
           metric: 'rate_limited_calls',
           value: 1,
           threshold: 0,

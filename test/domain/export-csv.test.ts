@@ -82,13 +82,23 @@ describe('the dashboard CSV', () => {
     expect(find('trends', 'qualification_rate_sparkline.runs.qualification_rate', 'run-2026-11-14')).toEqual([
       '0.333333',
     ]);
-    // Negative changes stay numbers.
-    const change = find('trends', 'qualification_rate.change');
-    expect(change).toHaveLength(1);
-    expect(Number(change[0])).toBeCloseTo(7 / 12 - 1 / 3, 5);
-    // A null figure is an empty cell.
-    expect(find('trends', 'api_success_rate.change')).toEqual(['']);
+    expect(Number(find('trends', 'qualification_rate.change')[0])).toBeCloseTo(7 / 12 - 1 / 3, 5);
+    // A negative figure stays a plain number (API success fell from 4/4 to 24/26).
+    expect(find('trends', 'api_success_rate.change')).toEqual(['-0.076923']);
     await expect(file.content).toMatchFileSnapshot('__snapshots__/export/dashboard.csv');
+  });
+
+  it('leaves null figures empty, and writes no rows for empty lists', async () => {
+    const file = await exportOf([], { format: 'csv' });
+    const rows = records(file.content);
+    const value = (section: string, metric: string) =>
+      rows.find((r) => r[0] === section && r[1] === metric)?.[3];
+    expect(value('runs', 'count')).toBe('0');
+    expect(value('executive_summary', 'qualification_rate')).toBe('');
+    expect(value('trends', 'qualification_rate.change')).toBe('');
+    expect(rows.some((r) => r[1]?.startsWith('endpoints.'))).toBe(false);
+    expect(rows.some((r) => r[0] === 'recommendations')).toBe(false);
+    await expect(file.content).toMatchFileSnapshot('__snapshots__/export/dashboard-empty.csv');
   });
 
   it('numbers list items without an identifying field by position', () => {
@@ -102,15 +112,22 @@ describe('the dashboard CSV', () => {
     const model = dashboardOf([makeRun({ companies: [makeCompany({ name: 'A', tier: 'Tier 1' })] })]);
     const extended = {
       ...model,
-      funnel: { stages: [{ stage: 'discovered', count: 1 }], by_channel: { Email: { sent: 3, rate: -0.5 } } },
+      pipeline_health: {
+        stages: [{ stage: 'discovered', count: 1 }],
+        by_channel: { Email: { sent: 3, rate: -0.5 } },
+      },
     };
-    const rows = flattenDashboard(extended as typeof model).filter((r) => r.section === 'funnel');
+    const rows = flattenDashboard(extended as unknown as typeof model).filter(
+      (r) => r.section === 'pipeline_health',
+    );
     expect(rows).toEqual([
-      { section: 'funnel', metric: 'stages.count', dimension: 'discovered', value: 1 },
-      { section: 'funnel', metric: 'by_channel.sent', dimension: 'Email', value: 3 },
-      { section: 'funnel', metric: 'by_channel.rate', dimension: 'Email', value: -0.5 },
+      { section: 'pipeline_health', metric: 'stages.count', dimension: 'discovered', value: 1 },
+      { section: 'pipeline_health', metric: 'by_channel.sent', dimension: 'Email', value: 3 },
+      { section: 'pipeline_health', metric: 'by_channel.rate', dimension: 'Email', value: -0.5 },
     ]);
-    expect(renderDashboardCsv(extended as typeof model)).toContain('funnel,by_channel.rate,Email,-0.5\r\n');
+    expect(renderDashboardCsv(extended as unknown as typeof model)).toContain(
+      'pipeline_health,by_channel.rate,Email,-0.5\r\n',
+    );
   });
 });
 

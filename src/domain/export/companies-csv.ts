@@ -71,7 +71,17 @@ export function renderCompaniesCsv(rows: readonly CompanyRow[]): string {
   const out = [csvLine(COMPANIES_CSV_HEADER)];
   for (const { run_id, company: c } of rows) {
     out.push(
-      csvLine([run_id, c.name, c.domain, c.industry, c.employees, c.country, c.icp_score, c.tier, c.campaign]),
+      csvLine([
+        run_id,
+        c.name,
+        c.domain,
+        c.industry,
+        c.employees,
+        c.country,
+        c.icp_score,
+        c.tier,
+        c.campaign,
+      ]),
     );
   }
   return out.join('');

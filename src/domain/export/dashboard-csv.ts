@@ -8,7 +8,7 @@
  * - `dimension` is what the figure is about where one applies: the key of a map whose keys are
  *   values rather than field names (`Tier 1`, `90-100`, `LinkedIn`), or the identifying field of a
  *   list item (`name` of an industry, size band or country, `endpoint`, `campaign`, `channel`,
- *   `run_id`…; its 1-based position when it has none). Below a dimension, further value keys
+ *   a funnel `step`, `run_id`…; its 1-based position when it has none). Below a dimension, further value keys
  *   (an endpoint's status codes) join the metric path.
  * - `value` is the raw figure: rates are fractions 0..1, times seconds; empty when null. Empty
  *   lists produce no rows.
@@ -32,6 +32,7 @@ const ID_FIELDS = [
   'campaign',
   'channel',
   'tier',
+  'step',
   'stage',
   'size_band',
   'industry',

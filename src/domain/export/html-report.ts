@@ -199,7 +199,16 @@ function apiSection(model: DashboardModel): SafeHtml {
     api.endpoints.length > 0
       ? table({
           caption: 'Endpoints',
-          head: ['Endpoint', 'Calls', 'Success', 'Avg response', 'Max response', 'Credits', '429s', 'Status codes'],
+          head: [
+            'Endpoint',
+            'Calls',
+            'Success',
+            'Avg response',
+            'Max response',
+            'Credits',
+            '429s',
+            'Status codes',
+          ],
           rows: api.endpoints.map(endpointRow),
           restNote: (rest) => `…and ${formatInt(rest)} more endpoints`,
         })
@@ -228,7 +237,12 @@ function groupRows(groups: readonly GroupAnalysis[]): string[][] {
 
 const GROUP_HEAD = ['', 'Companies', 'Share', 'Mean score', 'Score ≥ 80', 'Tier 1'];
 
-function groupTable(caption: string, first: string, groups: readonly GroupAnalysis[], noun: string): SafeHtml {
+function groupTable(
+  caption: string,
+  first: string,
+  groups: readonly GroupAnalysis[],
+  noun: string,
+): SafeHtml {
   const shownCompanies = groups.slice(0, HTML_TABLE_ROWS).reduce((n, g) => n + g.count, 0);
   const totalCompanies = groups.reduce((n, g) => n + g.count, 0);
   return table({

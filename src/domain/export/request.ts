@@ -41,7 +41,10 @@ export function parseExportArgs(words: readonly string[]): ExportRequest {
         throw new AppError('bad_command', '`tier=` filters the `companies` export only.');
       }
       if (!isTierFilter(value)) {
-        throw new AppError('bad_command', `\`${word}\`: use \`tier=1\`, \`tier=2\`, \`tier=3\` or \`tier=qualified\`.`);
+        throw new AppError(
+          'bad_command',
+          `\`${word}\`: use \`tier=1\`, \`tier=2\`, \`tier=3\` or \`tier=qualified\`.`,
+        );
       }
       if (tier !== null) throw new AppError('bad_command', 'Give `tier=` once.');
       tier = value;

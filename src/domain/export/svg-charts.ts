@@ -20,7 +20,10 @@ function shorten(label: string, max = LABEL_CHARS): string {
   return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
 }
 
-function label(text: string, attrs: { x: number; y: number; anchor?: 'start' | 'middle' | 'end'; cls: string }) {
+function label(
+  text: string,
+  attrs: { x: number; y: number; anchor?: 'start' | 'middle' | 'end'; cls: string },
+) {
   const short = shorten(text);
   return html`<text x="${attrs.x}" y="${attrs.y}" text-anchor="${attrs.anchor ?? 'start'}" class="${attrs.cls}">${short}${
     short === text ? null : html`<title>${text}</title>`
@@ -32,7 +35,11 @@ function frame(id: string, title: string, height: number, body: SafeHtml | SafeH
 }
 
 /** One bar per row, label on the left and the note after the bar. */
-export function horizontalBarChart(options: { id: string; title: string; bars: readonly ChartBar[] }): SafeHtml {
+export function horizontalBarChart(options: {
+  id: string;
+  title: string;
+  bars: readonly ChartBar[];
+}): SafeHtml {
   const row = 30;
   const labelWidth = 150;
   const track = 360;
@@ -55,7 +62,7 @@ export function columnChart(options: { id: string; title: string; bars: readonly
   const barWidth = Math.round(slot * 0.64);
   const max = Math.max(0, ...options.bars.map((b) => b.value));
   const columns = options.bars.map((b, i) => {
-    const h = max > 0 ? Math.round(((b.value / max) * (bottom - top)) * 10) / 10 : 0;
+    const h = max > 0 ? Math.round((b.value / max) * (bottom - top) * 10) / 10 : 0;
     const x = Math.round(left + i * slot + (slot - barWidth) / 2);
     const center = Math.round(left + i * slot + slot / 2);
     return html`<g><rect x="${x}" y="${Math.round((bottom - h) * 10) / 10}" width="${barWidth}" height="${h}" rx="2" fill="${b.color}"/>${label(b.note, { x: center, y: Math.round(bottom - h - 6), anchor: 'middle', cls: 'chart-value' })}${label(b.label, { x: center, y: bottom + 20, anchor: 'middle', cls: 'chart-label' })}</g>`;
@@ -79,7 +86,9 @@ export function lineChart(options: { id: string; title: string; points: readonly
   const left = 50;
   const right = WIDTH - 30;
   const n = options.points.length;
-  const max = Math.max(0.2, ...options.points.map((p) => p.value ?? 0));
+  // Rates: the axis runs from 0 to the next 10% above the highest value (at least 20%, at most 100%).
+  const highest = Math.max(0, ...options.points.map((p) => p.value ?? 0));
+  const max = Math.min(1, Math.max(0.2, Math.ceil((highest + 0.05) * 10) / 10));
   const xOf = (i: number) => Math.round(n <= 1 ? (left + right) / 2 : left + (i * (right - left)) / (n - 1));
   const yOf = (v: number) => Math.round((bottom - (v / max) * (bottom - top)) * 10) / 10;
   const segments: string[][] = [[]];

@@ -1,0 +1,281 @@
+/**
+ * The measured workloads, each run in its own process (forked by run.ts) so timings and memory are
+ * those of a process doing only that work. The task arrives as the first IPC message; the result
+ * goes back the same way.
+ */
+import { readFile } from 'node:fs/promises';
+import { createApp } from '../src/app.js';
+import { renderDashboardMessage } from '../src/blocks/dashboard.js';
+import { loadConfig } from '../src/config.js';
+import type { DashboardModel } from '../src/domain/dashboard.js';
+import { round } from '../src/domain/format.js';
+import { DEFAULT_PARSE_LIMITS, type RunFormat } from '../src/domain/parse-run.js';
+import { createLogger } from '../src/logger.js';
+import { buildDashboard, storeDashboardSource } from '../src/services/dashboard.js';
+import { buildRunRecord, ingestRun } from '../src/services/ingest.js';
+import { createKeyvStore } from '../src/store/keyv-store.js';
+import { generateRun } from './data.js';
+import { MIB, since } from './stats.js';
+
+export const TEAM = 'T_BENCH';
+export const BOT_TOKEN = 'xoxb-bench-bot-token';
+export const SIGNING_SECRET = 'bench-signing-secret-0123456789';
+
+export type Task =
+  | {
+      kind: 'ingest';
+      file: string;
+      format: RunFormat;
+      startedAt?: string;
+      storeUrl: string;
+      warmup: number;
+      reps: number;
+      /** Also time a bare JSON.parse of the file before each ingest. */
+      floor: boolean;
+    }
+  | { kind: 'ingest-once'; file: string; format: RunFormat; storeUrl: string }
+  | {
+      kind: 'history';
+      storeUrl: string;
+      days: number;
+      companies: number;
+      calls: number;
+      firstDay: string;
+      now: string;
+    }
+  | { kind: 'dashboard'; storeUrl: string; now: string; warmup: number; reps: number; renderReps: number }
+  | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string };
+
+export interface IngestResult {
+  ingestMs: number[];
+  parseMs: number[];
+  companies: number;
+  bytes: number;
+}
+
+export interface PeakResult {
+  peakRssMb: number;
+  ingestMs: number;
+}
+
+export interface HistoryResult {
+  runs: number;
+  companies: number;
+  calls: number;
+  /** The true median ICP score over every company written, from the raw scores. */
+  median: number | null;
+  ms: number;
+}
+
+export interface DashboardResult {
+  buildMs: number[];
+  renderMs: number[];
+  rssMb: number;
+  model: Pick<DashboardModel, 'runs' | 'executive_summary'> & {
+    median: number | null;
+    total_calls: number;
+  };
+  blocks: number;
+  textChars: number;
+}
+
+export interface AppMemory {
+  rssMb: number;
+  peakRssMb: number;
+  heapUsedMb: number;
+  errors: string[];
+}
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<IngestResult> {
+  const text = await readFile(task.file, 'utf8');
+  const store = await createKeyvStore({ url: task.storeUrl });
+  const ingestMs: number[] = [];
+  const parseMs: number[] = [];
+  let companies = 0;
+  for (let i = 0; i < task.warmup + task.reps; i++) {
+    let parse = 0;
+    if (task.floor) {
+      const start = performance.now();
+      JSON.parse(text);
+      parse = since(start);
+    }
+    const start = performance.now();
+    const result = await ingestRun({
+      store,
+      team: TEAM,
+      // A new run each time: an upload of a new run, not a replacement.
+      input: { text, format: task.format, run_id: `bench-${i}`, started_at: task.startedAt },
+      limits: DEFAULT_PARSE_LIMITS,
+      source: 'api',
+      now: new Date(),
+    });
+    const ms = since(start);
+    companies = result.meta.headline.companies;
+    if (i >= task.warmup) {
+      ingestMs.push(ms);
+      if (task.floor) parseMs.push(parse);
+    }
+  }
+  await store.close();
+  return { ingestMs, parseMs, companies, bytes: Buffer.byteLength(text) };
+}
+
+async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise<PeakResult> {
+  const store = await createKeyvStore({ url: task.storeUrl });
+  const text = await readFile(task.file, 'utf8');
+  const start = performance.now();
+  await ingestRun({
+    store,
+    team: TEAM,
+    input: { text, format: task.format, run_id: 'bench-peak' },
+    limits: DEFAULT_PARSE_LIMITS,
+    source: 'api',
+    now: new Date(),
+  });
+  const ingestMs = since(start);
+  await store.close();
+  return { peakRssMb: peakRssMb(), ingestMs };
+}
+
+/** A year of daily runs, stored the way ingest stores them (record built from the run, then saved). */
+async function writeHistory(task: Extract<Task, { kind: 'history' }>): Promise<HistoryResult> {
+  const start = performance.now();
+  const store = await createKeyvStore({ url: task.storeUrl });
+  const now = new Date(task.now);
+  const scores = new Float64Array(task.days * task.companies);
+  let scored = 0;
+  let companies = 0;
+  let calls = 0;
+  const first = Date.parse(`${task.firstDay}T06:00:00.000Z`);
+  for (let day = 0; day < task.days; day++) {
+    const startedAt = new Date(first + day * 86_400_000).toISOString();
+    const run = generateRun({
+      seed: 10_000 + day,
+      runId: `run-${startedAt.slice(0, 10)}`,
+      startedAt,
+      companies: task.companies,
+      calls: task.calls,
+      scoreDecimals: 1,
+    });
+    for (const c of run.companies) if (c.icp_score !== undefined) scores[scored++] = c.icp_score;
+    companies += run.companies.length;
+    calls += run.api_calls.length;
+    await store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now }));
+  }
+  await store.close();
+  const sorted = scores.subarray(0, scored).sort();
+  const median =
+    scored === 0
+      ? null
+      : round(((sorted[(scored - 1) >> 1] as number) + (sorted[scored >> 1] as number)) / 2);
+  return { runs: task.days, companies, calls, median, ms: since(start) };
+}
+
+async function dashboardTimes(task: Extract<Task, { kind: 'dashboard' }>): Promise<DashboardResult> {
+  const now = new Date(task.now);
+  const buildMs: number[] = [];
+  let model: DashboardModel | undefined;
+  for (let i = 0; i < task.warmup + task.reps; i++) {
+    // Cold: a new store (a new SQLite connection, nothing cached) for every build.
+    const start = performance.now();
+    const store = await createKeyvStore({ url: task.storeUrl });
+    model = await buildDashboard({
+      source: await storeDashboardSource(store, TEAM),
+      period: { kind: 'all' },
+      now,
+      defaultTimeZone: 'UTC',
+    });
+    const ms = since(start);
+    await store.close();
+    if (i >= task.warmup) buildMs.push(ms);
+  }
+  if (!model) throw new Error('no dashboard was built');
+  const renderMs: number[] = [];
+  let message = renderDashboardMessage(model);
+  for (let i = 0; i < task.warmup + task.renderReps; i++) {
+    const start = performance.now();
+    message = renderDashboardMessage(model);
+    if (i >= task.warmup) renderMs.push(since(start));
+  }
+  return {
+    buildMs,
+    renderMs,
+    rssMb: process.memoryUsage().rss / MIB,
+    model: {
+      runs: model.runs,
+      executive_summary: model.executive_summary,
+      median: model.qualification_analytics.score_distribution.median_score,
+      total_calls: model.search_performance.total_calls,
+    },
+    blocks: message.blocks?.length ?? 0,
+    textChars: JSON.stringify(message).length,
+  };
+}
+
+/** The real app (HTTP receiver, store, features) on a loopback port, until told to stop. */
+async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_API_URL: task.slackApiUrl,
+    STORE_URL: task.storeUrl,
+    LOG_LEVEL: 'info',
+  });
+  const store = await createKeyvStore({ url: config.storeUrl });
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  const now = new Date(task.now);
+  const running = createApp({ config, store, logger, now: () => now });
+  const { port } = await running.start();
+  process.on('message', async (message: { kind: string }) => {
+    if (message.kind === 'memory') {
+      const memory: AppMemory = {
+        rssMb: process.memoryUsage().rss / MIB,
+        peakRssMb: peakRssMb(),
+        heapUsedMb: process.memoryUsage().heapUsed / MIB,
+        errors: lines.filter((line) => / (ERROR|WARN) /.test(line)).slice(0, 5),
+      };
+      process.send?.({ kind: 'memory', memory });
+    } else if (message.kind === 'stop') {
+      await running.stop();
+      await store.close();
+      process.disconnect();
+    }
+  });
+  process.send?.({ kind: 'ready', port });
+}
+
+async function runTask(task: Task): Promise<unknown> {
+  switch (task.kind) {
+    case 'ingest':
+      return ingestTimes(task);
+    case 'ingest-once':
+      return ingestOnce(task);
+    case 'history':
+      return writeHistory(task);
+    case 'dashboard':
+      return dashboardTimes(task);
+    case 'app':
+      await serveApp(task);
+      return undefined;
+  }
+}
+
+if (process.send) {
+  process.once('message', (task: Task) => {
+    runTask(task).then(
+      (result) => {
+        if (task.kind === 'app') return;
+        process.send?.({ kind: 'result', result }, () => process.disconnect());
+      },
+      (error: unknown) => {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        process.send?.({ kind: 'error', message }, () => process.disconnect());
+      },
+    );
+  });
+}

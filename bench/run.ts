@@ -1,0 +1,508 @@
+/**
+ * `npm run bench`: measures the app at the sizes of a year of daily use against its performance
+ * budgets. Data is generated from fixed seeds into a temporary SQLite store; each workload runs in
+ * a fresh process (child.ts) with warm-up rounds before the measured ones. Prints a table, writes
+ * bench/results.json, and exits 1 when a figure misses its budget by more than 20 % (or a result is
+ * wrong), so a regression is visible. Never part of `npm test`.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type FakeSlack, startFakeSlack } from '../test/helpers/fake-slack.js';
+import { postSigned, slashCommandBody } from '../test/helpers/signed-request.js';
+import {
+  type AppMemory,
+  type DashboardResult,
+  type HistoryResult,
+  type IngestResult,
+  type PeakResult,
+  SIGNING_SECRET,
+  type Task,
+  TEAM,
+} from './child.js';
+import { companiesToCsv, generateRun, runToJson } from './data.js';
+import { MIB, max, median, percentile, since } from './stats.js';
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+/** How far over budget a median may be before the bench fails. */
+const TOLERANCE = 0.2;
+
+const SIZES = {
+  csvRows: 10_000,
+  jsonCompanies: 100_000,
+  jsonCalls: 20_000,
+  historyDays: 365,
+  historyCompanies: 5_000,
+  historyCalls: 1_000,
+  commands: 200,
+  commandWarmup: 10,
+  /** People using the command at the same time; each waits for their dashboard before the next. */
+  users: 4,
+};
+const HISTORY_FIRST_DAY = '2025-11-24';
+const NOW = '2026-11-24T12:00:00.000Z';
+
+interface Figure {
+  id: string;
+  figure: string;
+  /** Which statistic `value` is. */
+  stat: string;
+  unit: 'ms' | 'MB' | '×';
+  value: number;
+  budget: number;
+  samples: number;
+  limited_by: string;
+}
+
+function runChild<T>(task: Task): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let settled = false;
+    child.on('message', (message: { kind: string; result?: T; message?: string }) => {
+      settled = true;
+      if (message.kind === 'result') resolve(message.result as T);
+      else reject(new Error(`${task.kind}: ${message.message}`));
+    });
+    child.on('exit', (code) => {
+      if (!settled) reject(new Error(`${task.kind}: the child exited with ${code} before answering`));
+    });
+    child.send(task);
+  });
+}
+
+interface AppChild {
+  url: string;
+  memory(): Promise<AppMemory>;
+  stop(): Promise<void>;
+}
+
+function startAppChild(task: Extract<Task, { kind: 'app' }>): Promise<AppChild> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.once('message', (message: { kind: string; port?: number; message?: string }) => {
+      if (message.kind !== 'ready') {
+        reject(new Error(`app: ${message.message}`));
+        return;
+      }
+      resolve({
+        url: `http://127.0.0.1:${message.port}`,
+        memory: () =>
+          new Promise((done) => {
+            child.once('message', (m: { memory: AppMemory }) => done(m.memory));
+            child.send({ kind: 'memory' });
+          }),
+        async stop() {
+          child.send({ kind: 'stop' });
+          const timer = setTimeout(() => child.kill(), 10_000);
+          await exited;
+          clearTimeout(timer);
+        },
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`app: the child exited with ${code} before starting`)));
+    child.send(task);
+  });
+}
+
+interface CommandSample {
+  ackMs: number;
+  postedMs: number;
+}
+
+/** Signed `/apollo-dashboard all` requests from `users` people at once, each waiting for their dashboard. */
+async function runCommands(
+  app: AppChild,
+  fake: FakeSlack,
+  expectedCompanies: string,
+): Promise<{ samples: CommandSample[]; problems: string[] }> {
+  const total = SIZES.commandWarmup + SIZES.commands;
+  const samples: CommandSample[] = [];
+  const problems: string[] = [];
+  let next = 0;
+  const user = async (u: number) => {
+    for (let i = next++; i < total; i = next++) {
+      const id = `bench-${i}`;
+      const body = slashCommandBody({
+        text: 'all',
+        teamId: TEAM,
+        userId: `U_BENCH_${u}`,
+        channelId: 'C_BENCH',
+        responseUrl: fake.responseUrl(id),
+        triggerId: `trigger-${i}`,
+      });
+      const start = performance.now();
+      const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+      const ackMs = since(start);
+      const ackedAt = Date.now();
+      if (ack.status !== 200) problems.push(`request ${i}: ack status ${ack.status}`);
+      const posted = await fake.waitForResponse((r) => r.id === id, 30_000);
+      const at = fake.responses.find((r) => r.id === id)?.at ?? Number.NaN;
+      const text = JSON.stringify(posted.body);
+      if (
+        !Array.isArray(posted.body?.blocks) ||
+        !text.includes('All runs') ||
+        !text.includes(expectedCompanies)
+      ) {
+        problems.push(`request ${i}: the posted message is not the dashboard of the year`);
+      }
+      if (i >= SIZES.commandWarmup) samples.push({ ackMs, postedMs: at - ackedAt });
+    }
+  };
+  await Promise.all(Array.from({ length: SIZES.users }, (_, u) => user(u)));
+  return { samples, problems };
+}
+
+function status(f: Figure): 'ok' | 'over' | 'FAIL' {
+  if (f.value <= f.budget) return 'ok';
+  return f.value <= f.budget * (1 + TOLERANCE) ? 'over' : 'FAIL';
+}
+
+function formatValue(value: number, unit: Figure['unit']): string {
+  if (unit === '×') return `${value.toFixed(2)} ×`;
+  if (unit === 'MB') return `${value.toFixed(0)} MB`;
+  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
+}
+
+function printTable(figures: readonly Figure[]): void {
+  const rows = figures.map((f) => [
+    f.figure,
+    f.stat,
+    formatValue(f.value, f.unit),
+    formatValue(f.budget, f.unit),
+    status(f),
+  ]);
+  const head = ['figure', 'statistic', 'measured', 'budget', 'status'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
+  process.stdout.write(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+}
+
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const keep = process.argv.includes('--keep');
+  const dir = await mkdtemp(join(tmpdir(), 'apollo-bench-'));
+  const storeUrl = (name: string) => `sqlite://${join(dir, `${name}.sqlite`)}`;
+  const checks: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) checks.push(problem);
+  };
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    log(`· ${name}…`);
+    const start = performance.now();
+    const result = await work();
+    phases[name] = Math.round(since(start));
+    return result;
+  };
+  try {
+    // Data from fixed seeds: the same bytes on every machine.
+    const csvFile = join(dir, 'apollo-export.csv');
+    const jsonFile = join(dir, 'run-100k.json');
+    await phase('generate upload files', async () => {
+      const csvRun = generateRun({
+        seed: 7,
+        runId: 'csv',
+        startedAt: '2026-11-23T09:00:00.000Z',
+        companies: SIZES.csvRows,
+        calls: 0,
+        scoreDecimals: 1,
+      });
+      await writeFile(csvFile, companiesToCsv(csvRun.companies));
+      const big = generateRun({
+        seed: 42,
+        runId: 'run-100k',
+        startedAt: '2026-11-23T09:00:00.000Z',
+        companies: SIZES.jsonCompanies,
+        calls: SIZES.jsonCalls,
+        scoreDecimals: 1,
+      });
+      await writeFile(jsonFile, runToJson(big));
+    });
+
+    const csv = await phase('ingest the CSV', () =>
+      runChild<IngestResult>({
+        kind: 'ingest',
+        file: csvFile,
+        format: 'csv',
+        startedAt: '2026-11-23T09:00:00Z',
+        storeUrl: storeUrl('ingest-csv'),
+        warmup: 3,
+        reps: 15,
+        floor: false,
+      }),
+    );
+    check(csv.companies === SIZES.csvRows, `CSV ingest stored ${csv.companies} companies`);
+
+    const json = await phase('ingest the 100k JSON run', () =>
+      runChild<IngestResult>({
+        kind: 'ingest',
+        file: jsonFile,
+        format: 'json',
+        storeUrl: storeUrl('ingest-json'),
+        warmup: 2,
+        reps: 7,
+        floor: true,
+      }),
+    );
+    check(json.companies === SIZES.jsonCompanies, `JSON ingest stored ${json.companies} companies`);
+
+    const peaks: PeakResult[] = [];
+    await phase('peak memory of one 100k ingest', async () => {
+      for (let i = 0; i < 3; i++) {
+        peaks.push(
+          await runChild<PeakResult>({
+            kind: 'ingest-once',
+            file: jsonFile,
+            format: 'json',
+            storeUrl: storeUrl(`peak-${i}`),
+          }),
+        );
+      }
+    });
+
+    const history = await phase('write a year of history', () =>
+      runChild<HistoryResult>({
+        kind: 'history',
+        storeUrl: storeUrl('history'),
+        days: SIZES.historyDays,
+        companies: SIZES.historyCompanies,
+        calls: SIZES.historyCalls,
+        firstDay: HISTORY_FIRST_DAY,
+        now: NOW,
+      }),
+    );
+
+    const dashboard = await phase('dashboard over the year', () =>
+      runChild<DashboardResult>({
+        kind: 'dashboard',
+        storeUrl: storeUrl('history'),
+        now: NOW,
+        warmup: 2,
+        reps: 15,
+        renderReps: 50,
+      }),
+    );
+    const summary = dashboard.model.executive_summary;
+    check(
+      dashboard.model.runs.count === SIZES.historyDays,
+      `the dashboard saw ${dashboard.model.runs.count} runs`,
+    );
+    check(
+      summary.total_companies_discovered === history.companies,
+      `the dashboard counted ${summary.total_companies_discovered} companies, not ${history.companies}`,
+    );
+    check(
+      dashboard.model.total_calls === history.calls,
+      `the dashboard counted ${dashboard.model.total_calls} calls, not ${history.calls}`,
+    );
+    check(
+      dashboard.model.median === history.median,
+      `the dashboard median ${dashboard.model.median} is not the true median ${history.median}`,
+    );
+
+    const fake = await startFakeSlack({ teamId: TEAM });
+    let commands: Awaited<ReturnType<typeof runCommands>>;
+    let memory: AppMemory;
+    try {
+      const app = await startAppChild({
+        kind: 'app',
+        storeUrl: storeUrl('history'),
+        slackApiUrl: fake.apiUrl,
+        now: NOW,
+      });
+      try {
+        commands = await phase('slash commands against the app', () =>
+          runCommands(app, fake, history.companies.toLocaleString('en-US')),
+        );
+        memory = await app.memory();
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await fake.close();
+    }
+    for (const p of commands.problems.slice(0, 5)) checks.push(p);
+    for (const e of memory.errors) checks.push(`app log: ${e}`);
+
+    const acks = commands.samples.map((s) => s.ackMs);
+    const posted = commands.samples.map((s) => s.postedMs);
+    const ratioOf = median(json.ingestMs) / median(json.parseMs);
+    const figures: Figure[] = [
+      {
+        id: 'ingest_csv_10k_ms',
+        figure: 'Ingest a 10,000-row Apollo CSV (parse, validate, aggregate, store)',
+        stat: `median of ${csv.ingestMs.length}`,
+        unit: 'ms',
+        value: median(csv.ingestMs),
+        budget: 300,
+        samples: csv.ingestMs.length,
+        limited_by: 'parsing: csv-parse and the field converters, then the aggregate',
+      },
+      {
+        id: 'ingest_json_100k_ms',
+        figure: `Ingest a 100,000-company JSON run with 20,000 API calls (${(json.bytes / MIB).toFixed(1)} MiB)`,
+        stat: `median of ${json.ingestMs.length}`,
+        unit: 'ms',
+        value: median(json.ingestMs),
+        budget: 2500,
+        samples: json.ingestMs.length,
+        limited_by: 'parsing (JSON.parse, then converting 1.1 million fields) and the garbage it makes',
+      },
+      {
+        id: 'ingest_json_100k_peak_rss_mb',
+        figure: 'Peak RSS of a process ingesting that run once',
+        stat: `median of ${peaks.length}`,
+        unit: 'MB',
+        value: median(peaks.map((p) => p.peakRssMb)),
+        budget: 400,
+        samples: peaks.length,
+        limited_by: 'the upload text, its parsed tree and the converted run alive at once',
+      },
+      {
+        id: 'ingest_vs_json_parse_ratio',
+        figure: 'Ingest time against a bare JSON.parse of the same file',
+        stat: `median ${median(json.ingestMs).toFixed(0)} / ${median(json.parseMs).toFixed(0)} ms`,
+        unit: '×',
+        value: ratioOf,
+        budget: 4,
+        samples: json.ingestMs.length,
+        limited_by:
+          'field conversion, aggregation and storage (SQLite writes of the column-encoded companies)',
+      },
+      {
+        id: 'dashboard_all_cold_ms',
+        figure: 'Dashboard model for `all` over 365 runs of 5,000 companies, store opened cold',
+        stat: `median of ${dashboard.buildMs.length}`,
+        unit: 'ms',
+        value: median(dashboard.buildMs),
+        budget: 150,
+        samples: dashboard.buildMs.length,
+        limited_by: 'storage: reading and validating 365 aggregates, then merging them',
+      },
+      {
+        id: 'render_ms',
+        figure: 'Render the Block Kit message for that model',
+        stat: `median of ${dashboard.renderMs.length}`,
+        unit: 'ms',
+        value: median(dashboard.renderMs),
+        budget: 10,
+        samples: dashboard.renderMs.length,
+        limited_by: 'string building; small',
+      },
+      {
+        id: 'ack_p50_ms',
+        figure: `Slash command acknowledged (${SIZES.commands} signed \`all\` requests, ${SIZES.users} users at once)`,
+        stat: 'p50',
+        unit: 'ms',
+        value: percentile(acks, 50),
+        budget: 50,
+        samples: acks.length,
+        limited_by: 'Slack round trip: HTTP, signature check, Bolt routing; the ack precedes any store read',
+      },
+      {
+        id: 'ack_p99_ms',
+        figure: 'Slash command acknowledged',
+        stat: 'p99',
+        unit: 'ms',
+        value: percentile(acks, 99),
+        budget: 300,
+        samples: acks.length,
+        limited_by: 'waiting behind other requests’ dashboard work on the event loop',
+      },
+      {
+        id: 'ack_max_ms',
+        figure: 'Slash command acknowledged',
+        stat: 'max',
+        unit: 'ms',
+        value: max(acks),
+        budget: 2500,
+        samples: acks.length,
+        limited_by: 'as p99',
+      },
+      {
+        id: 'posted_p99_ms',
+        figure: 'Dashboard posted (ack to the fake Slack receiving the message)',
+        stat: 'p99',
+        unit: 'ms',
+        value: percentile(posted, 99),
+        budget: 1000,
+        samples: posted.length,
+        limited_by: 'the dashboard build (storage) plus the POST to the response_url',
+      },
+      {
+        id: 'rss_after_history_mb',
+        figure: `RSS of the app after loading the year of history (${SIZES.commandWarmup + SIZES.commands} times)`,
+        stat: 'at the end',
+        unit: 'MB',
+        value: memory.rssMb,
+        budget: 300,
+        samples: 1,
+        limited_by: 'the runtime and Bolt; the aggregates of one dashboard are a few MB',
+      },
+    ];
+
+    printTable(figures);
+    const failed = figures.filter((f) => status(f) === 'FAIL');
+    const results = {
+      generated_at: new Date().toISOString(),
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${platform()} ${arch()}`,
+        memory_mb: Math.round(totalmem() / MIB),
+      },
+      data: {
+        ...SIZES,
+        json_bytes: json.bytes,
+        history_companies: history.companies,
+        history_calls: history.calls,
+        seeds: 'fixed (bench/data.ts, mulberry32)',
+      },
+      tolerance: TOLERANCE,
+      figures: figures.map((f) => ({ ...f, status: status(f) })),
+      details: {
+        json_parse_ms_median: median(json.parseMs),
+        ingest_json_ms: json.ingestMs,
+        ingest_csv_ms: csv.ingestMs,
+        peak_ingest_ms: peaks.map((p) => p.ingestMs),
+        dashboard_build_ms: dashboard.buildMs,
+        dashboard_rss_mb: dashboard.rssMb,
+        dashboard_message: { blocks: dashboard.blocks, json_chars: dashboard.textChars },
+        posted_p50_ms: percentile(posted, 50),
+        ack_ms_sorted: [...acks].sort((a, b) => a - b).map((x) => Math.round(x * 10) / 10),
+        app_memory: memory,
+        history_write_ms: history.ms,
+        true_median: history.median,
+      },
+      checks,
+      phases_ms: phases,
+      total_ms: Math.round(since(began)),
+    };
+    await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nMachine: ${results.machine.cores} cores (${results.machine.cpu}), Node ${process.version}.`);
+    log(`Results: ${RESULTS} (${(results.total_ms / 1000).toFixed(0)} s).`);
+    for (const c of checks) log(`WRONG RESULT: ${c}`);
+    if (failed.length > 0) {
+      log(`Over budget by more than ${TOLERANCE * 100} %: ${failed.map((f) => `${f.id}`).join(', ')}.`);
+    }
+    if (failed.length > 0 || checks.length > 0) process.exitCode = 1;
+  } finally {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+    else log(`Kept the data in ${dir}.`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

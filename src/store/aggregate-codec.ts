@@ -1,0 +1,136 @@
+/**
+ * How a run aggregate is stored. A dashboard over a year reads 365 of them cold, and most of their
+ * bytes are the score multiset (hundreds of [score, count] pairs) and the group tables; as nested
+ * JSON those cost more to parse and validate than everything else in the dashboard together. They
+ * are stored flat instead: scores as one [score, count, score, count, …] array and each group table
+ * as names plus one array of numbers. Decoding gives back exactly the aggregate written; records in
+ * the nested form (v1) are still read.
+ */
+import { z } from 'zod';
+import type { GroupStat, RunAggregate } from '../domain/aggregate.js';
+import { aggregateSchema } from './schemas.js';
+
+/** count, scored, score_sum, high_scorers, tier_1, qualified */
+const GROUP_FIELDS = 6;
+
+interface GroupTable {
+  names: string[];
+  /** GROUP_FIELDS numbers per name, in the order of `names`. */
+  stats: number[];
+}
+
+export type StoredAggregate = Omit<RunAggregate, 'v' | 'scores' | 'industries' | 'sizes' | 'countries'> & {
+  v: 2;
+  /** Distinct scores ascending, each followed by how many companies had it. */
+  scores: number[];
+  industries: GroupTable;
+  sizes: GroupTable;
+  countries: GroupTable;
+};
+
+function encodeGroups(groups: Record<string, GroupStat>): GroupTable {
+  const names: string[] = [];
+  const stats: number[] = [];
+  for (const [name, g] of Object.entries(groups)) {
+    names.push(name);
+    stats.push(g.count, g.scored, g.score_sum, g.high_scorers, g.tier_1, g.qualified);
+  }
+  return { names, stats };
+}
+
+function decodeGroups(table: GroupTable): Record<string, GroupStat> {
+  const groups: Record<string, GroupStat> = {};
+  const s = table.stats;
+  for (let i = 0; i < table.names.length; i++) {
+    const o = i * GROUP_FIELDS;
+    groups[table.names[i] as string] = {
+      count: s[o] as number,
+      scored: s[o + 1] as number,
+      score_sum: s[o + 2] as number,
+      high_scorers: s[o + 3] as number,
+      tier_1: s[o + 4] as number,
+      qualified: s[o + 5] as number,
+    };
+  }
+  return groups;
+}
+
+export function encodeAggregate(aggregate: RunAggregate): StoredAggregate {
+  const scores: number[] = [];
+  for (const [score, n] of aggregate.scores) scores.push(score, n);
+  return {
+    ...aggregate,
+    v: 2,
+    scores,
+    industries: encodeGroups(aggregate.industries),
+    sizes: encodeGroups(aggregate.sizes),
+    countries: encodeGroups(aggregate.countries),
+  };
+}
+
+export function decodeAggregate(stored: StoredAggregate): RunAggregate {
+  const scores: Array<[number, number]> = [];
+  const flat = stored.scores;
+  for (let i = 0; i < flat.length; i += 2) scores.push([flat[i] as number, flat[i + 1] as number]);
+  return {
+    ...stored,
+    v: 1,
+    scores,
+    industries: decodeGroups(stored.industries),
+    sizes: decodeGroups(stored.sizes),
+    countries: decodeGroups(stored.countries),
+  };
+}
+
+/** Checked in one loop per array: element by element through zod would cost more than the dashboard. */
+function isScoreList(value: unknown): value is number[] {
+  if (!Array.isArray(value) || value.length % 2 !== 0) return false;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < value.length; i += 2) {
+    const score = value[i];
+    const n = value[i + 1];
+    if (typeof score !== 'number' || !(score > previous) || !Number.isFinite(score)) return false;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return false;
+    previous = score;
+  }
+  return true;
+}
+
+function isGroupTable(value: unknown): value is GroupTable {
+  if (typeof value !== 'object' || value === null) return false;
+  const { names, stats } = value as Partial<GroupTable>;
+  if (!Array.isArray(names) || !Array.isArray(stats) || stats.length !== names.length * GROUP_FIELDS)
+    return false;
+  if (!names.every((n) => typeof n === 'string')) return false;
+  for (let i = 0; i < stats.length; i++) {
+    const x = stats[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) return false;
+    // Every field but score_sum is a count.
+    if (i % GROUP_FIELDS !== 2 && (!Number.isInteger(x) || x < 0)) return false;
+  }
+  return true;
+}
+
+const groupTable = z.custom<GroupTable>(isGroupTable, 'expected group names and their figures');
+
+export const storedAggregateSchema = aggregateSchema.extend({
+  v: z.literal(2),
+  scores: z.custom<number[]>(isScoreList, 'expected ascending [score, count, …]'),
+  industries: groupTable,
+  sizes: groupTable,
+  countries: groupTable,
+});
+
+const _storedCheck: (a: z.infer<typeof storedAggregateSchema>) => StoredAggregate = (a) => a;
+void _storedCheck;
+
+/** A stored aggregate read back (either form), or undefined when it is missing or damaged. */
+export function readStoredAggregate(value: unknown): RunAggregate | undefined {
+  const isV2 = typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 2;
+  if (isV2) {
+    const parsed = storedAggregateSchema.safeParse(value);
+    return parsed.success ? decodeAggregate(parsed.data) : undefined;
+  }
+  const parsed = aggregateSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
