@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { parseChannelMention } from './alerts-command.js';
 import type { DashboardModel, GroupAnalysis, Recommendation } from './dashboard.js';
 import { sparkline } from './format.js';
 import type { RunMeta } from './run-meta.js';
@@ -110,12 +111,6 @@ export type DigestCommand =
   | { kind: 'preview' }
   | { kind: 'skip-empty'; on: boolean };
 
-/** `<#C123|name>`, `<#C123>` (as Slack escapes them) or a bare channel id. */
-export function parseChannelMention(word: string): string | null {
-  const m = /^<#([CG][A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(word) ?? /^([CG][A-Z0-9]{6,})$/.exec(word);
-  return m ? (m[1] as string) : null;
-}
-
 function bad(message: string): AppError {
   return new AppError('bad_command', `${message} Usage: ${DIGEST_USAGE}`);
 }
@@ -132,7 +127,7 @@ export function parseDigestCommand(text: string, cronValid: (expr: string) => st
     case '':
       return { kind: 'show' };
     case 'channel': {
-      const channel = rest.length === 1 ? parseChannelMention(rest[0] as string) : null;
+      const channel = rest.length === 1 ? parseChannelMention(rest[0] as string)?.id : undefined;
       if (!channel) throw bad('Name one channel, e.g. `digest channel #revops`.');
       return { kind: 'channel', channel };
     }
@@ -297,26 +292,15 @@ export function weeklyQualification(
   return { weeks: out, chart: sparkline(out.flatMap((w) => (w.rate === null ? [] : [w.rate]))) };
 }
 
-/** Campaign figures, when the dashboard model carries them (they appear once campaigns are tracked). */
+/** Campaign figures, once campaigns are tracked (anything sent in either week). */
 function campaignDeltas(current: DashboardModel, previous: DashboardModel): Delta[] {
-  const pick = (m: DashboardModel) =>
-    (
-      m.campaign_performance as unknown as {
-        totals?: {
-          response_rate?: number | null;
-          conversion_rate?: number | null;
-          roi?: number | null;
-          sent?: number;
-        };
-      }
-    ).totals;
-  const c = pick(current);
-  const p = pick(previous);
-  if (!c?.sent) return [];
+  const c = current.campaign_performance;
+  const p = previous.campaign_performance;
+  if (c.totals.sent === 0 && p.totals.sent === 0) return [];
   return [
-    delta('Response rate', c.response_rate ?? null, p?.response_rate ?? null, 'rate', true),
-    delta('Conversion rate', c.conversion_rate ?? null, p?.conversion_rate ?? null, 'rate', true),
-    delta('ROI', c.roi ?? null, p?.roi ?? null, 'percent', true),
+    delta('Response rate', c.response_rate, p.response_rate, 'rate', true),
+    delta('Conversion rate', c.conversion_rate, p.conversion_rate, 'rate', true),
+    delta('ROI', c.roi, p.roi, 'percent', true),
   ];
 }
 

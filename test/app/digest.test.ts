@@ -53,7 +53,7 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
   });
 
   it('refuses changes to non-admins and explains bad input', async () => {
-    const refused = await h.command('digest channel <#C_DIGEST|digest>', { user: 'U_OTHER' });
+    const refused = await h.command('digest channel <#CDIGEST1|digest>', { user: 'U_OTHER' });
     expect(visibleText(refused.ack.json)).toContain('Only the app admins');
     for (const [text, expected] of [
       ['digest schedule funday 09:00', '`funday` is not a day'],
@@ -70,16 +70,16 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
   });
 
   it('sets the channel (escaped mention) and a schedule, and says when the next send is', async () => {
-    await (await h.command('digest channel <#C_DIGEST|digest>')).reply();
+    await (await h.command('digest channel <#CDIGEST1|digest>')).reply();
     const body = await (await h.command('digest schedule monday 09:00 Europe/Berlin')).reply();
     const text = visibleText(body);
     expect(text).toContain('Mondays 09:00 Europe/Berlin');
-    expect(text).toContain('<#C_DIGEST>');
+    expect(text).toContain('<#CDIGEST1>');
     // Now is Monday 11:00 in Berlin: the next send is next Monday 09:00 local.
     expect(text).toContain('*Next send*: 2026-12-07 09:00');
     const state = await digestState(h);
     expect(state).toMatchObject({
-      channel: 'C_DIGEST',
+      channel: 'CDIGEST1',
       timezone: 'Europe/Berlin',
       schedule: { kind: 'weekly', day: 1 },
     });
@@ -102,10 +102,32 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     expect(h.fake.callsOf('chat.postMessage').length).toBe(before);
   });
 
+  it("adds campaign results and the week's incidents once those exist", async () => {
+    await (await h.command('campaign email sent=100 responded=10 converted=1 date=2026-11-28')).reply();
+    await (await h.command('alerts channel <#CALERTS1>')).reply();
+    const calls = Array.from({ length: 25 }, (_, i) => ({
+      timestamp: '2026-11-29T09:00:00Z',
+      endpoint: '/mixed_companies/search',
+      response_time: 0.4,
+      status_code: i < 5 ? 500 : 200,
+      credits_used: 1,
+    }));
+    const breach = JSON.stringify({
+      ...JSON.parse(run('w3', '2026-11-29T09:00:00Z', 5, 1)),
+      api_calls: calls,
+    });
+    expect((await h.ingest(breach)).status).toBe(201);
+    now = new Date('2026-11-30T10:05:00Z');
+    const text = visibleText(await (await h.command('digest preview')).reply());
+    now = new Date('2026-11-30T10:00:00Z');
+    expect(text).toContain('*Response rate*\n10.0% (no comparison)');
+    expect(text).toMatch(/\*Alerts\*: [1-9]\d* incidents? opened, 0 resolved this week/);
+  });
+
   it('posts `digest now` to the digest channel without consuming the scheduled send', async () => {
     await (await h.command('digest now')).reply();
     const post = await h.fake.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C_DIGEST',
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'CDIGEST1',
     );
     assertAllSurfaces([post]);
     expect(post.args.text).toContain('Apollo weekly digest');
@@ -140,7 +162,7 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     const post = await h.fake.waitFor(
       (c) =>
         c.method === 'chat.postMessage' &&
-        c.args.channel === 'C_DIGEST' &&
+        c.args.channel === 'CDIGEST1' &&
         h.fake.callsOf('chat.postMessage').length > before,
       8000,
     );
@@ -161,7 +183,7 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     await (await h.command('digest off')).reply();
     expect(again).toBe('duplicate');
     expect(
-      h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'C_DIGEST').length,
+      h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'CDIGEST1').length,
     ).toBeLessThanOrEqual(after + 1);
     now = new Date('2026-11-30T10:00:00Z');
   });
@@ -185,7 +207,7 @@ describe('catch-up after downtime, once', () => {
     let now = new Date('2026-11-27T12:00:00Z');
     h = await startHarness({ now: () => now, dir });
     await h.ingest(run('c1', '2026-11-26T09:00:00Z', 5, 1));
-    await (await h.command('digest channel <#C_WEEKLY>')).reply();
+    await (await h.command('digest channel <#CWEEKLY1>')).reply();
     await (await h.command('digest schedule monday 09:00 America/New_York')).reply();
     await h.running.stop();
     // Down over Monday 09:00 New York (14:00Z); back at 20:00Z.
@@ -193,7 +215,7 @@ describe('catch-up after downtime, once', () => {
     const before = h.fake.callsOf('chat.postMessage').length;
     await h.restart();
     const late = await h.fake.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C_WEEKLY',
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'CWEEKLY1',
     );
     assertAllSurfaces([late]);
     expect(visibleText(late.args)).toContain('Posted late: it was due 2026-11-30 09:00');
@@ -201,13 +223,13 @@ describe('catch-up after downtime, once', () => {
     await h.restart();
     expect(h.fake.callsOf('chat.postMessage').length).toBe(before + 1);
     const status = visibleText(await (await h.command('digest')).reply());
-    expect(status).toContain('posted late to <#C_WEEKLY> (due 2026-11-30 09:00');
+    expect(status).toContain('posted late to <#CWEEKLY1> (due 2026-11-30 09:00');
   });
 
   it('records an older missed digest as missed, shown in `digest`, not posted', async () => {
     let now = new Date('2026-11-27T12:00:00Z');
     h = await startHarness({ now: () => now, dir: await mkdtemp(join(tmpdir(), 'apollo-digest-')) });
-    await (await h.command('digest channel <#C_WEEKLY>')).reply();
+    await (await h.command('digest channel <#CWEEKLY1>')).reply();
     await h.running.stop();
     now = new Date('2026-12-02T12:00:00Z'); // Monday 09:00 UTC passed 2 days ago
     const before = h.fake.callsOf('chat.postMessage').length;
@@ -220,15 +242,15 @@ describe('catch-up after downtime, once', () => {
   it('reports a failed post in `digest` and the log, and says quiet weeks are quiet', async () => {
     let now = new Date('2026-11-27T12:00:00Z');
     h = await startHarness({ now: () => now, dir: await mkdtemp(join(tmpdir(), 'apollo-digest-')) });
-    await (await h.command('digest channel <#C_NOPE>')).reply();
+    await (await h.command('digest channel <#CNOPE001>')).reply();
     h.fake.on('chat.postMessage', (args) =>
-      args.channel === 'C_NOPE' ? { ok: false, error: 'not_in_channel' } : undefined,
+      args.channel === 'CNOPE001' ? { ok: false, error: 'not_in_channel' } : undefined,
     );
     await h.running.stop();
     now = new Date('2026-11-30T10:00:00Z');
     await h.restart();
     const attempt = await h.fake.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C_NOPE',
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'CNOPE001',
     );
     expect(visibleText(attempt.args)).toContain('No runs this week');
     const status = visibleText(await (await h.command('digest')).reply());
@@ -240,27 +262,27 @@ describe('catch-up after downtime, once', () => {
   it('skips a quiet week when skip-empty is on', async () => {
     let now = new Date('2026-11-27T12:00:00Z');
     h = await startHarness({ now: () => now, dir: await mkdtemp(join(tmpdir(), 'apollo-digest-')) });
-    await (await h.command('digest channel <#C_QUIET>')).reply();
+    await (await h.command('digest channel <#CQUIET01>')).reply();
     await (await h.command('digest skip-empty on')).reply();
     await h.running.stop();
     now = new Date('2026-11-30T10:00:00Z');
     await h.restart();
     const status = visibleText(await (await h.command('digest')).reply());
     expect(status).toContain('skipped 2026-11-30 09:00');
-    expect(h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'C_QUIET')).toEqual([]);
+    expect(h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'CQUIET01')).toEqual([]);
   });
 
   it('delays but does not lose a post Slack rate-limits', async () => {
     let now = new Date('2026-11-27T12:00:00Z');
     h = await startHarness({ now: () => now, dir: await mkdtemp(join(tmpdir(), 'apollo-digest-')) });
-    await (await h.command('digest channel <#C_BUSY>')).reply();
+    await (await h.command('digest channel <#CBUSY001>')).reply();
     await h.running.stop();
     h.fake.rateLimitNext('chat.postMessage', 1, 1);
     now = new Date('2026-11-30T10:00:00Z');
     await h.restart();
-    const posts = h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'C_BUSY');
+    const posts = h.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === 'CBUSY001');
     expect(posts.length).toBe(2);
     const status = visibleText(await (await h.command('digest')).reply());
-    expect(status).toContain('posted late to <#C_BUSY>');
+    expect(status).toContain('posted late to <#CBUSY001>');
   });
 });
