@@ -310,6 +310,7 @@ async function main(): Promise<void> {
     const fake = await startFakeSlack({ teamId: TEAM });
     let commands: Awaited<ReturnType<typeof runCommands>>;
     let memory: AppMemory;
+    let idle: AppMemory;
     try {
       const app = await startAppChild({
         kind: 'app',
@@ -318,6 +319,7 @@ async function main(): Promise<void> {
         now: NOW,
       });
       try {
+        idle = await app.memory();
         commands = await phase('slash commands against the app', () =>
           runCommands(app, fake, history.companies.toLocaleString('en-US')),
         );
@@ -479,6 +481,7 @@ async function main(): Promise<void> {
         posted_p50_ms: percentile(posted, 50),
         ack_ms_sorted: [...acks].sort((a, b) => a - b).map((x) => Math.round(x * 10) / 10),
         app_memory: memory,
+        app_memory_idle: idle,
         history_write_ms: history.ms,
         true_median: history.median,
       },

@@ -279,23 +279,27 @@ function isStrictlyAscending(list: ReadonlyArray<readonly [number, number]>): bo
 /**
  * Sums (score, count) multisets into one, ascending. Each run's list is already ascending with
  * distinct scores, so merging it into the running total is one linear pass (no hashing, no sort);
- * over a year that is a few hundred thousand steps. Counts are integers, so the sums are exact.
+ * over a year that is a few hundred thousand steps, between two buffers that are reused. Counts are
+ * integers, so the sums are exact.
  */
 function mergeScores(lists: ReadonlyArray<ReadonlyArray<[number, number]>>): Array<[number, number]> {
-  let values = new Float64Array(0);
-  let counts = new Float64Array(0);
+  let values = new Float64Array(1024);
+  let counts = new Float64Array(1024);
+  let nextValues = new Float64Array(1024);
+  let nextCounts = new Float64Array(1024);
   let size = 0;
   for (const given of lists) {
     const list = isStrictlyAscending(given) ? given : mergeScoresByMap(given);
-    const nextValues = new Float64Array(size + list.length);
-    const nextCounts = new Float64Array(size + list.length);
+    if (nextValues.length < size + list.length) {
+      nextValues = new Float64Array(2 * (size + list.length));
+      nextCounts = new Float64Array(2 * (size + list.length));
+    }
     let i = 0;
     let j = 0;
     let k = 0;
     while (i < size || j < list.length) {
       const pair = list[j];
-      const takeOld = pair === undefined || (i < size && (values[i] as number) < pair[0]);
-      if (takeOld) {
+      if (pair === undefined || (i < size && (values[i] as number) < pair[0])) {
         nextValues[k] = values[i] as number;
         nextCounts[k] = counts[i] as number;
         i++;
@@ -311,8 +315,8 @@ function mergeScores(lists: ReadonlyArray<ReadonlyArray<[number, number]>>): Arr
       }
       k++;
     }
-    values = nextValues;
-    counts = nextCounts;
+    [values, nextValues] = [nextValues, values];
+    [counts, nextCounts] = [nextCounts, counts];
     size = k;
   }
   const out: Array<[number, number]> = [];

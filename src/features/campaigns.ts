@@ -1,8 +1,3 @@
-/**
- * Campaign tracking: `/apollo-dashboard campaign …` (record, correct, undo, or a form), the form's
- * submission, the undo buttons, and `POST /api/campaigns` for tools that already count.
- */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack/bolt';
 import {
   type CampaignModalMetadata,
@@ -28,11 +23,10 @@ import {
   resolveEntryDate,
   validateCampaignForm,
 } from '../domain/campaigns.js';
-import { formatProblems } from '../domain/parse-run.js';
 import { formatLocalDate, isValidTimeZone } from '../domain/time.js';
 import { isAppError } from '../errors.js';
 import type { Feature, FeatureContext } from '../feature.js';
-import { readBody, tokenMatches } from '../http/routes.js';
+import { ingestRoute, sendJson } from '../http/routes.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../ids.js';
 import { reportFailure } from '../listeners/command.js';
 import { type Deps, describeError } from '../listeners/deps.js';
@@ -253,97 +247,54 @@ function registerListeners(app: App, deps: Deps): void {
   });
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  const m = typeof h === 'string' ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
-  return m?.[1];
-}
-
 function campaignRoute(ctx: FeatureContext, token: string): CustomRoute {
   const { deps } = ctx;
-  return {
+  return ingestRoute({
     path: INGEST_CAMPAIGNS_PATH,
-    method: ['POST'],
-    handler: async (req, res) => {
-      if (!tokenMatches(bearer(req), token)) {
-        req.resume();
-        sendJson(
-          res,
-          401,
-          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
-          { 'WWW-Authenticate': 'Bearer' },
-        );
+    deps,
+    token,
+    maxBytes: MAX_CAMPAIGN_BODY_BYTES,
+    what: 'The campaign updates',
+    handle: async (text, _req, res) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        sendJson(res, 400, {
+          error: 'upload_invalid',
+          message: 'The body is not JSON. Send one update or a list. Nothing was stored.',
+          problems: [{ where: '', field: '', message: 'Not valid JSON.' }],
+        });
         return;
       }
-      try {
-        const text = await readBody(req, MAX_CAMPAIGN_BODY_BYTES);
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          sendJson(res, 400, {
-            error: 'upload_invalid',
-            message: 'The body is not JSON. Send one update or a list. Nothing was stored.',
-            problems: [{ where: '', field: '', message: 'Not valid JSON.' }],
-          });
-          return;
-        }
-        const team = await ctx.teamId();
-        const now = deps.now();
-        const context = await campaignContext(deps.store, team, {
-          now,
-          defaultTimeZone: deps.config.defaultTimeZone,
-        });
-        const entries = parseCampaignPayload(json, { today: context.today, timeZone: context.timeZone });
-        const recorded = await recordCampaignEntries({
-          store: deps.store,
-          team,
-          entries,
-          user: 'api',
-          source: 'api',
-          now,
-          context,
-        });
-        deps.logger.info(`Recorded ${recorded.length} campaign updates from the API for ${team}.`);
-        const latest = new Map(recorded.map((r) => [r.update.channel, r.performance]));
-        sendJson(res, 201, {
-          stored: recorded.length,
-          message: `${recorded.length} campaign update${recorded.length === 1 ? '' : 's'} stored.`,
-          updates: recorded.map((r) => ({ ...r.update, before: r.before, after: r.after })),
-          period: context.period,
-          totals: Object.fromEntries(latest),
-          warnings: [...latest.values()].flatMap((p) => p.warnings),
-        });
-      } catch (error) {
-        if (isAppError(error, 'upload_too_large')) {
-          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
-        } else if (isAppError(error, 'upload_invalid')) {
-          sendJson(res, 400, {
-            error: error.code,
-            message: `${error.message} Nothing was stored.`,
-            problems: error.problems,
-            summary: formatProblems(error.problems),
-          });
-        } else {
-          deps.logger.error(`Campaign ingest failed: ${describeError(error)}`);
-          sendJson(res, 503, {
-            error: 'unavailable',
-            message: 'The campaign updates could not be stored; nothing was stored. Retry later.',
-          });
-        }
-      }
+      const team = await ctx.teamId();
+      const now = deps.now();
+      const context = await campaignContext(deps.store, team, {
+        now,
+        defaultTimeZone: deps.config.defaultTimeZone,
+      });
+      const entries = parseCampaignPayload(json, { today: context.today, timeZone: context.timeZone });
+      const recorded = await recordCampaignEntries({
+        store: deps.store,
+        team,
+        entries,
+        user: 'api',
+        source: 'api',
+        now,
+        context,
+      });
+      deps.logger.info(`Recorded ${recorded.length} campaign updates from the API for ${team}.`);
+      const latest = new Map(recorded.map((r) => [r.update.channel, r.performance]));
+      sendJson(res, 201, {
+        stored: recorded.length,
+        message: `${recorded.length} campaign update${recorded.length === 1 ? '' : 's'} stored.`,
+        updates: recorded.map((r) => ({ ...r.update, before: r.before, after: r.after })),
+        period: context.period,
+        totals: Object.fromEntries(latest),
+        warnings: [...latest.values()].flatMap((p) => p.warnings),
+      });
     },
-  };
+  });
 }
 
 export function createCampaignsFeature(): Feature {

@@ -9,7 +9,7 @@ import { HEALTH_PATH, INGEST_RUNS_PATH } from '../ids.js';
 import { type Deps, describeError } from '../listeners/deps.js';
 import { ingestRun } from '../services/ingest.js';
 
-function sendJson(
+export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
@@ -73,6 +73,59 @@ function tooLarge(bytes: number, max: number): AppError {
   );
 }
 
+/**
+ * The skeleton every authenticated ingest route shares: a constant-time bearer check, a body read
+ * with a size limit, and one mapping of errors to statuses (413, 400 with the problems, 503).
+ * `handle` gets the body and answers the success itself; whatever it throws is mapped here.
+ */
+export function ingestRoute(options: {
+  path: string;
+  deps: Deps;
+  token: string;
+  maxBytes: number;
+  /** For the log and the 503 message, e.g. "The run". */
+  what: string;
+  handle: (body: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}): CustomRoute {
+  const { deps, token } = options;
+  return {
+    path: options.path,
+    method: ['POST'],
+    handler: async (req, res) => {
+      if (!tokenMatches(bearer(req), token)) {
+        req.resume();
+        sendJson(
+          res,
+          401,
+          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
+          { 'WWW-Authenticate': 'Bearer' },
+        );
+        return;
+      }
+      try {
+        await options.handle(await readBody(req, options.maxBytes), req, res);
+      } catch (error) {
+        if (isAppError(error, 'upload_too_large')) {
+          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
+        } else if (isAppError(error, 'upload_invalid')) {
+          sendJson(res, 400, {
+            error: error.code,
+            message: `${error.message} Nothing was stored.`,
+            problems: error.problems,
+            summary: formatProblems(error.problems),
+          });
+        } else {
+          deps.logger.error(`${options.what} could not be stored: ${describeError(error)}`);
+          sendJson(res, 503, {
+            error: 'unavailable',
+            message: `${options.what} could not be stored; nothing was stored. Retry later.`,
+          });
+        }
+      }
+    },
+  };
+}
+
 export interface RouteOptions {
   deps: Deps;
   /** The workspace the bot token belongs to (auth.test), resolved once. */
@@ -97,24 +150,14 @@ export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
   ];
   const token = deps.config.ingestToken;
   if (!token) return routes;
-  routes.push({
-    path: INGEST_RUNS_PATH,
-    method: ['POST'],
-    handler: async (req, res) => {
-      if (!tokenMatches(bearer(req), token)) {
-        req.resume();
-        sendJson(
-          res,
-          401,
-          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
-          {
-            'WWW-Authenticate': 'Bearer',
-          },
-        );
-        return;
-      }
-      try {
-        const body = await readBody(req, deps.config.limits.maxBytes);
+  routes.push(
+    ingestRoute({
+      path: INGEST_RUNS_PATH,
+      deps,
+      token,
+      maxBytes: deps.config.limits.maxBytes,
+      what: 'The run',
+      handle: async (body, req, res) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const contentType = String(req.headers['content-type'] ?? '');
         const input: RunUploadInput = { text: body, format: /csv/i.test(contentType) ? 'csv' : 'json' };
@@ -140,25 +183,8 @@ export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
             ? `Run ${result.meta.run_id} replaced the earlier upload with the same run_id.`
             : `Run ${result.meta.run_id} stored.`,
         });
-      } catch (error) {
-        if (isAppError(error, 'upload_too_large')) {
-          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
-        } else if (isAppError(error, 'upload_invalid')) {
-          sendJson(res, 400, {
-            error: error.code,
-            message: `${error.message} Nothing was stored.`,
-            problems: error.problems,
-            summary: formatProblems(error.problems),
-          });
-        } else {
-          deps.logger.error(`Ingest failed: ${describeError(error)}`);
-          sendJson(res, 503, {
-            error: 'unavailable',
-            message: 'The run could not be stored; nothing was stored. Retry later.',
-          });
-        }
-      }
-    },
-  });
+      },
+    }),
+  );
   return routes;
 }
