@@ -42,6 +42,8 @@ export type Task =
       calls: number;
       firstDay: string;
       now: string;
+      /** Decimal places of the ICP scores (default 1, as in the README's example). */
+      scoreDecimals?: number;
     }
   | { kind: 'dashboard'; storeUrl: string; now: string; warmup: number; reps: number; renderReps: number }
   | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string };
@@ -157,7 +159,7 @@ async function writeHistory(task: Extract<Task, { kind: 'history' }>): Promise<H
       startedAt,
       companies: task.companies,
       calls: task.calls,
-      scoreDecimals: 1,
+      scoreDecimals: task.scoreDecimals ?? 1,
     });
     for (const c of run.companies) if (c.icp_score !== undefined) scores[scored++] = c.icp_score;
     companies += run.companies.length;

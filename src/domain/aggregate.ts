@@ -139,16 +139,17 @@ export function emptyTotals(): Totals {
   };
 }
 
+/** Groups are gathered in a Map while counting (faster than string-keyed objects) and turned into records at the end. */
 function addToGroup(
-  groups: Record<string, GroupStat>,
+  groups: Map<string, GroupStat>,
   key: string,
   tier: Tier,
   score: number | undefined,
 ): void {
-  let group = groups[key];
+  let group = groups.get(key);
   if (!group) {
     group = emptyGroup();
-    groups[key] = group;
+    groups.set(key, group);
   }
   group.count += 1;
   if (tier === 'Tier 1') group.tier_1 += 1;
@@ -225,6 +226,9 @@ function aggregateApi(run: Run): ApiAggregate {
 export function aggregateRun(run: Run): RunAggregate {
   const totals = emptyTotals();
   const scoreCounts = new Map<number, number>();
+  const industries = new Map<string, GroupStat>();
+  const sizes = new Map<string, GroupStat>();
+  const countries = new Map<string, GroupStat>();
   for (const company of run.companies) {
     const { tier } = company;
     const score = company.icp_score;
@@ -240,11 +244,14 @@ export function aggregateRun(run: Run): RunAggregate {
       tierStat.min = tierStat.min === null ? score : Math.min(tierStat.min, score);
       tierStat.max = tierStat.max === null ? score : Math.max(tierStat.max, score);
     }
-    addToGroup(totals.industries, company.industry ?? UNKNOWN, tier, score);
-    addToGroup(totals.sizes, sizeBandOf(company.employees), tier, score);
-    addToGroup(totals.countries, company.country ?? UNKNOWN, tier, score);
+    addToGroup(industries, company.industry ?? UNKNOWN, tier, score);
+    addToGroup(sizes, sizeBandOf(company.employees), tier, score);
+    addToGroup(countries, company.country ?? UNKNOWN, tier, score);
     totals.campaigns[company.campaign ?? 'Unassigned'] += 1;
   }
+  totals.industries = Object.fromEntries(industries);
+  totals.sizes = Object.fromEntries(sizes);
+  totals.countries = Object.fromEntries(countries);
   totals.scores = [...scoreCounts.entries()].sort((a, b) => a[0] - b[0]);
   for (const q of run.quality_scores) {
     totals.quality.count += 1;
@@ -269,58 +276,103 @@ function mergeGroups(into: Record<string, GroupStat>, from: Record<string, Group
   }
 }
 
-function isStrictlyAscending(list: ReadonlyArray<readonly [number, number]>): boolean {
-  for (let i = 1; i < list.length; i++) {
-    if (!((list[i - 1] as [number, number])[0] < (list[i] as [number, number])[0])) return false;
+/** A run's scores in flat form: [score, count, score, count, …], scores ascending and distinct. */
+export type FlatScores = readonly number[];
+
+const flatScoresOf = new WeakMap<RunAggregate, FlatScores>();
+
+/**
+ * An aggregate whose score multiset comes in flat form, as the store keeps it. Its `scores` read as
+ * usual (the pairs are built the first time they are read), but merging uses the flat form directly:
+ * a dashboard over a year then builds no pair per score and run (a few hundred thousand arrays).
+ */
+export function withFlatScores(aggregate: Omit<RunAggregate, 'scores'>, flat: FlatScores): RunAggregate {
+  const out = aggregate as RunAggregate;
+  let pairs: Array<[number, number]> | undefined;
+  Object.defineProperty(out, 'scores', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      pairs ??= pairsOf(flat);
+      return pairs;
+    },
+    set: (value: Array<[number, number]>) => {
+      flatScoresOf.delete(out);
+      pairs = value;
+    },
+  });
+  flatScoresOf.set(out, flat);
+  return out;
+}
+
+function pairsOf(flat: FlatScores): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as number, flat[i + 1] as number]);
+  return pairs;
+}
+
+/** The flat form of any score list: ascending with distinct scores, counts summed. */
+function flatten(list: ReadonlyArray<readonly [number, number]>): FlatScores {
+  let ascending = true;
+  for (let i = 1; i < list.length && ascending; i++) {
+    ascending = (list[i - 1] as readonly [number, number])[0] < (list[i] as readonly [number, number])[0];
   }
-  return true;
+  const sorted = ascending ? list : mergeScoresByMap(list);
+  const flat: number[] = [];
+  for (const [score, n] of sorted) flat.push(score, n);
+  return flat;
+}
+
+/** Two flat score lists merged into one (counts of equal scores summed), still flat and ascending. */
+function mergeTwo(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x < y) {
+      out[k] = x;
+      out[k + 1] = a[i + 1] as number;
+      i += 2;
+    } else if (y < x) {
+      out[k] = y;
+      out[k + 1] = b[j + 1] as number;
+      j += 2;
+    } else {
+      out[k] = x;
+      out[k + 1] = (a[i + 1] as number) + (b[j + 1] as number);
+      i += 2;
+      j += 2;
+    }
+    k += 2;
+  }
+  for (; i < a.length; i++, k++) out[k] = a[i] as number;
+  for (; j < b.length; j++, k++) out[k] = b[j] as number;
+  return out.subarray(0, k);
 }
 
 /**
- * Sums (score, count) multisets into one, ascending. Each run's list is already ascending with
- * distinct scores, so merging it into the running total is one linear pass (no hashing, no sort);
- * over a year that is a few hundred thousand steps, between two buffers that are reused. Counts are
- * integers, so the sums are exact.
+ * Sums the runs' (score, count) multisets into one, ascending. Each run's list is ascending with
+ * distinct scores, so the lists are merged linearly, two by two, in rounds: every score is touched
+ * once per round and there are log2(runs) rounds, however many distinct scores the runs have. Counts
+ * are integers, so the sums are exact.
  */
-function mergeScores(lists: ReadonlyArray<ReadonlyArray<[number, number]>>): Array<[number, number]> {
-  let values = new Float64Array(1024);
-  let counts = new Float64Array(1024);
-  let nextValues = new Float64Array(1024);
-  let nextCounts = new Float64Array(1024);
-  let size = 0;
-  for (const given of lists) {
-    const list = isStrictlyAscending(given) ? given : mergeScoresByMap(given);
-    if (nextValues.length < size + list.length) {
-      nextValues = new Float64Array(2 * (size + list.length));
-      nextCounts = new Float64Array(2 * (size + list.length));
+function mergeScores(aggregates: readonly RunAggregate[]): Array<[number, number]> {
+  let lists: Array<ArrayLike<number>> = aggregates.map((a) => flatScoresOf.get(a) ?? flatten(a.scores));
+  while (lists.length > 1) {
+    const next: Array<ArrayLike<number>> = [];
+    for (let i = 0; i < lists.length; i += 2) {
+      const a = lists[i] as ArrayLike<number>;
+      const b = lists[i + 1];
+      next.push(b === undefined ? a : mergeTwo(a, b));
     }
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < size || j < list.length) {
-      const pair = list[j];
-      if (pair === undefined || (i < size && (values[i] as number) < pair[0])) {
-        nextValues[k] = values[i] as number;
-        nextCounts[k] = counts[i] as number;
-        i++;
-      } else if (i >= size || pair[0] < (values[i] as number)) {
-        nextValues[k] = pair[0];
-        nextCounts[k] = pair[1];
-        j++;
-      } else {
-        nextValues[k] = values[i] as number;
-        nextCounts[k] = (counts[i] as number) + pair[1];
-        i++;
-        j++;
-      }
-      k++;
-    }
-    [values, nextValues] = [nextValues, values];
-    [counts, nextCounts] = [nextCounts, counts];
-    size = k;
+    lists = next;
   }
+  const merged = lists[0] ?? [];
   const out: Array<[number, number]> = [];
-  for (let k = 0; k < size; k++) out.push([values[k] as number, counts[k] as number]);
+  for (let k = 0; k < merged.length; k += 2) out.push([merged[k] as number, merged[k + 1] as number]);
   return out;
 }
 
@@ -389,7 +441,7 @@ export function mergeAggregates(aggregates: readonly RunAggregate[]): Totals {
     totals.quality.sum += a.quality.sum;
     mergeApi(totals.api, a.api);
   }
-  totals.scores = mergeScores(ordered.map((a) => a.scores));
+  totals.scores = mergeScores(ordered);
   return totals;
 }
 

@@ -289,23 +289,24 @@ export interface DateRange {
   to: string | null;
 }
 
-/** The first local date whose noon is at or after `instant` (ceil), or the date of `instant` (floor). */
+/** The first local date starting (at local midnight) at or after `instant` (ceil), or the date of `instant` (floor). */
 function dateAt(instant: string, timeZone: string, rounding: 'ceil' | 'floor'): string {
   const at = new Date(instant);
   const date = formatLocalDate(at, timeZone);
   if (rounding === 'floor') return date;
   const parts = parseLocalDate(date);
   if (!parts) return date;
-  if (zonedTimeToUtc({ ...parts, hour: 12 }, timeZone).getTime() >= at.getTime()) return date;
+  if (zonedTimeToUtc(parts, timeZone).getTime() >= at.getTime()) return date;
   const next = nextLocalDate(parts);
   return `${next.year}-${String(next.month).padStart(2, '0')}-${String(next.day).padStart(2, '0')}`;
 }
 
 /**
- * The dates of a period. An update dated D counts as of noon on D in the workspace's zone, so `7d`
- * covers the 7 dates up to today and its previous period the 7 before, without overlap, and a
- * period edge moved by an hour across a DST change still lands on the same dates. For `last` (the
- * latest run) it covers the run's own date onward.
+ * The dates of a period: the whole local dates that start inside it, and today for a period that
+ * runs up to now. So `7d` at any hour covers the 7 dates up to and including today and its
+ * previous period the 7 before, without overlap; a date range covers exactly its dates; and the
+ * digest's week ending Monday 09:00 covers the same 7 dates as `7d` at that moment. For `last`
+ * (the latest run) it covers the run's own date onward.
  */
 export function campaignDateRange(
   window: { start: string | null; end: string | null },

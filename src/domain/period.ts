@@ -99,7 +99,17 @@ export function selectPeriod(
       if (!from || !to) throw new AppError('bad_command', `Not a date range: ${spec.from}..${spec.to}`);
       const start = zonedTimeToUtc(from, timeZone).getTime();
       const end = zonedTimeToUtc(nextLocalDate(to), timeZone).getTime();
-      const prevStart = start - (end - start);
+      // The previous period is the same number of whole local days before (not the same
+      // number of hours, which would start off midnight across a DST change).
+      const days =
+        Math.round(
+          (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / DAY_MS,
+        ) + 1;
+      const prevFrom = new Date(Date.UTC(from.year, from.month - 1, from.day - days));
+      const prevStart = zonedTimeToUtc(
+        { year: prevFrom.getUTCFullYear(), month: prevFrom.getUTCMonth() + 1, day: prevFrom.getUTCDate() },
+        timeZone,
+      ).getTime();
       return {
         period: {
           ...base,

@@ -7,7 +7,7 @@
  * the nested form (v1) are still read.
  */
 import { z } from 'zod';
-import type { GroupStat, RunAggregate } from '../domain/aggregate.js';
+import { type GroupStat, type RunAggregate, withFlatScores } from '../domain/aggregate.js';
 import { aggregateSchema } from './schemas.js';
 
 /** count, scored, score_sum, high_scorers, tier_1, qualified */
@@ -68,18 +68,17 @@ export function encodeAggregate(aggregate: RunAggregate): StoredAggregate {
   };
 }
 
+/** The aggregate written; its scores stay in flat form until read (see `withFlatScores`). */
 export function decodeAggregate(stored: StoredAggregate): RunAggregate {
-  const scores: Array<[number, number]> = [];
-  const flat = stored.scores;
-  for (let i = 0; i < flat.length; i += 2) scores.push([flat[i] as number, flat[i + 1] as number]);
-  return {
+  // Spread whole, so every field (scores included) keeps its place in the order written.
+  const decoded = {
     ...stored,
-    v: 1,
-    scores,
+    v: 1 as const,
     industries: decodeGroups(stored.industries),
     sizes: decodeGroups(stored.sizes),
     countries: decodeGroups(stored.countries),
   };
+  return withFlatScores(decoded, stored.scores);
 }
 
 /** Checked in one loop per array: element by element through zod would cost more than the dashboard. */

@@ -146,17 +146,25 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         const written: string[] = [keys.aggregate(team, run.run_id, gen)];
         try {
           for (let i = 0; i < chunks; i++) written.push(keys.companies(team, run.run_id, gen, i));
-          // Issued together, so the next chunk's JSON is built while SQLite writes the previous one;
-          // all settle before any cleanup, so no write can land after it.
-          const writes = await Promise.allSettled(
-            written.map((key, i) =>
+          // Pipelined: each value is handed to SQLite (which writes on its own thread) before the next
+          // chunk is encoded. Every write settles before any cleanup, so none can land after it.
+          const failures: unknown[] = [];
+          const writes: Promise<void>[] = [];
+          for (const [i, key] of written.entries()) {
+            const value =
               i === 0
-                ? keyv.set(key, encodeAggregate(aggregate))
-                : keyv.set(key, encodeCompanies(run.companies.slice((i - 1) * CHUNK, i * CHUNK))),
-            ),
-          );
-          const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-          if (failed) throw failed.reason;
+                ? encodeAggregate(aggregate)
+                : encodeCompanies(run.companies.slice((i - 1) * CHUNK, i * CHUNK));
+            writes.push(
+              keyv.set(key, value).then(
+                () => undefined,
+                (error: unknown) => void failures.push(error),
+              ),
+            );
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          await Promise.all(writes);
+          if (failures.length > 0) throw failures[0];
           const entry: IndexEntry = { ...meta, gen, chunks };
           await registerWorkspace(team);
           const replaced = await withLock(keys.index(team), async () => {

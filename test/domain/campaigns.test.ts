@@ -298,7 +298,7 @@ describe('the dates a period covers', () => {
     const s = selection({ kind: 'range', from: '2026-11-01', to: '2026-11-15' });
     const opts = { timeZone: 'Europe/Berlin', key: s.period.key };
     expect(campaignDateRange(s.period, opts)).toEqual({ from: '2026-11-01', to: '2026-11-16' });
-    // The previous period starts at 01:00 on 2026-10-17 (15 × 24 h back across the DST change): same dates.
+    // The previous period is the 15 whole local days before, across the DST change.
     expect(campaignDateRange(s.previous ?? ALL, opts)).toEqual({ from: '2026-10-17', to: '2026-11-01' });
   });
 

@@ -196,7 +196,9 @@ describe('selectPeriod: range', () => {
       '2026-10-31T23:00:00.000Z',
       '2026-11-07T23:00:00.000Z',
     ]);
-    expect(inBerlin.previous?.start).toBe('2026-10-24T23:00:00.000Z');
+    // The previous period is the 7 whole local days before: it starts at local midnight on
+    // 2026-10-25 (still summer time, +02:00), not 7 × 24 h earlier.
+    expect(inBerlin.previous?.start).toBe('2026-10-24T22:00:00.000Z');
   });
 
   it('refuses an impossible range given directly', () => {
