@@ -184,6 +184,14 @@ function printTable(figures: readonly Figure[]): void {
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
+function stepMedians(result: IngestResult) {
+  return {
+    parse_and_validate: median(result.steps.convertMs),
+    aggregate: median(result.steps.aggregateMs),
+    store: median(result.steps.storeMs),
+  };
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   const keep = process.argv.includes('--keep');
@@ -481,6 +489,9 @@ async function main(): Promise<void> {
       figures: figures.map((f) => ({ ...f, status: status(f) })),
       details: {
         json_parse_ms_median: median(json.parseMs),
+        /** Medians of the same ingest step by step: parse + validate, aggregate, store. */
+        ingest_json_steps_ms: stepMedians(json),
+        ingest_csv_steps_ms: stepMedians(csv),
         ingest_json_ms: json.ingestMs,
         ingest_csv_ms: csv.ingestMs,
         peak_ingest_ms: peaks.map((p) => p.ingestMs),
@@ -499,6 +510,12 @@ async function main(): Promise<void> {
       total_ms: Math.round(since(began)),
     };
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    const steps = (name: string, s: ReturnType<typeof stepMedians>) =>
+      `${name}: parse + validate ${s.parse_and_validate.toFixed(0)} ms, aggregate ${s.aggregate.toFixed(0)} ms, store ${s.store.toFixed(0)} ms`;
+    log(
+      `\nIngest step by step (medians). ${steps('CSV', stepMedians(csv))}; ${steps('JSON', stepMedians(json))}.`,
+    );
+    log(`Bare JSON.parse of the 100k file: ${median(json.parseMs).toFixed(0)} ms.`);
     log(`\nMachine: ${results.machine.cores} cores (${results.machine.cpu}), Node ${process.version}.`);
     log(`Results: ${RESULTS} (${(results.total_ms / 1000).toFixed(0)} s).`);
     for (const c of checks) log(`WRONG RESULT: ${c}`);

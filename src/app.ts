@@ -52,12 +52,22 @@ export function createApp(options: {
     }
     return notes;
   };
+  const settingsChanged = async (team: string) => {
+    for (const feature of features) {
+      try {
+        await feature.onSettingsChanged?.(team, ctx);
+      } catch (error) {
+        logger.error(`${feature.name} after a settings change: ${describeError(error)}`);
+      }
+    }
+  };
   const deps: Deps = {
     config,
     store,
     logger,
     now: options.now ?? (() => new Date()),
     runStored,
+    settingsChanged,
     dashboardNotes,
   };
   let teamPromise: Promise<string> | undefined;

@@ -29,6 +29,8 @@ export interface Feature {
   routes?(ctx: FeatureContext): CustomRoute[];
   /** Runs after every stored run, whichever way it came in; errors are logged, never fail the upload. */
   onRunStored?(event: RunStoredEvent, ctx: FeatureContext): Promise<void>;
+  /** Runs after the workspace's settings changed (e.g. its time zone). */
+  onSettingsChanged?(team: string, ctx: FeatureContext): Promise<void>;
   /** Short lines shown under the dashboard (e.g. "Alerts are not routed anywhere"); mrkdwn, already escaped. */
   dashboardNotes?(team: string, ctx: FeatureContext): Promise<string[]>;
   /** Incidents opened and resolved in a window, for the weekly digest (alerts provide it). */

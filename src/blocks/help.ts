@@ -13,6 +13,7 @@ export const USAGE_LINES = [
   `\`${COMMAND} campaign email|linkedin|content sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]\`: record campaign results (\`campaign <channel> set …\` corrects a date's totals; \`campaign\` opens a form; \`campaign undo\` takes your last update back).`,
   `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit.`,
   `\`${COMMAND} alerts\`: alert rules, incidents and channel · \`alerts channel #channel\`, \`alerts set <rule> <value> [recovery <value>]\`, \`alerts on|off <rule|all>\`, \`alerts mute <rule|all> 2h\`, \`alerts unmute <rule|all>\`: change them.`,
+  `\`${COMMAND} digest\`: the weekly digest's schedule, channel, next and last send · \`digest channel #channel\`, \`digest schedule monday 09:00 [Area/City]\` (or \`daily 07:30\`, or \`cron "0 9 * * 1-5"\`), \`digest off|on\`, \`digest now\`, \`digest preview\`, \`digest skip-empty on|off\`.`,
   `\`${COMMAND} help\`: this list.`,
 ];
 

@@ -72,11 +72,8 @@ export type CampaignCommand = { kind: 'form' } | { kind: 'undo' } | { kind: 'rec
 
 /** Quotes a user's word for a message: backticks, with mrkdwn's special characters escaped. */
 export function quoteWord(word: string): string {
-  const clean = word
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('`', "'");
+  // Escaping for mrkdwn happens where the message is rendered (renderCommandError), once.
+  const clean = word.replaceAll('`', "'");
   return `\`${clean.length > 60 ? `${clean.slice(0, 59)}…` : clean}\``;
 }
 
@@ -85,7 +82,8 @@ export function emptyCounts(): CampaignCounts {
 }
 
 export function channelOf(word: string): Campaign | null {
-  return CHANNEL_WORDS[word.trim().toLowerCase()] ?? null;
+  const key = word.trim().toLowerCase();
+  return Object.hasOwn(CHANNEL_WORDS, key) ? (CHANNEL_WORDS[key] ?? null) : null;
 }
 
 export function channelKey(channel: Campaign): string {
@@ -195,7 +193,7 @@ export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
       date = raw;
       continue;
     }
-    const key = COUNT_ALIASES[rawKey];
+    const key = Object.hasOwn(COUNT_ALIASES, rawKey) ? COUNT_ALIASES[rawKey] : undefined;
     if (!key) {
       throw new AppError(
         'bad_command',

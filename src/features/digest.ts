@@ -14,7 +14,6 @@ import {
 } from '../domain/digest.js';
 import { parsePeriod } from '../domain/period.js';
 import { nextOccurrence } from '../domain/schedule.js';
-import { resolveSettings } from '../domain/settings.js';
 import { AppError } from '../errors.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { ACTIONS } from '../ids.js';
@@ -118,25 +117,24 @@ export function createDigestFeature(features: () => readonly Feature[]): Feature
             }
             default: {
               const now = deps.now();
-              const workspaceTz = resolveSettings(await deps.store.getSettings(team), {
-                timeZone: deps.config.defaultTimeZone,
-              }).timezone;
               const { value } = await deps.store.updateDocument(
                 team,
                 DIGEST_DOC,
                 digestStateSchema,
                 (current) => {
-                  const base = current ?? { ...defaultDigestState(now), timezone: workspaceTz };
+                  const base = current ?? defaultDigestState(now);
                   let next: DigestState = { ...base, updated_by: user };
                   if (cmd.kind === 'channel') next = { ...next, channel: cmd.channel, enabled: true };
                   if (cmd.kind === 'off') next = { ...next, enabled: false };
                   if (cmd.kind === 'on') next = { ...next, enabled: true, schedule_since: now.toISOString() };
                   if (cmd.kind === 'skip-empty') next = { ...next, skip_empty: cmd.on };
                   if (cmd.kind === 'schedule') {
+                    // Without a zone the digest follows the workspace's (settings timezone=, else DEFAULT_TIMEZONE).
+                    const { timezone: _previous, ...rest } = next;
                     next = {
-                      ...next,
+                      ...rest,
                       schedule: cmd.schedule,
-                      timezone: cmd.timezone ?? base.timezone ?? workspaceTz,
+                      ...(cmd.timezone ? { timezone: cmd.timezone } : {}),
                       schedule_since: now.toISOString(),
                     };
                   }
@@ -172,6 +170,11 @@ export function createDigestFeature(features: () => readonly Feature[]): Feature
           await reportFailure(ctx.deps, respond, 'Could not open the dashboard.', error);
         }
       });
+    },
+
+    async onSettingsChanged(team, ctx) {
+      // The workspace's zone may have changed, and a digest without its own zone follows it.
+      await reschedule(ctx, team);
     },
 
     async start(ctx) {

@@ -14,7 +14,8 @@ import {
   recordSend,
   type SendRecord,
 } from '../domain/digest.js';
-import { sortRunsNewestFirst } from '../domain/run-meta.js';
+import type { Company } from '../domain/model.js';
+import { type RunMeta, sortRunsNewestFirst } from '../domain/run-meta.js';
 import { decideCatchUp, type Occurrence, occurrenceAt } from '../domain/schedule.js';
 import { resolveSettings } from '../domain/settings.js';
 import type { Deps } from '../listeners/deps.js';
@@ -51,6 +52,42 @@ export async function digestTimeZone(
     .timezone;
 }
 
+/** How a company is recognised across runs: its domain, else its name. */
+function companyKey(c: Company): string {
+  return (c.domain ?? c.name).trim().toLowerCase();
+}
+
+/**
+ * Tier 1 companies of the week ending at `end`: each once (its best score), and not those already
+ * Tier 1 in the week before, since a daily pipeline re-finds the same accounts.
+ */
+async function newTier1Companies(
+  deps: Deps,
+  team: string,
+  runs: readonly RunMeta[],
+  end: number,
+): Promise<Company[]> {
+  const tier1In = async (from: number, to: number) => {
+    const found = new Map<string, Company>();
+    const inWindow = runs.filter((r) => {
+      const t = Date.parse(r.started_at);
+      return t >= from && t < to;
+    });
+    for (const run of sortRunsNewestFirst(inWindow)) {
+      for (const c of (await deps.store.getCompanies(team, run.run_id)) ?? []) {
+        if (c.tier !== 'Tier 1') continue;
+        const key = companyKey(c);
+        const seen = found.get(key);
+        if (!seen || (c.icp_score ?? -1) > (seen.icp_score ?? -1)) found.set(key, c);
+      }
+    }
+    return found;
+  };
+  const before = await tier1In(end - 2 * WEEK_MS, end - WEEK_MS);
+  const thisWeek = await tier1In(end - WEEK_MS, end);
+  return [...thisWeek.entries()].filter(([key]) => !before.has(key)).map(([, c]) => c);
+}
+
 /** The digest for the 7 days ending at `end`, against the 7 before. */
 export async function buildDigest(
   ctx: DigestContext,
@@ -72,15 +109,7 @@ export async function buildDigest(
     ...common,
     period: window(end - 2 * WEEK_MS, end - WEEK_MS, 'Week before'),
   });
-  const weekRuns = source.runs.filter((r) => {
-    const t = Date.parse(r.started_at);
-    return t >= end - WEEK_MS && t < end;
-  });
-  const newTier1 = [];
-  for (const run of sortRunsNewestFirst(weekRuns)) {
-    for (const c of (await deps.store.getCompanies(team, run.run_id)) ?? [])
-      if (c.tier === 'Tier 1') newTier1.push(c);
-  }
+  const newTier1 = await newTier1Companies(deps, team, source.runs, end);
   const incidents = await ctx.incidents(team, { start: new Date(end - WEEK_MS), end: options.end });
   const model = computeDigest({
     current,
@@ -162,13 +191,20 @@ export async function sendScheduledDigest(
       return 'failed';
     }
     const status = options.late ? 'late' : 'posted';
-    await record(deps, team, {
-      ...base,
-      status,
-      at: deps.now().toISOString(),
-      ...(sent.ts ? { ts: sent.ts } : {}),
-    });
     deps.logger.info(`Digest for ${team} (${occurrence.local} ${tz}) ${status}.`);
+    try {
+      await record(deps, team, {
+        ...base,
+        status,
+        at: deps.now().toISOString(),
+        ...(sent.ts ? { ts: sent.ts } : {}),
+      });
+    } catch (error) {
+      // Slack has the post: keep the claim, so no restart or second process posts it again.
+      deps.logger.error(
+        `Digest for ${team} (${occurrence.local}) was posted but not recorded: ${describeError(error)}`,
+      );
+    }
     return status;
   } catch (error) {
     deps.logger.error(`Digest for ${team} (${occurrence.local}) failed: ${describeError(error)}`);

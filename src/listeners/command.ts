@@ -182,6 +182,7 @@ export function registerCommand(app: App, deps: Deps, subcommands: readonly Subc
             }
             return next;
           });
+          await deps.settingsChanged(team);
           const resolved = resolveSettings(stored, { timeZone: deps.config.defaultTimeZone });
           await respond(ephemeral(renderSettings(resolved)));
           return;

@@ -12,6 +12,8 @@ export interface Deps {
   now: () => Date;
   /** Tells every feature that a run was stored (alerts evaluate it); never throws. */
   runStored: (event: RunStoredEvent) => Promise<void>;
+  /** Tells every feature the workspace's settings changed; never throws. */
+  settingsChanged: (team: string) => Promise<void>;
   /** Notes every feature wants under the dashboard for this workspace; never throws. */
   dashboardNotes: (team: string) => Promise<string[]>;
 }

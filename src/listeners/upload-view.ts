@@ -125,11 +125,13 @@ export function registerUploadView(app: App, deps: Deps): void {
         ...(file?.name ? { filename: file.name } : {}),
         ...(file?.mimetype ? { contentType: file.mimetype } : {}),
       });
-      const startedAt = day
-        ? zonedTimeToUtc(day, settings.timezone).toISOString()
-        : format === 'csv'
-          ? deps.now().toISOString()
-          : undefined;
+      // The form's run date is for CSV, which carries no run metadata; a JSON run keeps its own.
+      const startedAt =
+        format !== 'csv'
+          ? undefined
+          : day
+            ? zonedTimeToUtc(day, settings.timezone).toISOString()
+            : deps.now().toISOString();
       const input: RunUploadInput = { text, format };
       if (startedAt) input.started_at = startedAt;
       if (runId) input.run_id = runId;

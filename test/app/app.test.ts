@@ -421,3 +421,27 @@ describe('when the store fails', () => {
     }
   });
 });
+
+describe('concurrent uploads', () => {
+  it('keeps all of 50 runs pushed at once through the ingest API', async () => {
+    const h = await startHarness({ now: () => NOW });
+    try {
+      const bodies = Array.from({ length: 50 }, (_, i) =>
+        runJson({
+          run_id: `burst-${i}`,
+          started_at: `2026-11-${String(1 + (i % 20)).padStart(2, '0')}T09:00:00Z`,
+        }),
+      );
+      const answers = await Promise.all(bodies.map((b) => h.ingest(b)));
+      expect(answers.map((a) => a.status)).toEqual(Array(50).fill(201));
+      const runs = await h.store.listRuns(TEAM);
+      expect(runs.map((r) => r.run_id).sort()).toEqual(
+        Array.from({ length: 50 }, (_, i) => `burst-${i}`).sort(),
+      );
+      const body = await (await h.command('all')).reply();
+      expect(body.text).toContain('500 discovered');
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -102,6 +102,22 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     expect(h.fake.callsOf('chat.postMessage').length).toBe(before);
   });
 
+  it('lists each new Tier 1 company once, however many runs re-found it', async () => {
+    const again = { ...JSON.parse(run('w2', '2026-11-28T09:00:00Z', 20, 4, 'Retail')), run_id: 'w2-again' };
+    expect((await h.ingest(JSON.stringify(again))).status).toBe(201);
+    const text = visibleText(await (await h.command('digest preview')).reply());
+    expect(text).toContain('New Tier 1 companies (4)');
+  });
+
+  it('follows the workspace time zone until the digest is given its own', async () => {
+    await (await h.command('settings timezone=America/New_York')).reply();
+    const following = visibleText(await (await h.command('digest schedule monday 09:00')).reply());
+    const own = visibleText(await (await h.command('digest schedule monday 09:00 Europe/Berlin')).reply());
+    await (await h.command('settings timezone=UTC')).reply();
+    expect(following).toContain('Mondays 09:00 America/New_York');
+    expect(own).toContain('Mondays 09:00 Europe/Berlin');
+  });
+
   it("adds campaign results and the week's incidents once those exist", async () => {
     await (await h.command('campaign email sent=100 responded=10 converted=1 date=2026-11-28')).reply();
     await (await h.command('alerts channel <#CALERTS1>')).reply();
