@@ -7,6 +7,7 @@
  * incident posted for one run is known (with its message ts) before the next run is judged.
  * A send is recorded only after Slack confirms it.
  */
+
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import {
@@ -15,7 +16,6 @@ import {
   renderIncidentMessage,
   renderIncidentReply,
 } from '../blocks/alerts.js';
-import { renderDashboardMessage } from '../blocks/dashboard.js';
 import { renderCommandError, renderFailure } from '../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../blocks/kit.js';
 import { aggregateRun } from '../domain/aggregate.js';
@@ -46,6 +46,7 @@ import { isAppError } from '../errors.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { ACTIONS, COMMAND } from '../ids.js';
 import { reportFailure } from '../listeners/command.js';
+import { dashboardMessage } from '../listeners/dashboard-message.js';
 import { ADMIN_REFUSAL, type Deps, describeError, isAdmin, requireAdmin } from '../listeners/deps.js';
 import type { CommandContext } from '../listeners/subcommand.js';
 import {
@@ -56,7 +57,6 @@ import {
   type Sleep,
   sendWithRetry,
 } from '../services/alert-delivery.js';
-import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
 
 export interface AlertsFeatureOptions {
   /** How retries wait (tests pass a recording fake). */
@@ -338,14 +338,8 @@ export function createAlertsFeature(options: AlertsFeatureOptions = {}): Feature
       await ack();
       const team = body.team?.id ?? body.user.team_id ?? '';
       try {
-        const model = await buildDashboard({
-          source: await storeDashboardSource(deps.store, team),
-          period: parsePeriod('last'),
-          now: deps.now(),
-          defaultTimeZone: deps.config.defaultTimeZone,
-        });
-        const notes = await deps.dashboardNotes(team);
-        await respond({ ...ephemeral(renderDashboardMessage(model, { notes })), replace_original: false });
+        const msg = await dashboardMessage(deps, team, parsePeriod('last'));
+        await respond({ ...ephemeral(msg), replace_original: false });
       } catch (error) {
         await reportFailure(deps, respond, 'Could not open the dashboard.', error);
       }

@@ -1,6 +1,6 @@
 /** The Monday digest: `digest …` settings, the node-cron schedule per workspace, catch-up, and its button. */
+
 import type { BlockButtonAction } from '@slack/bolt';
-import { renderDashboardMessage } from '../blocks/dashboard.js';
 import { renderDigestStatus } from '../blocks/digest.js';
 import { renderFailure } from '../blocks/help.js';
 import { message, section } from '../blocks/kit.js';
@@ -29,8 +29,8 @@ import {
 } from '../jobs/digest.js';
 import { createScheduler, cronProblem, parseCronFields, type Scheduler } from '../jobs/schedule.js';
 import { reportFailure } from '../listeners/command.js';
+import { dashboardMessage } from '../listeners/dashboard-message.js';
 import { type Deps, describeError, requireAdmin } from '../listeners/deps.js';
-import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
 
 const ephemeral = <T extends object>(m: T) => ({ response_type: 'ephemeral' as const, ...m });
 
@@ -155,17 +155,8 @@ export function createDigestFeature(features: () => readonly Feature[]): Feature
         await ack();
         const team = body.team?.id ?? body.user.team_id ?? '';
         try {
-          const model = await buildDashboard({
-            source: await storeDashboardSource(ctx.deps.store, team),
-            period: parsePeriod(action.value ?? '7d'),
-            now: ctx.deps.now(),
-            defaultTimeZone: ctx.deps.config.defaultTimeZone,
-          });
-          await respond({
-            response_type: 'ephemeral',
-            replace_original: false,
-            ...renderDashboardMessage(model),
-          });
+          const msg = await dashboardMessage(ctx.deps, team, parsePeriod(action.value ?? '7d'));
+          await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
         } catch (error) {
           await reportFailure(ctx.deps, respond, 'Could not open the dashboard.', error);
         }

@@ -10,8 +10,7 @@ import type { SlackMessage } from '../blocks/kit.js';
 import type { ExportFile } from '../domain/export/render-export.js';
 import { parseExportArgs } from '../domain/export/request.js';
 import type { Feature } from '../feature.js';
-import { notInChannelHint } from '../listeners/command.js';
-import { type Deps, describeError, slackErrorCode } from '../listeners/deps.js';
+import { type Deps, describeError, notInChannelHint, slackErrorCode } from '../listeners/deps.js';
 import type { CommandContext, Subcommand } from '../listeners/subcommand.js';
 import { buildExport, storeExportSource } from '../services/export.js';
 

@@ -19,7 +19,7 @@ import { type RunMeta, sortRunsNewestFirst } from '../domain/run-meta.js';
 import { decideCatchUp, type Occurrence, occurrenceAt } from '../domain/schedule.js';
 import { resolveSettings } from '../domain/settings.js';
 import type { Deps } from '../listeners/deps.js';
-import { describeError, slackErrorCode } from '../listeners/deps.js';
+import { describeError, notInChannelHint, slackErrorCode } from '../listeners/deps.js';
 import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
 import { parseCronFields } from './schedule.js';
 
@@ -142,11 +142,8 @@ async function post(
     return res.ts ? { ts: res.ts } : {};
   } catch (error) {
     const code = slackErrorCode(error);
-    const hint =
-      code === 'not_in_channel' || code === 'channel_not_found'
-        ? `${code}: invite the app to the channel with /invite`
-        : (code ?? describeError(error));
-    return { error: hint };
+    const hint = notInChannelHint(code);
+    return { error: hint ? `${code}: ${hint}` : (code ?? describeError(error)) };
   }
 }
 

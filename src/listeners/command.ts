@@ -1,6 +1,6 @@
 /** `/apollo-dashboard`: ack first (with the answer when it is instant), slow work after. */
+
 import type { App, RespondFn } from '@slack/bolt';
-import { renderDashboardMessage } from '../blocks/dashboard.js';
 import { renderCommandError, renderFailure, renderHelp } from '../blocks/help.js';
 import type { SlackMessage } from '../blocks/kit.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
@@ -9,18 +9,18 @@ import { type Command, parseCommand, splitWords } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError, isAppError } from '../errors.js';
 import { COMMAND } from '../ids.js';
-import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
-import { ADMIN_REFUSAL, type Deps, describeError, isAdmin, slackErrorCode } from './deps.js';
+import { dashboardMessage } from './dashboard-message.js';
+import {
+  ADMIN_REFUSAL,
+  type Deps,
+  describeError,
+  isAdmin,
+  notInChannelHint,
+  slackErrorCode,
+} from './deps.js';
 import type { Subcommand } from './subcommand.js';
 
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, ...m });
-
-export function notInChannelHint(code: string | undefined): string | null {
-  if (code === 'not_in_channel' || code === 'channel_not_found') {
-    return `I'm not in this channel yet. Type \`/invite @Apollo Dashboard\` here, then try again.`;
-  }
-  return null;
-}
 
 /** Reports a failure after the ack to the user and the log; never throws. */
 export async function reportFailure(
@@ -121,29 +121,13 @@ export function registerCommand(app: App, deps: Deps, subcommands: readonly Subc
     try {
       switch (parsed.kind) {
         case 'dashboard': {
-          const model = await buildDashboard({
-            source: await storeDashboardSource(deps.store, team),
-            period: parsed.period,
-            now: deps.now(),
-            defaultTimeZone: deps.config.defaultTimeZone,
-          });
-          const notes = await deps.dashboardNotes(team);
-          await respond(ephemeral(renderDashboardMessage(model, { notes })));
+          await respond(ephemeral(await dashboardMessage(deps, team, parsed.period)));
           return;
         }
         case 'post': {
-          const model = await buildDashboard({
-            source: await storeDashboardSource(deps.store, team),
-            period: parsed.period,
-            now: deps.now(),
-            defaultTimeZone: deps.config.defaultTimeZone,
-          });
+          const msg = await dashboardMessage(deps, team, parsed.period);
           try {
-            const notes = await deps.dashboardNotes(team);
-            await client.chat.postMessage({
-              channel: command.channel_id,
-              ...renderDashboardMessage(model, { notes }),
-            });
+            await client.chat.postMessage({ channel: command.channel_id, ...msg });
           } catch (error) {
             const hint = notInChannelHint(slackErrorCode(error));
             if (!hint) throw error;

@@ -46,3 +46,11 @@ export function describeError(error: unknown): string {
 export function requireAdmin(config: Config, userId: string): void {
   if (!isAdmin(config, userId)) throw new AppError('forbidden', ADMIN_REFUSAL);
 }
+
+/** What to tell a person when the bot is not in the channel it was asked to post to; null otherwise. */
+export function notInChannelHint(code: string | undefined): string | null {
+  if (code === 'not_in_channel' || code === 'channel_not_found') {
+    return `I'm not in this channel yet. Type \`/invite @Apollo Dashboard\` there, then try again.`;
+  }
+  return null;
+}
