@@ -241,32 +241,44 @@ async function main(): Promise<void> {
       await writeFile(jsonFile, runToJson(big));
     });
 
-    const csv = await phase('ingest the CSV', () =>
-      runChild<IngestResult>({
-        kind: 'ingest',
-        file: csvFile,
-        format: 'csv',
-        startedAt: '2026-11-23T09:00:00Z',
-        storeUrl: storeUrl('ingest-csv'),
-        warmup: 3,
-        reps: 15,
-        floor: false,
-      }),
-    );
+    const csvTask = {
+      kind: 'ingest',
+      file: csvFile,
+      format: 'csv',
+      startedAt: '2026-11-23T09:00:00Z',
+      storeUrl: storeUrl('ingest-csv'),
+      warmup: 3,
+      reps: 15,
+      floor: false,
+    } as const;
+    const csv = await phase('ingest the CSV', () => runChild<IngestResult>(csvTask));
     check(csv.companies === SIZES.csvRows, `CSV ingest stored ${csv.companies} companies`);
 
-    const json = await phase('ingest the 100k JSON run', () =>
-      runChild<IngestResult>({
-        kind: 'ingest',
-        file: jsonFile,
-        format: 'json',
-        storeUrl: storeUrl('ingest-json'),
-        warmup: 2,
-        reps: 7,
-        floor: true,
-      }),
-    );
+    const jsonTask = {
+      kind: 'ingest',
+      file: jsonFile,
+      format: 'json',
+      storeUrl: storeUrl('ingest-json'),
+      warmup: 2,
+      reps: 7,
+      floor: true,
+    } as const;
+    const json = await phase('ingest the 100k JSON run', () => runChild<IngestResult>(jsonTask));
     check(json.companies === SIZES.jsonCompanies, `JSON ingest stored ${json.companies} companies`);
+
+    // The same ingests step by step, in their own processes, to see what limits them.
+    const [csvSteps, jsonSteps] = await phase('ingest step by step', async () => [
+      await runChild<IngestResult>({ ...csvTask, storeUrl: storeUrl('steps-csv'), stepByStep: true }),
+      await runChild<IngestResult>({ ...jsonTask, storeUrl: storeUrl('steps-json'), stepByStep: true }),
+    ]);
+    check(
+      csvSteps.companies === SIZES.csvRows,
+      `step-by-step CSV ingest read ${csvSteps.companies} companies`,
+    );
+    check(
+      jsonSteps.companies === SIZES.jsonCompanies,
+      `step-by-step JSON ingest read ${jsonSteps.companies} companies`,
+    );
 
     const peaks: PeakResult[] = [];
     await phase('peak memory of one 100k ingest', async () => {
@@ -490,8 +502,8 @@ async function main(): Promise<void> {
       details: {
         json_parse_ms_median: median(json.parseMs),
         /** Medians of the same ingest step by step: parse + validate, aggregate, store. */
-        ingest_json_steps_ms: stepMedians(json),
-        ingest_csv_steps_ms: stepMedians(csv),
+        ingest_json_steps_ms: stepMedians(jsonSteps),
+        ingest_csv_steps_ms: stepMedians(csvSteps),
         ingest_json_ms: json.ingestMs,
         ingest_csv_ms: csv.ingestMs,
         peak_ingest_ms: peaks.map((p) => p.ingestMs),
@@ -513,7 +525,7 @@ async function main(): Promise<void> {
     const steps = (name: string, s: ReturnType<typeof stepMedians>) =>
       `${name}: parse + validate ${s.parse_and_validate.toFixed(0)} ms, aggregate ${s.aggregate.toFixed(0)} ms, store ${s.store.toFixed(0)} ms`;
     log(
-      `\nIngest step by step (medians). ${steps('CSV', stepMedians(csv))}; ${steps('JSON', stepMedians(json))}.`,
+      `\nIngest step by step (medians). ${steps('CSV', stepMedians(csvSteps))}; ${steps('JSON', stepMedians(jsonSteps))}.`,
     );
     log(`Bare JSON.parse of the 100k file: ${median(json.parseMs).toFixed(0)} ms.`);
     log(`\nMachine: ${results.machine.cores} cores (${results.machine.cpu}), Node ${process.version}.`);

@@ -1,6 +1,6 @@
 /**
  * How a chunk of companies is stored: in columns, with the few-valued text fields (industry, place,
- * tier, campaign) as indexes into a per-chunk dictionary. The JSON is about a fifth of the JSON of
+ * tier, campaign) as indexes into a per-chunk dictionary. The JSON is about a third of the JSON of
  * the company objects, so an ingest of 100,000 companies spends far less time serialising and
  * writing; decoding gives back exactly the companies stored (absent fields stay absent).
  */
