@@ -95,6 +95,11 @@ function emptyGroup(): GroupStat {
   return { count: 0, scored: 0, score_sum: 0, high_scorers: 0, tier_1: 0, qualified: 0 };
 }
 
+/** A table keyed by user text (industry, country, endpoint): no prototype, so no name is special. */
+function table<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function emptyEndpoint(): EndpointStat {
   return {
     total: 0,
@@ -104,7 +109,7 @@ function emptyEndpoint(): EndpointStat {
     max_rt: 0,
     credits: 0,
     rate_limited: 0,
-    status_codes: {},
+    status_codes: table(),
   };
 }
 
@@ -120,9 +125,9 @@ export function emptyTotals(): Totals {
       Unqualified: emptyTierStat(),
     },
     scores: [],
-    industries: {},
-    sizes: {},
-    countries: {},
+    industries: table(),
+    sizes: table(),
+    countries: table(),
     campaigns: { Email: 0, LinkedIn: 0, Content: 0, Unassigned: 0 },
     quality: { count: 0, sum: 0 },
     api: {
@@ -134,7 +139,7 @@ export function emptyTotals(): Totals {
       credits: 0,
       rate_limited: 0,
       peak_per_minute: null,
-      endpoints: {},
+      endpoints: table(),
     },
   };
 }

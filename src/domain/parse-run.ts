@@ -182,15 +182,25 @@ function field<T>(convert: (value: unknown) => Converted<T>) {
     });
 }
 
+/** Names become keys of per-industry/country/endpoint tables: this one would be JavaScript's prototype. */
+const RESERVED_NAME = '__proto__';
+
+function text(value: string): Converted<string> {
+  const trimmed = value.trim();
+  return trimmed === RESERVED_NAME
+    ? fail('`__proto__` is reserved and cannot be used as a name')
+    : ok(trimmed);
+}
+
 function optionalText(value: unknown): Converted<string | undefined> {
   if (isBlank(value)) return ok(undefined);
-  if (typeof value === 'string') return ok(value.trim());
+  if (typeof value === 'string') return text(value);
   return fail(expectedGot('text', value));
 }
 
 function requiredText(value: unknown): Converted<string> {
   if (isBlank(value)) return fail('required');
-  if (typeof value === 'string') return ok(value.trim());
+  if (typeof value === 'string') return text(value);
   return fail(expectedGot('text', value));
 }
 
@@ -329,15 +339,15 @@ function optionalRunId(value: unknown): Converted<string | undefined> {
   return fail(expectedGot('1 to 100 letters, digits or . _ : -', value));
 }
 
-const TIER_KEYS: Record<string, Tier> = {
-  '1': 'Tier 1',
-  '2': 'Tier 2',
-  '3': 'Tier 3',
-  tier1: 'Tier 1',
-  tier2: 'Tier 2',
-  tier3: 'Tier 3',
-  unqualified: 'Unqualified',
-};
+const TIER_KEYS = new Map<string, Tier>([
+  ['1', 'Tier 1'],
+  ['2', 'Tier 2'],
+  ['3', 'Tier 3'],
+  ['tier1', 'Tier 1'],
+  ['tier2', 'Tier 2'],
+  ['tier3', 'Tier 3'],
+  ['unqualified', 'Unqualified'],
+]);
 
 const EXACT_TIERS: ReadonlySet<unknown> = new Set(TIERS);
 
@@ -345,18 +355,21 @@ function tierOf(value: unknown): Converted<Tier> {
   if (EXACT_TIERS.has(value)) return value as Tier;
   if (isBlank(value)) return ok('Unqualified');
   if (typeof value === 'string' || typeof value === 'number') {
-    const tier =
-      TIER_KEYS[
-        String(value)
-          .toLowerCase()
-          .replace(/[\s_-]+/g, '')
-      ];
+    const tier = TIER_KEYS.get(
+      String(value)
+        .toLowerCase()
+        .replace(/[\s_-]+/g, ''),
+    );
     if (tier) return ok(tier);
   }
   return fail(expectedGot('one of Tier 1, Tier 2, Tier 3, Unqualified', value));
 }
 
-const CAMPAIGN_KEYS: Record<string, Campaign> = { email: 'Email', linkedin: 'LinkedIn', content: 'Content' };
+const CAMPAIGN_KEYS = new Map<string, Campaign>([
+  ['email', 'Email'],
+  ['linkedin', 'LinkedIn'],
+  ['content', 'Content'],
+]);
 
 const EXACT_CAMPAIGNS: ReadonlySet<unknown> = new Set(CAMPAIGNS);
 
@@ -364,7 +377,7 @@ function campaignOf(value: unknown): Converted<Campaign | undefined> {
   if (EXACT_CAMPAIGNS.has(value)) return value as Campaign;
   if (isBlank(value)) return ok(undefined);
   if (typeof value === 'string') {
-    const campaign = CAMPAIGN_KEYS[value.toLowerCase().replace(/\s+/g, '')];
+    const campaign = CAMPAIGN_KEYS.get(value.toLowerCase().replace(/\s+/g, ''));
     if (campaign) return ok(campaign);
   }
   return fail(expectedGot('one of Email, LinkedIn, Content', value));

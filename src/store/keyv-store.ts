@@ -256,6 +256,13 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
         withLock(keys.document(team, name), async () => {
           const current = await read(keys.document(team, name), schema);
           const out = change(current);
+          // Never write what could not be read back: a bad value fails here and nothing is stored.
+          const checked = schema.safeParse(out.value);
+          if (!checked.success) {
+            throw new AppError('store_unavailable', `Refused to store an invalid ${name} record.`, {
+              cause: checked.error,
+            });
+          }
           await registerWorkspace(team);
           await keyv.set(keys.document(team, name), out.value);
           return out;

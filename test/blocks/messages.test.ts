@@ -85,6 +85,12 @@ describe('help and errors', () => {
     expectValid(messageSchema, msg);
   });
 
+  it("escapes the user's words quoted back in a command error, once", () => {
+    const msg = renderCommandError('`<!channel> & co` is not a campaign channel.');
+    expect(textsOf(msg.blocks)[0]).toBe(':warning: `&lt;!channel&gt; &amp; co` is not a campaign channel.');
+    expect(JSON.stringify(msg.blocks)).not.toContain('<!channel>');
+  });
+
   it('shows a failure escaped', () => {
     const msg = renderFailure('Could not post the dashboard.', 'Invite me to <#C1|general> & retry.');
     expect(textsOf(msg.blocks)).toEqual([

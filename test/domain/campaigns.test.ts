@@ -156,8 +156,9 @@ describe('the campaign command grammar', () => {
     ],
     [['undo', 'now'], 'bad_command: Usage: `campaign undo` (it takes nothing else).'],
     [
+      // The domain keeps the user's words; renderCommandError escapes them once, for Slack.
       ['<!channel>'],
-      'bad_command: `&lt;!channel&gt;` is not a campaign channel; use email, linkedin or content (or undo).',
+      'bad_command: `<!channel>` is not a campaign channel; use email, linkedin or content (or undo).',
     ],
   ])('rejects %j', (words, message) => {
     expect(errorOf(() => parseCampaignCommand(words))).toBe(message);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Company, Run, Tier } from '../../src/domain/model.js';
 import { TIERS } from '../../src/domain/model.js';
 import { AppError } from '../../src/errors.js';
@@ -429,5 +430,28 @@ describe('keyv store failures surface as store_unavailable', () => {
       expect((await rejection(() => store.getSettings('T1'))).code).toBe('store_unavailable');
       expect((await rejection(() => store.updateSettings('T1', (c) => c))).code).toBe('store_unavailable');
     });
+  });
+});
+
+describe('documents', () => {
+  it('refuses to store a document its own schema would reject, keeping the previous value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apollo-docs-'));
+    const store = await createKeyvStore({ url: `sqlite://${join(dir, 'docs.sqlite')}` });
+    try {
+      const schema = z.object({ items: z.array(z.string()) });
+      await store.updateDocument('T1', 'things', schema, () => ({
+        value: { items: ['a'] },
+        result: undefined,
+      }));
+      const bad = store.updateDocument('T1', 'things', schema, () => ({
+        value: { items: [42 as unknown as string] },
+        result: undefined,
+      }));
+      await expect(bad).rejects.toMatchObject({ code: 'store_unavailable' });
+      expect(await store.getDocument('T1', 'things', schema)).toEqual({ items: ['a'] });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
