@@ -197,10 +197,25 @@ export function createAlertsFeature(options: AlertsFeatureOptions = {}): Feature
         deps.logger.error(
           `Alert ${what} could not be delivered: ${outcome.error}. It is retried at the next run.`,
         );
-      ({ state: latest } = await updateState(deps, team, (s) => ({
-        state: recordDelivery(s, action, outcome),
-        result: null,
-      })));
+      // What Slack confirmed must be recorded, or the next run would post the incident again:
+      // a failed write is retried before giving up loudly.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          ({ state: latest } = await updateState(deps, team, (s) => ({
+            state: recordDelivery(s, action, outcome),
+            result: null,
+          })));
+          break;
+        } catch (error) {
+          if (attempt >= 3) {
+            deps.logger.error(
+              `Alert ${what} was ${outcome.ok ? `delivered (ts ${outcome.ts ?? 'n/a'})` : 'not delivered'} but could not be recorded: ${describeError(error)}`,
+            );
+            throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
     }
     return latest;
   }

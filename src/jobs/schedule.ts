@@ -9,7 +9,11 @@ export function cronProblem(expression: string): string | null {
   if (fields.length < 5 || fields.length > 6)
     return 'use 5 fields (minute hour day month weekday), or 6 with seconds first';
   const v = cron.validateDetailed(expression);
-  return v.valid ? null : v.errors.map((e) => e.message).join('; ') || 'invalid';
+  if (!v.valid) return v.errors.map((e) => e.message).join('; ') || 'invalid';
+  // A digest is a message to people: at most one a minute, whatever the seconds field says.
+  if (cron.parse(expression).second.length > 1)
+    return 'it would post more than once a minute; give seconds a single value';
+  return null;
 }
 
 export function parseCronFields(expression: string): CronFields {

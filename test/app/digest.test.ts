@@ -60,6 +60,7 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
       ['digest schedule monday 9am', '`9am` is not a time'],
       ['digest schedule monday 09:00 Mars/Base', '`Mars/Base` is not an IANA time zone'],
       ['digest schedule cron "61 * * * *"', 'not a valid cron expression'],
+      ['digest schedule cron "* * * * * *"', 'more than once a minute'],
       ['digest channel general', 'Name one channel'],
     ] as const) {
       const { ack } = await h.command(text);
@@ -174,7 +175,9 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
 
   it('fires on a schedule once, and a second fire for the same time posts nothing', async () => {
     const before = h.fake.callsOf('chat.postMessage').length;
-    await (await h.command('digest schedule cron "*/2 * * * * *" UTC')).reply();
+    // Once a minute, at a second just ahead of the real clock (node-cron fires on real time).
+    const second = (new Date().getUTCSeconds() + 2) % 60;
+    await (await h.command(`digest schedule cron "${second} * * * * *" UTC`)).reply();
     const post = await h.fake.waitFor(
       (c) =>
         c.method === 'chat.postMessage' &&
