@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Writes six weekly sample runs (JSON, the canonical upload format) into the directory given, for
-// demos and the report screenshot. Deterministic: the same files every time.
+// demos and the report screenshot, and, when a second path is given, a JSON list of campaign
+// updates there (as `report --campaigns FILE` and `POST /api/campaigns` take them): weekly Email
+// and LinkedIn results for eight weeks, Content only in the first four (so the last 30 days show a
+// channel with nothing sent). Deterministic: the same files every time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
+const campaignsFile = process.argv[3];
 if (!dir) {
-  console.error('Usage: node scripts/make-sample-runs.mjs DIR');
+  console.error('Usage: node scripts/make-sample-runs.mjs DIR [CAMPAIGNS.json]');
   process.exit(2);
 }
 mkdirSync(dir, { recursive: true });
@@ -80,3 +84,34 @@ for (let week = 0; week < 6; week++) {
   writeFileSync(join(dir, `${run.run_id}.json`), `${JSON.stringify(run, null, 2)}\n`);
 }
 console.log(`Wrote 6 sample runs to ${dir}`);
+
+if (campaignsFile) {
+  // Rates per channel: opened, responded and converted as shares of sent.
+  const CHANNELS = [
+    { channel: 'email', sent: [700, 1000], opened: 0.28, responded: 0.03, converted: 0.002, weeks: 8 },
+    { channel: 'linkedin', sent: [180, 300], opened: 0.5, responded: 0.07, converted: 0.008, weeks: 8 },
+    { channel: 'content', sent: [400, 600], opened: 0.15, responded: 0.01, converted: 0.001, weeks: 4 },
+  ];
+  const updates = [];
+  for (let week = 0; week < 8; week++) {
+    // Fridays, from 2026-10-02 to 2026-11-20: four in the report's 30 days, four in the 30 before.
+    const date = new Date(Date.parse('2026-10-02T00:00:00Z') + week * 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    for (const c of CHANNELS) {
+      if (week >= c.weeks) continue;
+      const sent = Math.round(c.sent[0] + random() * (c.sent[1] - c.sent[0]));
+      const share = (rate) => Math.round(sent * rate * (0.7 + random() * 0.6));
+      updates.push({
+        channel: c.channel,
+        sent,
+        opened: share(c.opened),
+        responded: share(c.responded),
+        converted: share(c.converted),
+        date,
+      });
+    }
+  }
+  writeFileSync(campaignsFile, `${JSON.stringify(updates, null, 2)}\n`);
+  console.log(`Wrote ${updates.length} campaign updates to ${campaignsFile}`);
+}

@@ -25,9 +25,9 @@ if ! npx tsc -p tsconfig.build.json >"$TMP/tsc.log" 2>&1; then
   echo "warning: the build reported errors (see below); using what it emitted" >&2
   head -20 "$TMP/tsc.log" >&2
 fi
-node scripts/make-sample-runs.mjs "$TMP/runs" >/dev/null
+node scripts/make-sample-runs.mjs "$TMP/runs" "$TMP/campaigns.json" >/dev/null
 node bin/apollo-dashboard.js report --format html --period 30d --now 2026-11-24T12:00:00Z \
-  --out "$BASE.html" "$TMP"/runs/*.json
+  --campaigns "$TMP/campaigns.json" --out "$BASE.html" "$TMP"/runs/*.json
 
 CHROME_FLAGS=(
   --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -36,7 +36,7 @@ CHROME_FLAGS=(
   # Console messages (a CSP violation among them) go to the log checked below.
   --enable-logging=stderr --v=0
 )
-"$CHROMIUM" "${CHROME_FLAGS[@]}" --window-size=1280,3400 --screenshot="$OUT" "file://$BASE.html" \
+"$CHROMIUM" "${CHROME_FLAGS[@]}" --window-size=1280,4700 --screenshot="$OUT" "file://$BASE.html" \
   >"$TMP/chromium.log" 2>&1 || { cat "$TMP/chromium.log" >&2; exit 1; }
 "$CHROMIUM" "${CHROME_FLAGS[@]}" --no-pdf-header-footer --print-to-pdf="$BASE.pdf" "file://$BASE.html" \
   >>"$TMP/chromium.log" 2>&1 || { cat "$TMP/chromium.log" >&2; exit 1; }

@@ -773,7 +773,7 @@ function recommendCampaigns(channels: readonly ChannelPerformance[]): CampaignRe
       recs.push({
         area: 'campaign',
         channel: c.channel,
-        message: `${formatInt(c.assigned)} companies were assigned to ${c.channel} but no sends were recorded in this period; record them with \`campaign ${channelKey(c.channel)} sent=N\`.`,
+        message: `${formatInt(c.assigned)} ${c.assigned === 1 ? 'company was' : 'companies were'} assigned to ${c.channel} but no sends were recorded in this period; record them with \`campaign ${channelKey(c.channel)} sent=N\`.`,
         metric: 'assigned_not_sent',
         value: c.assigned,
         threshold: 0,

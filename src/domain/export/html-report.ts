@@ -6,6 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { CAMPAIGN_SLOTS, type CampaignSlot } from '../aggregate.js';
+import {
+  type ChannelPerformance,
+  type FunnelStep,
+  type FunnelStepName,
+  formatAmount,
+  formatRoi,
+} from '../campaigns.js';
 import type { DashboardModel, EndpointPerformance, GroupAnalysis, Trend } from '../dashboard.js';
 import {
   formatInt,
@@ -15,10 +22,10 @@ import {
   formatSeconds,
   formatSignedSeconds,
 } from '../format.js';
-import { SCORE_BUCKETS, type ScoreBucket, TIERS, type Tier } from '../model.js';
+import { CAMPAIGNS, SCORE_BUCKETS, type ScoreBucket, TIERS, type Tier } from '../model.js';
 import { formatLocalDateTime } from '../time.js';
 import { html, raw, type SafeHtml } from './html-safe.js';
-import { type ChartBar, columnChart, horizontalBarChart, lineChart } from './svg-charts.js';
+import { type ChartBar, columnChart, funnelChart, horizontalBarChart, lineChart } from './svg-charts.js';
 
 /** Rows shown per table; the rest are counted. */
 export const HTML_TABLE_ROWS = 25;
@@ -36,6 +43,19 @@ const CAMPAIGN_COLORS: Record<CampaignSlot, string> = {
   Content: '#3a9d8f',
   Unassigned: '#9aa3ad',
 };
+
+/** Apollo's steps blue, the campaign steps orange, the conversions green. */
+const FUNNEL_COLORS: Record<FunnelStepName, string> = {
+  discovered: '#2f6fb0',
+  qualified: '#2f6fb0',
+  assigned: '#2f6fb0',
+  contacted: '#d9822b',
+  responded: '#d9822b',
+  converted: '#1b7f4b',
+};
+
+/** The steps counted in companies from the runs; the rest count campaign contacts (messages). */
+const APOLLO_STEPS: ReadonlySet<FunnelStepName> = new Set(['discovered', 'qualified', 'assigned']);
 
 function bucketColor(bucket: ScoreBucket): string {
   if (bucket === '90-100' || bucket === '80-89') return '#1b7f4b';
@@ -77,10 +97,20 @@ tfoot td{color:#56616c;font-style:italic;text-align:left}
 .tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:8px 24px}
 .issues li{color:#b54708}
 .empty{color:#56616c;font-style:italic}
+.note{color:#56616c;font-size:12px;margin:0 0 8px}
+.tag{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;font-weight:600;color:#fff;background:#1b7f4b}
+tr.idle td{color:#56616c}
+.channels{font-size:.93em}
+.channels th,.channels td{padding:5px 5px}
+.channels td{white-space:nowrap}
+.split{display:grid;grid-template-columns:minmax(0,600px) minmax(280px,1fr);gap:8px 24px;align-items:start}
+tr.total td{font-weight:600;border-top:2px solid #e3e7eb}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f0f3f6;padding:1px 4px;border-radius:3px}
 ol,ul{margin:0;padding-left:22px}
 li{margin:0 0 4px}
 .up{color:#1b7f4b}.down{color:#b42318}
 footer{color:#56616c;font-size:12px;padding-bottom:28px}
+@media (max-width:900px){.split{grid-template-columns:1fr}}
 @page{margin:14mm}
 @media print{
 body{background:#fff;font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -88,6 +118,7 @@ header,main,footer{max-width:none;padding:0}
 section{border:none;border-radius:0;padding:0;margin:0 0 14px}
 h2{break-after:avoid}
 .charts,.tables{grid-template-columns:1fr 1fr}
+.split{grid-template-columns:3fr 2fr}
 }
 `;
 
@@ -326,6 +357,196 @@ function campaignSection(model: DashboardModel): SafeHtml {
   return html`<section id="campaigns"><h2>Campaign assignment</h2><p>${formatInt(c.companies_assigned)} of ${formatInt(total)} companies assigned to a campaign.</p><figure>${chart}</figure></section>`;
 }
 
+/** Text whose `backticked` parts (commands in the campaign messages) become <code>; every part escaped. */
+function withCode(text: string): SafeHtml {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return html`${text}`;
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
+/** ROI as a percentage; a channel (or total) with nothing sent has none, and says so instead of 0 %. */
+function roiCell(roi: number | null, sent: number): string {
+  return sent === 0 ? 'nothing sent' : formatRoi(roi);
+}
+
+const CHANNEL_HEAD = [
+  'Channel',
+  'Assigned',
+  'Sent',
+  'Opened',
+  'Responded',
+  'Converted',
+  'Open rate',
+  'Response rate',
+  'Conversion rate',
+  'Cost',
+  'Revenue',
+  'ROI',
+];
+
+function channelRow(p: ChannelPerformance, best: boolean): SafeHtml {
+  const cells = [
+    formatInt(p.assigned),
+    formatInt(p.sent),
+    formatInt(p.opened),
+    formatInt(p.responded),
+    formatInt(p.converted),
+    formatPercent(p.open_rate),
+    formatPercent(p.response_rate),
+    formatPercent(p.conversion_rate, 2),
+    formatAmount(p.cost),
+    formatAmount(p.revenue),
+    p.status === 'nothing_sent' ? 'nothing sent' : formatRoi(p.roi),
+  ];
+  return html`<tr${p.status === 'nothing_sent' ? raw(' class="idle"') : null}><td>${p.channel}${
+    best ? html` <span class="tag">best</span>` : null
+  }</td>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
+}
+
+function channelTable(model: DashboardModel): SafeHtml {
+  const c = model.campaign_performance;
+  const channels = CAMPAIGNS.map((name) => c.campaign_comparison[name]);
+  const t = c.totals;
+  const total = [
+    'All channels',
+    formatInt(channels.reduce((n, p) => n + p.assigned, 0)),
+    formatInt(t.sent),
+    formatInt(t.opened),
+    formatInt(t.responded),
+    formatInt(t.converted),
+    formatPercent(t.sent > 0 ? t.opened / t.sent : null),
+    formatPercent(c.response_rate),
+    formatPercent(c.conversion_rate, 2),
+    formatAmount(t.cost),
+    formatAmount(t.revenue),
+    roiCell(c.roi, t.sent),
+  ];
+  return html`<table class="channels"><caption>Results per channel</caption><thead><tr>${CHANNEL_HEAD.map(
+    (h) => html`<th scope="col">${h}</th>`,
+  )}</tr></thead><tbody>${channels.map((p) => channelRow(p, p.channel === c.best_performing_campaign))}<tr class="total">${total.map(
+    (v) => html`<td>${v}</td>`,
+  )}</tr></tbody></table>`;
+}
+
+function assumptionsNote(model: DashboardModel): SafeHtml {
+  const parts = CAMPAIGNS.map((name) => {
+    const p = model.campaign_performance.campaign_comparison[name];
+    return `${name} ${formatAmount(p.cost_per_contact)} per contact and ${formatAmount(p.revenue_per_conversion)} per conversion`;
+  });
+  return html`<p class="note">Rates are shares of sent. Cost is sent × cost per contact, revenue is converted × revenue per conversion, ROI is (revenue − cost) / cost: ${parts.join('; ')}.</p>`;
+}
+
+function bestCampaign(model: DashboardModel): SafeHtml {
+  const c = model.campaign_performance;
+  const best = c.best_performing_campaign ? c.campaign_comparison[c.best_performing_campaign] : null;
+  if (!best) {
+    return html`<p>Best performing campaign: none, as no channel has an ROI in this period.</p>`;
+  }
+  return html`<p>Best performing campaign: <span class="badge perf-excellent">${best.channel}</span> ROI ${formatRoi(best.roi)}: ${formatInt(best.converted)} converted of ${formatInt(best.sent)} sent, ${formatAmount(best.revenue)} revenue on ${formatAmount(best.cost)} cost.</p>`;
+}
+
+function campaignAdvice(model: DashboardModel): SafeHtml {
+  const c = model.campaign_performance;
+  const warnings =
+    c.warnings.length > 0
+      ? html`<h3>Warnings</h3><ul class="issues">${c.warnings.map((w) => html`<li>${withCode(w)}</li>`)}</ul>`
+      : null;
+  const recs =
+    c.recommended_actions.length > 0
+      ? html`<h3>Campaign recommendations</h3><ol>${c.recommended_actions.map((r) => html`<li>${withCode(r.message)}</li>`)}</ol>`
+      : c.updates > 0
+        ? html`<h3>Campaign recommendations</h3><p>Nothing stands out between the channels.</p>`
+        : null;
+  return html`${warnings}${recs}`;
+}
+
+function campaignResultsSection(model: DashboardModel): SafeHtml {
+  const c = model.campaign_performance;
+  const start = html`<section id="campaign-results"><h2>Campaign performance</h2>`;
+  if (c.updates === 0) {
+    return html`${start}<p class="empty">No campaign updates are dated in this period, so there are no sends, responses, conversions or ROI to show. Record them in Slack with <code>campaign email sent=N</code> (or <code>linkedin</code>, <code>content</code>), through <code>POST /api/campaigns</code>, or for this report with <code>--campaigns FILE</code>.</p>${campaignAdvice(model)}</section>`;
+  }
+  const t = c.totals;
+  return html`${start}<div class="kpis">${[
+    kpi(
+      'Sent',
+      formatInt(t.sent),
+      `${formatInt(c.updates)} update${c.updates === 1 ? '' : 's'} in this period`,
+    ),
+    kpi('Response rate', formatPercent(c.response_rate), `${formatInt(t.responded)} responded`),
+    kpi('Conversion rate', formatPercent(c.conversion_rate, 2), `${formatInt(t.converted)} converted`),
+    kpi('Cost', formatAmount(t.cost)),
+    kpi('Revenue', formatAmount(t.revenue)),
+    kpi('ROI', roiCell(c.roi, t.sent), t.sent === 0 ? 'no ROI without sends' : 'all channels'),
+  ]}</div>${bestCampaign(model)}${channelTable(model)}${assumptionsNote(model)}${campaignAdvice(model)}</section>`;
+}
+
+/** Credits per account, with the money when a credit cost is set. */
+function creditsPer(credits: number | null, money: number | null): string {
+  if (credits === null) return 'n/a';
+  return `${credits.toFixed(2)}${money === null ? '' : ` (${formatAmount(money)})`}`;
+}
+
+function funnelSection(model: DashboardModel): SafeHtml {
+  const f = model.funnel;
+  const campaigns = model.campaign_performance;
+  const bar = (s: FunnelStep): ChartBar => ({
+    label: s.label,
+    value: s.count,
+    note:
+      s.rate_from_previous === null
+        ? formatInt(s.count)
+        : `${formatInt(s.count)} · ${formatPercent(s.rate_from_previous)}${s.note ? ' *' : ''}`,
+    color: FUNNEL_COLORS[s.step],
+  });
+  const chart = funnelChart({
+    id: 'chart-funnel',
+    title: 'Funnel from discovery to conversion',
+    stages: [
+      { title: 'Apollo runs · companies', steps: f.steps.filter((s) => APOLLO_STEPS.has(s.step)).map(bar) },
+      { title: 'Campaigns · contacts', steps: f.steps.filter((s) => !APOLLO_STEPS.has(s.step)).map(bar) },
+    ],
+  });
+  const steps = table({
+    caption: 'Steps',
+    head: ['Step', 'Count', 'Of previous step'],
+    rows: f.steps.map((s) => [
+      `${s.label}${s.note ? ' *' : ''}`,
+      formatInt(s.count),
+      s.rate_from_previous === null ? '' : formatPercent(s.rate_from_previous),
+    ]),
+  });
+  const notes = f.steps.filter((s) => s.note);
+  const noteList =
+    notes.length > 0
+      ? html`<ul class="issues">${notes.map((s) => html`<li>* ${s.label}: ${s.note}</li>`)}</ul>`
+      : null;
+  const noCampaigns =
+    campaigns.updates === 0
+      ? html`<p class="note">No campaign updates in this period: contacted, responded and converted stay at 0 until sends are recorded.</p>`
+      : null;
+  const money =
+    f.credit_cost === null
+      ? 'credits only: set credit_cost for money'
+      : `${formatAmount(f.credit_cost)} per credit`;
+  return html`<section id="funnel"><h2>Funnel</h2><div class="kpis">${[
+    campaigns.totals.sent === 0
+      ? kpi('Converted of discovered', 'nothing sent', 'no campaign sends in this period')
+      : kpi('Converted of discovered', formatPercent(f.overall_rate, 2)),
+    kpi('Credits used', formatInt(f.credits_used)),
+    kpi(
+      'Credits per qualified account',
+      creditsPer(f.cost_per_qualified_account.credits, f.cost_per_qualified_account.money),
+      money,
+    ),
+    kpi(
+      'Credits per Tier 1 account',
+      creditsPer(f.credits_per_tier_1_account, f.cost_per_tier_1_account),
+      money,
+    ),
+  ]}</div>${noCampaigns}<div class="split"><figure><figcaption>Discovered to converted (bars scaled within each stage)</figcaption>${chart}</figure>${steps}</div>${noteList}</section>`;
+}
+
 function segmentSection(model: DashboardModel): SafeHtml {
   const q = model.qualification_analytics;
   return html`<section id="segments"><h2>Industry, size and geography</h2><div class="tables">${[
@@ -343,14 +564,46 @@ function recommendationSection(model: DashboardModel): SafeHtml {
   return html`<section id="recommendations"><h2>Recommendations</h2>${body}</section>`;
 }
 
-function trendRow(name: string, t: Trend, kind: 'rate' | 'seconds'): SafeHtml {
-  const fmt = kind === 'rate' ? formatPercent : formatSeconds;
-  const change =
-    t.change === null ? '' : kind === 'rate' ? formatPointChange(t.change) : formatSignedSeconds(t.change);
-  const good = kind === 'rate' ? 'Increasing' : 'Decreasing';
-  const bad = kind === 'rate' ? 'Decreasing' : 'Increasing';
+interface TrendFormat {
+  value: (n: number | null) => string;
+  change: (n: number) => string;
+  higherIsBetter: boolean;
+}
+
+const RATE: TrendFormat = { value: formatPercent, change: formatPointChange, higherIsBetter: true };
+const SECONDS: TrendFormat = { value: formatSeconds, change: formatSignedSeconds, higherIsBetter: false };
+
+function trendRow(name: string, t: Trend, fmt: TrendFormat, current = fmt.value(t.current)): SafeHtml {
+  const change = t.change === null ? '' : fmt.change(t.change);
+  const good = fmt.higherIsBetter ? 'Increasing' : 'Decreasing';
+  const bad = fmt.higherIsBetter ? 'Decreasing' : 'Increasing';
   const cls = t.direction === good ? 'up' : t.direction === bad ? 'down' : '';
-  return html`<tr><td>${name}</td><td>${fmt(t.current)}</td><td>${fmt(t.previous)}</td><td>${change}</td><td class="${cls}">${t.direction}</td></tr>`;
+  return html`<tr><td>${name}</td><td>${current}</td><td>${fmt.value(t.previous)}</td><td>${change}</td><td class="${cls}">${t.direction}</td></tr>`;
+}
+
+/** Conversion rates are small: two decimals, in points too. */
+const SMALL_RATE: TrendFormat = {
+  value: (n) => formatPercent(n, 2),
+  change: (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n * 100).toFixed(2)} pp`,
+  higherIsBetter: true,
+};
+
+/** ROI is a percentage already; its change is in points. */
+const ROI: TrendFormat = {
+  value: formatRoi,
+  change: (n) => `${n >= 0 ? '+' : '−'}${formatInt(Math.round(Math.abs(n)))} pts`,
+  higherIsBetter: true,
+};
+
+function campaignTrendRows(model: DashboardModel): SafeHtml[] {
+  const t = model.trends;
+  // A period without sends has no campaign rates: say so rather than n/a.
+  const idle = model.campaign_performance.totals.sent === 0 ? 'nothing sent' : undefined;
+  return [
+    trendRow('Campaign response rate', t.campaign_response_rate, RATE, idle),
+    trendRow('Campaign conversion rate', t.campaign_conversion_rate, SMALL_RATE, idle),
+    trendRow('Campaign ROI', t.campaign_roi, ROI, idle),
+  ];
 }
 
 function trendSection(model: DashboardModel): SafeHtml {
@@ -378,9 +631,10 @@ function trendSection(model: DashboardModel): SafeHtml {
         )}</figure>`
       : null;
   return html`<section id="trends"><h2>Trends</h2><p>${against}</p><table><thead><tr><th scope="col">Metric</th><th scope="col">Current</th><th scope="col">Previous</th><th scope="col">Change</th><th scope="col">Direction</th></tr></thead><tbody>${[
-    trendRow('Qualification rate', t.qualification_rate, 'rate'),
-    trendRow('API success rate', t.api_success_rate, 'rate'),
-    trendRow('Avg response time', t.average_response_time, 'seconds'),
+    trendRow('Qualification rate', t.qualification_rate, RATE),
+    trendRow('API success rate', t.api_success_rate, RATE),
+    trendRow('Avg response time', t.average_response_time, SECONDS),
+    ...campaignTrendRows(model),
   ]}</tbody></table>${chart}</section>`;
 }
 
@@ -389,12 +643,18 @@ export function renderDashboardHtml(model: DashboardModel): string {
   const title = `Apollo dashboard · ${model.period.label}`;
   const body =
     model.runs.count === 0
-      ? html`<section id="summary"><h2>No runs in this period</h2><p>Upload a run, or choose a longer period such as <code>all</code>.</p></section>`
+      ? [
+          html`<section id="summary"><h2>No runs in this period</h2><p>Upload a run, or choose a longer period such as <code>all</code>.</p></section>`,
+          // Campaign results are recorded apart from the runs, so a period may hold them alone.
+          model.campaign_performance.updates > 0 ? campaignResultsSection(model) : null,
+        ]
       : [
           summarySection(model),
           apiSection(model),
           qualificationSection(model),
           campaignSection(model),
+          campaignResultsSection(model),
+          funnelSection(model),
           segmentSection(model),
           recommendationSection(model),
           trendSection(model),

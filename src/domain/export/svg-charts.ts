@@ -107,3 +107,59 @@ export function lineChart(options: { id: string; title: string; points: readonly
   const axis = html`<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="#8a949e" stroke-width="1"/><text x="${left - 8}" y="${bottom + 4}" text-anchor="end" class="chart-axis">0%</text><text x="${left - 8}" y="${top + 4}" text-anchor="end" class="chart-axis">${`${Math.round(max * 100)}%`}</text><line x1="${left}" y1="${top}" x2="${right}" y2="${top}" stroke="#e3e7eb" stroke-width="1"/>`;
   return frame(options.id, options.title, height, [axis, ...lines, ...dots]);
 }
+
+export interface FunnelStage {
+  /** Shown above the stage's bars, e.g. "Apollo · companies". */
+  title: string;
+  steps: readonly ChartBar[];
+}
+
+/**
+ * A funnel: one centered bar per step, joined to the next by a light trapezoid; label on the left,
+ * the note (count and rate) on the right. Bars are scaled within their stage, so a stage counting
+ * something else (messages sent rather than companies) neither dwarfs nor is dwarfed by the other.
+ */
+export function funnelChart(options: {
+  id: string;
+  title: string;
+  stages: readonly FunnelStage[];
+}): SafeHtml {
+  const row = 34;
+  const barHeight = 22;
+  const heading = 24;
+  const labelWidth = 166;
+  const track = 300;
+  const center = labelWidth + track / 2;
+  const noteX = labelWidth + track + 10;
+  const at = (n: number) => Math.round(n * 10) / 10;
+  let y = 0;
+  const parts = options.stages.map((stage, stageIndex) => {
+    const max = Math.max(0, ...stage.steps.map((s) => s.value));
+    const widthOf = (v: number) => (max > 0 && v > 0 ? Math.max(2, at((v / max) * track)) : 0);
+    const head = html`<text x="${labelWidth}" y="${y + 16}" class="chart-axis">${stage.title}</text>${
+      stageIndex === 0
+        ? html`<text x="${noteX}" y="${y + 16}" class="chart-axis">count · of previous step</text>`
+        : null
+    }`;
+    y += heading;
+    const items = stage.steps.map((s, i) => {
+      const top = y + i * row;
+      const w = widthOf(s.value);
+      const next = stage.steps[i + 1];
+      const a = w / 2;
+      const b = next ? widthOf(next.value) / 2 : 0;
+      const connector =
+        next && (a > 0 || b > 0)
+          ? html`<polygon points="${`${at(center - a)},${top + barHeight} ${at(center + a)},${top + barHeight} ${at(center + b)},${top + row} ${at(center - b)},${top + row}`}" fill="#e3e9f0"/>`
+          : null;
+      return html`<g>${label(s.label, { x: labelWidth - 10, y: top + 15, anchor: 'end', cls: 'chart-label' })}<line x1="${labelWidth}" y1="${top + barHeight / 2}" x2="${labelWidth + track}" y2="${top + barHeight / 2}" stroke="#eef1f4" stroke-width="1"/>${connector}${
+        w > 0
+          ? html`<rect x="${at(center - a)}" y="${top}" width="${w}" height="${barHeight}" rx="3" fill="${s.color}"/>`
+          : null
+      }${label(s.note, { x: noteX, y: top + 15, cls: 'chart-value' })}</g>`;
+    });
+    y += stage.steps.length * row;
+    return html`${head}${items}`;
+  });
+  return frame(options.id, options.title, y, parts);
+}
