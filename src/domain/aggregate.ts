@@ -1,8 +1,8 @@
 /**
  * Per-run aggregates, computed once at ingest and stored beside the run, so a dashboard over a
  * year of history reads a few hundred small records instead of millions of companies. They are
- * exact: the score multiset is kept as sorted (score, count) pairs, so the merged median is the
- * true median, and sums are kept rather than means.
+ * exact: the score multiset is kept as sorted (score, count) pairs (as a score set once stored, see
+ * score-set.ts), so the period's median is the true median, and sums are kept rather than means.
  */
 import {
   CAMPAIGNS,
@@ -15,6 +15,14 @@ import {
   type Tier,
   UNKNOWN,
 } from './model.js';
+import {
+  columnsOfFlat,
+  columnsOfPairs,
+  flatOfColumns,
+  pairsOfColumns,
+  type ScoreSet,
+  scoreSetOfColumns,
+} from './score-set.js';
 
 export interface GroupStat {
   count: number;
@@ -282,50 +290,43 @@ function mergeGroups(into: Record<string, GroupStat>, from: Record<string, Group
 }
 
 /** A run's scores in flat form: [score, count, score, count, …], scores ascending and distinct. */
-export type FlatScores = readonly number[];
+export type FlatScores = ArrayLike<number>;
 
-const flatScoresOf = new WeakMap<RunAggregate, FlatScores>();
+const scoreSets = new WeakMap<RunAggregate, ScoreSet>();
 
 /**
- * An aggregate whose score multiset comes in flat form, as the store keeps it. Its `scores` read as
- * usual (the pairs are built the first time they are read), but merging uses the flat form directly:
- * a dashboard over a year then builds no pair per score and run (a few hundred thousand arrays).
+ * An aggregate whose score multiset comes as a score set, as the store reads it (summary at hand,
+ * sorted columns decoded on demand). Its `scores` read as usual (the pairs are built the first time
+ * they are read), but the dashboard uses the set directly: over a year it then builds no pair per
+ * score and run, and decodes the columns only to select the median.
  */
-export function withFlatScores(aggregate: Omit<RunAggregate, 'scores'>, flat: FlatScores): RunAggregate {
+export function withScoreSet(aggregate: Omit<RunAggregate, 'scores'>, set: ScoreSet): RunAggregate {
   const out = aggregate as RunAggregate;
   let pairs: Array<[number, number]> | undefined;
   Object.defineProperty(out, 'scores', {
     configurable: true,
     enumerable: true,
     get: () => {
-      pairs ??= pairsOf(flat);
+      pairs ??= pairsOfColumns(set.columns());
       return pairs;
     },
     set: (value: Array<[number, number]>) => {
-      flatScoresOf.delete(out);
+      scoreSets.delete(out);
       pairs = value;
     },
   });
-  flatScoresOf.set(out, flat);
+  scoreSets.set(out, set);
   return out;
 }
 
-function pairsOf(flat: FlatScores): Array<[number, number]> {
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as number, flat[i + 1] as number]);
-  return pairs;
+/** An aggregate whose scores come in flat form (the store's v2 records). */
+export function withFlatScores(aggregate: Omit<RunAggregate, 'scores'>, flat: FlatScores): RunAggregate {
+  return withScoreSet(aggregate, scoreSetOfColumns(columnsOfFlat(flat)));
 }
 
-/** The flat form of any score list: ascending with distinct scores, counts summed. */
-function flatten(list: ReadonlyArray<readonly [number, number]>): FlatScores {
-  let ascending = true;
-  for (let i = 1; i < list.length && ascending; i++) {
-    ascending = (list[i - 1] as readonly [number, number])[0] < (list[i] as readonly [number, number])[0];
-  }
-  const sorted = ascending ? list : mergeScoresByMap(list);
-  const flat: number[] = [];
-  for (const [score, n] of sorted) flat.push(score, n);
-  return flat;
+/** The aggregate's scores as a set: the one it was read with, or one made from its (score, count) list. */
+export function scoreSetOf(aggregate: RunAggregate): ScoreSet {
+  return scoreSets.get(aggregate) ?? scoreSetOfColumns(columnsOfPairs(aggregate.scores));
 }
 
 /** Two flat score lists merged into one (counts of equal scores summed), still flat and ascending. */
@@ -362,10 +363,11 @@ function mergeTwo(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
  * Sums the runs' (score, count) multisets into one, ascending. Each run's list is ascending with
  * distinct scores, so the lists are merged linearly, two by two, in rounds: every score is touched
  * once per round and there are log2(runs) rounds, however many distinct scores the runs have. Counts
- * are integers, so the sums are exact.
+ * are integers, so the sums are exact. The dashboard never needs this list (see score-set.ts); it is
+ * built only when `Totals.scores` is read.
  */
-function mergeScores(aggregates: readonly RunAggregate[]): Array<[number, number]> {
-  let lists: Array<ArrayLike<number>> = aggregates.map((a) => flatScoresOf.get(a) ?? flatten(a.scores));
+function mergeScores(sets: readonly ScoreSet[]): Array<[number, number]> {
+  let lists: Array<ArrayLike<number>> = sets.map((s) => flatOfColumns(s.columns()));
   while (lists.length > 1) {
     const next: Array<ArrayLike<number>> = [];
     for (let i = 0; i < lists.length; i += 2) {
@@ -379,13 +381,6 @@ function mergeScores(aggregates: readonly RunAggregate[]): Array<[number, number
   const out: Array<[number, number]> = [];
   for (let k = 0; k < merged.length; k += 2) out.push([merged[k] as number, merged[k + 1] as number]);
   return out;
-}
-
-/** The general case (any order, repeated scores), for a list that is not already ascending. */
-function mergeScoresByMap(list: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
-  const counts = new Map<number, number>();
-  for (const [score, n] of list) counts.set(score, (counts.get(score) ?? 0) + n);
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 function mergeApi(into: ApiAggregate, from: ApiAggregate): void {
@@ -416,14 +411,24 @@ function mergeApi(into: ApiAggregate, from: ApiAggregate): void {
   }
 }
 
+function byStart(a: RunAggregate, b: RunAggregate): number {
+  return a.started_at.localeCompare(b.started_at) || a.run_id.localeCompare(b.run_id);
+}
+
+/** Period totals with the runs' score sets, in the order they were added. */
+export interface MergedAggregates {
+  totals: Totals;
+  scoreSets: ScoreSet[];
+}
+
 /**
  * Sums run aggregates into period totals. Aggregates are merged in (started_at, run_id) order
- * so floating-point sums come out identical wherever the same runs are merged.
+ * so floating-point sums come out identical wherever the same runs are merged. The runs' scores are
+ * kept as their score sets (figures from `addScoreSummaries`, the median from `medianOfScoreSets`);
+ * `totals.scores`, the merged (score, count) list, is built only if it is read.
  */
-export function mergeAggregates(aggregates: readonly RunAggregate[]): Totals {
-  const ordered = [...aggregates].sort(
-    (a, b) => a.started_at.localeCompare(b.started_at) || a.run_id.localeCompare(b.run_id),
-  );
+export function mergeRunAggregates(aggregates: readonly RunAggregate[]): MergedAggregates {
+  const ordered = [...aggregates].sort(byStart);
   const totals = emptyTotals();
   for (const a of ordered) {
     totals.companies += a.companies;
@@ -446,8 +451,25 @@ export function mergeAggregates(aggregates: readonly RunAggregate[]): Totals {
     totals.quality.sum += a.quality.sum;
     mergeApi(totals.api, a.api);
   }
-  totals.scores = mergeScores(ordered);
-  return totals;
+  const sets = ordered.map(scoreSetOf);
+  let merged: Array<[number, number]> | undefined;
+  Object.defineProperty(totals, 'scores', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      merged ??= mergeScores(sets);
+      return merged;
+    },
+    set: (value: Array<[number, number]>) => {
+      merged = value;
+    },
+  });
+  return { totals, scoreSets: sets };
+}
+
+/** Sums run aggregates into period totals (see `mergeRunAggregates`). */
+export function mergeAggregates(aggregates: readonly RunAggregate[]): Totals {
+  return mergeRunAggregates(aggregates).totals;
 }
 
 /** The few figures per run that trends and run lists need, kept in the run index itself. */

@@ -9,7 +9,7 @@ import {
   type EndpointStat,
   type GroupStat,
   headlineOf,
-  mergeAggregates,
+  mergeRunAggregates,
   type RunAggregate,
   type RunHeadline,
   sumHeadlines,
@@ -34,7 +34,6 @@ import {
   SCORE_BUCKETS,
   type ScoreBucket,
   SIZE_BANDS,
-  scoreBucketOf,
   TIERS,
   type Tier,
   UNKNOWN,
@@ -42,6 +41,7 @@ import {
 import type { PeriodInfo } from './period.js';
 import type { RunMeta } from './run-meta.js';
 import { sortRunsNewestFirst } from './run-meta.js';
+import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
 
 /** The seed's thresholds. */
 export const THRESHOLDS = {
@@ -218,7 +218,10 @@ function overall(rate: number | null): OverallPerformance {
   return 'Needs Improvement';
 }
 
-/** The true median of a sorted (value, count) multiset: the mean of the two middle values when even. */
+/**
+ * The true median of a sorted (value, count) multiset: the mean of the two middle values when even.
+ * The dashboard selects it from the runs' score sets instead (`medianOfScoreSets`), with the same result.
+ */
 export function medianOf(pairs: ReadonlyArray<readonly [number, number]>, n: number): number | null {
   if (n === 0) return null;
   const lowIndex = Math.floor((n - 1) / 2);
@@ -319,15 +322,13 @@ function byCount(a: GroupAnalysis, b: GroupAnalysis): number {
   return b.count - a.count || a.name.localeCompare(b.name);
 }
 
-function qualificationAnalytics(t: Totals): QualificationAnalytics {
-  const ranges = Object.fromEntries(SCORE_BUCKETS.map((b) => [b, 0])) as Record<ScoreBucket, number>;
-  let sum = 0;
-  for (const [score, n] of t.scores) {
-    ranges[scoreBucketOf(score)] += n;
-    sum += score * n;
-  }
-  const first = t.scores[0];
-  const last = t.scores[t.scores.length - 1];
+/** The score figures come from the runs' score sets: no merged list of every score is built. */
+function qualificationAnalytics(t: Totals, scoreSets: readonly ScoreSet[]): QualificationAnalytics {
+  const scores = addScoreSummaries(scoreSets.map((s) => s.summary));
+  const ranges = Object.fromEntries(SCORE_BUCKETS.map((b) => [b, scores.buckets[b]])) as Record<
+    ScoreBucket,
+    number
+  >;
   const tierBreakdown = Object.fromEntries(
     TIERS.map((tier) => {
       const s = t.tiers[tier];
@@ -349,10 +350,10 @@ function qualificationAnalytics(t: Totals): QualificationAnalytics {
     score_distribution: {
       scored: t.scored,
       unscored: t.companies - t.scored,
-      min_score: first ? first[0] : null,
-      max_score: last ? last[0] : null,
-      average_score: t.scored > 0 ? round(sum / t.scored) : null,
-      median_score: medianOf(t.scores, t.scored),
+      min_score: scores.min,
+      max_score: scores.max,
+      average_score: t.scored > 0 ? round(scores.sum / t.scored) : null,
+      median_score: medianOfScoreSets(scoreSets, t.scored),
       score_ranges: ranges,
     },
     tier_breakdown: tierBreakdown,
@@ -585,10 +586,10 @@ function campaignSectionOf(input: DashboardInput, totals: Totals | null): Campai
 }
 
 export function computeDashboard(input: DashboardInput): DashboardModel {
-  const totals = mergeAggregates(input.current);
+  const { totals, scoreSets } = mergeRunAggregates(input.current);
   const summary = summarize(totals);
   const search = searchPerformance(totals, input.settings);
-  const qualification = qualificationAnalytics(totals);
+  const qualification = qualificationAnalytics(totals, scoreSets);
   const starts = input.current.map((a) => a.started_at).sort();
   const campaigns = Object.fromEntries(CAMPAIGN_SLOTS.map((c) => [c, totals.campaigns[c]])) as Record<
     CampaignSlot,

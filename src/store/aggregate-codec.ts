@@ -1,14 +1,24 @@
 /**
  * How a run aggregate is stored. A dashboard over a year reads 365 of them cold, and most of their
- * bytes are the score multiset (hundreds of [score, count] pairs) and the group tables; as nested
- * JSON those cost more to parse and validate than everything else in the dashboard together. They
- * are stored flat instead: scores as one [score, count, score, count, …] array and each group table
- * as names plus one array of numbers. Decoding gives back exactly the aggregate written; records in
- * the nested form (v1) are still read.
+ * bytes are the score multiset (one entry per distinct score: up to one per company with
+ * full-precision scores) and the group tables; as nested JSON those cost more to parse and validate
+ * than everything else in the dashboard together. They are stored compactly instead (v3): the
+ * scores as a summary plus binary data decoded only in part when the median needs it
+ * (score-codec.ts), and each group table as names plus one array of numbers.
+ *
+ * Decoding gives back exactly the aggregate written. Records in the earlier forms are still read:
+ * v2 (scores as one flat [score, count, …] array) and v1 (plain nested JSON).
  */
 import { z } from 'zod';
-import { type GroupStat, type RunAggregate, withFlatScores } from '../domain/aggregate.js';
+import {
+  type GroupStat,
+  type RunAggregate,
+  scoreSetOf,
+  withFlatScores,
+  withScoreSet,
+} from '../domain/aggregate.js';
 import { aggregateSchema } from './schemas.js';
+import { decodeScores, encodeScores, type StoredScores, storedScoresSchema } from './score-codec.js';
 
 /** count, scored, score_sum, high_scorers, tier_1, qualified */
 const GROUP_FIELDS = 6;
@@ -19,13 +29,19 @@ interface GroupTable {
   stats: number[];
 }
 
-export type StoredAggregate = Omit<RunAggregate, 'v' | 'scores' | 'industries' | 'sizes' | 'countries'> & {
-  v: 2;
-  /** Distinct scores ascending, each followed by how many companies had it. */
-  scores: number[];
+type StoredFields = Omit<RunAggregate, 'v' | 'scores' | 'industries' | 'sizes' | 'countries'> & {
   industries: GroupTable;
   sizes: GroupTable;
   countries: GroupTable;
+};
+
+export type StoredAggregate = StoredFields & { v: 3; scores: StoredScores };
+
+/** The previous form, still read. */
+export type StoredAggregateV2 = StoredFields & {
+  v: 2;
+  /** Distinct scores ascending, each followed by how many companies had it. */
+  scores: number[];
 };
 
 function encodeGroups(groups: Record<string, GroupStat>): GroupTable {
@@ -56,21 +72,31 @@ function decodeGroups(table: GroupTable): Record<string, GroupStat> {
 }
 
 export function encodeAggregate(aggregate: RunAggregate): StoredAggregate {
-  const scores: number[] = [];
-  for (const [score, n] of aggregate.scores) scores.push(score, n);
   return {
     ...aggregate,
-    v: 2,
-    scores,
+    v: 3,
+    scores: encodeScores(scoreSetOf(aggregate)),
     industries: encodeGroups(aggregate.industries),
     sizes: encodeGroups(aggregate.sizes),
     countries: encodeGroups(aggregate.countries),
   };
 }
 
-/** The aggregate written; its scores stay in flat form until read (see `withFlatScores`). */
+/** The aggregate written; its scores stay encoded until the columns are needed (see `withScoreSet`). */
 export function decodeAggregate(stored: StoredAggregate): RunAggregate {
   // Spread whole, so every field (scores included) keeps its place in the order written.
+  const decoded = {
+    ...stored,
+    v: 1 as const,
+    industries: decodeGroups(stored.industries),
+    sizes: decodeGroups(stored.sizes),
+    countries: decodeGroups(stored.countries),
+  };
+  return withScoreSet(decoded, decodeScores(stored.run_id, stored.scores));
+}
+
+/** An aggregate in the v2 form, as written before. */
+function decodeAggregateV2(stored: StoredAggregateV2): RunAggregate {
   const decoded = {
     ...stored,
     v: 1 as const,
@@ -113,6 +139,14 @@ function isGroupTable(value: unknown): value is GroupTable {
 const groupTable = z.custom<GroupTable>(isGroupTable, 'expected group names and their figures');
 
 export const storedAggregateSchema = aggregateSchema.extend({
+  v: z.literal(3),
+  scores: storedScoresSchema,
+  industries: groupTable,
+  sizes: groupTable,
+  countries: groupTable,
+});
+
+export const storedAggregateSchemaV2 = aggregateSchema.extend({
   v: z.literal(2),
   scores: z.custom<number[]>(isScoreList, 'expected ascending [score, count, …]'),
   industries: groupTable,
@@ -122,13 +156,22 @@ export const storedAggregateSchema = aggregateSchema.extend({
 
 const _storedCheck: (a: z.infer<typeof storedAggregateSchema>) => StoredAggregate = (a) => a;
 void _storedCheck;
+const _storedCheckV2: (a: z.infer<typeof storedAggregateSchemaV2>) => StoredAggregateV2 = (a) => a;
+void _storedCheckV2;
 
-/** A stored aggregate read back (either form), or undefined when it is missing or damaged. */
+/**
+ * A stored aggregate read back (any form), or undefined when it is missing or damaged. The score
+ * columns of a v3 record are checked when first decoded: damage there throws `store_unavailable`.
+ */
 export function readStoredAggregate(value: unknown): RunAggregate | undefined {
-  const isV2 = typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 2;
-  if (isV2) {
+  const v = typeof value === 'object' && value !== null ? (value as { v?: unknown }).v : undefined;
+  if (v === 3) {
     const parsed = storedAggregateSchema.safeParse(value);
     return parsed.success ? decodeAggregate(parsed.data) : undefined;
+  }
+  if (v === 2) {
+    const parsed = storedAggregateSchemaV2.safeParse(value);
+    return parsed.success ? decodeAggregateV2(parsed.data) : undefined;
   }
   const parsed = aggregateSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
