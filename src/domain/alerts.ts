@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { RunAggregate } from './aggregate.js';
-import { formatInt, formatPercent, formatSeconds, round } from './format.js';
+import { formatInt, formatPercent, formatSeconds, ratio, round } from './format.js';
 import { formatLocalDateTime } from './time.js';
 
 export const ALERTS_DOC = 'alerts';
@@ -319,10 +319,6 @@ export interface RunMeasurement {
   companies: number;
   qualified: number;
   qualification_rate: number | null;
-}
-
-function ratio(part: number, whole: number): number | null {
-  return whole > 0 ? round(part / whole) : null;
 }
 
 /** The figures the rules judge, from the run's stored aggregate (as the dashboard computes them). */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { AppError, type FieldProblem } from '../errors.js';
 import type { Direction, Trend } from './dashboard.js';
-import { formatInt, formatPercent, round } from './format.js';
+import { formatInt, formatPercent, ratio, round } from './format.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
 import type { PeriodInfo } from './period.js';
 import { formatLocalDate, nextLocalDate, parseLocalDate, zonedTimeToUtc } from './time.js';
@@ -634,10 +634,6 @@ export interface Funnel {
   cost_per_qualified_account: { credits: number | null; money: number | null };
   credits_per_tier_1_account: number | null;
   cost_per_tier_1_account: number | null;
-}
-
-function ratio(part: number, whole: number): number | null {
-  return whole > 0 ? round(part / whole) : null;
 }
 
 function money(n: number): number {

@@ -27,7 +27,7 @@ import {
   type Funnel,
   type RoiAssumptions,
 } from './campaigns.js';
-import { formatInt, formatPercent, formatScore, formatSeconds, round, sparkline } from './format.js';
+import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
   CAMPAIGNS,
   type Campaign,
@@ -205,10 +205,6 @@ export interface DashboardInput {
   generatedAt: Date;
   /** Every recorded campaign update of the workspace; the period's dates are picked here. */
   campaigns?: readonly CampaignUpdate[];
-}
-
-function ratio(part: number, whole: number): number | null {
-  return whole > 0 ? round(part / whole) : null;
 }
 
 function overall(rate: number | null): OverallPerformance {

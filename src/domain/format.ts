@@ -31,6 +31,11 @@ export function formatSignedSeconds(change: number): string {
   return `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)}s`;
 }
 
+/** part / whole, rounded like every rate in the model; null when there is no whole. */
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? round(part / whole) : null;
+}
+
 /** Rounds away binary noise so sums merged in a different order print the same. */
 export function round(n: number, digits = 6): number {
   const f = 10 ** digits;

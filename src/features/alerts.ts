@@ -49,6 +49,7 @@ import { reportFailure } from '../listeners/command.js';
 import { dashboardMessage } from '../listeners/dashboard-message.js';
 import { ADMIN_REFUSAL, type Deps, describeError, isAdmin, requireAdmin } from '../listeners/deps.js';
 import type { CommandContext } from '../listeners/subcommand.js';
+import { createSerializer } from '../serial.js';
 import {
   ALERT_RETRY_POLICY,
   type RetryPolicy,
@@ -67,29 +68,6 @@ export interface AlertsFeatureOptions {
 }
 
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, ...m });
-
-/** Runs work one after another per key (a workspace), in this process. */
-function createSerializer() {
-  const tails = new Map<string, Promise<unknown>>();
-  return {
-    run<T>(key: string, work: () => Promise<T>): Promise<T> {
-      const previous = tails.get(key) ?? Promise.resolve();
-      const next = previous.then(work, work);
-      const tail = next.then(
-        () => undefined,
-        () => undefined,
-      );
-      tails.set(key, tail);
-      void tail.then(() => {
-        if (tails.get(key) === tail) tails.delete(key);
-      });
-      return next;
-    },
-    async drain(): Promise<void> {
-      await Promise.all([...tails.values()]);
-    },
-  };
-}
 
 export function createAlertsFeature(options: AlertsFeatureOptions = {}): Feature {
   const sleep = options.sleep ?? realSleep;

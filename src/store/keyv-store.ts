@@ -4,6 +4,7 @@
  * per-workspace lock in this process; bulky data is written under fresh keys first and the
  * index write is the commit point, so a failed or interrupted upload leaves nothing visible.
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +17,7 @@ import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
 import { storedSettingsSchema } from '../domain/settings.js';
 import { AppError } from '../errors.js';
+import { createSerializer } from '../serial.js';
 import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
 import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
 import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
@@ -36,22 +38,6 @@ const keys = {
   claim: (team: string, name: string) => `claim:t:${team}:${name}`,
   ping: () => 'health:ping',
 };
-
-/** Serialises async work per key: the next caller waits for the previous to settle. */
-export function createLocks() {
-  const tails = new Map<string, Promise<unknown>>();
-  return async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (tails.get(key) === tail) tails.delete(key);
-    }
-  };
-}
 
 function toMeta(entry: IndexEntry): RunMeta {
   const { gen: _gen, chunks: _chunks, ...meta } = entry;
@@ -82,7 +68,8 @@ export async function createKeyvStore(options: KeyvStoreOptions): Promise<Store>
     deserialize: (text) => JSON.parse(text),
   });
   keyv.on('error', (error: unknown) => options.onError?.(error));
-  const withLock = createLocks();
+  const locks = createSerializer();
+  const withLock = <T>(key: string, work: () => Promise<T>) => locks.run(key, work);
 
   async function guard<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
