@@ -13,6 +13,7 @@ import {
   makeCompany,
   makeMeta,
   makeRun,
+  mixedRun,
 } from '../helpers/factories.js';
 
 const T0 = Date.parse('2026-11-20T09:00:00.000Z');
@@ -49,67 +50,6 @@ function rateRun(qualified: number, total: number, extra: Partial<Run> = {}): Ru
     ...extra,
   });
 }
-
-const mixedRun = makeRun({
-  run_id: 'mixed',
-  companies: [
-    makeCompany({
-      name: 'A',
-      industry: 'Software',
-      employees: 10,
-      country: 'US',
-      icp_score: 95,
-      tier: 'Tier 1',
-      campaign: 'Email',
-    }),
-    makeCompany({
-      name: 'B',
-      industry: 'Software',
-      employees: 11,
-      country: 'US',
-      icp_score: 89.5,
-      tier: 'Tier 2',
-      campaign: 'LinkedIn',
-    }),
-    makeCompany({ name: 'C', employees: 10000, country: 'Germany', icp_score: 49.9 }),
-    makeCompany({ name: 'D', industry: 'Fintech', employees: 10001, tier: 'Tier 3', campaign: 'Content' }),
-    makeCompany({
-      name: 'E',
-      industry: 'Software',
-      country: 'US',
-      icp_score: 95,
-      tier: 'Tier 1',
-      campaign: 'Email',
-    }),
-    makeCompany({ name: 'F', industry: 'Fintech', employees: 0, icp_score: 80, tier: 'Tier 2' }),
-  ],
-  api_calls: [
-    makeCall({ timestamp: at(0), endpoint: 'search', status_code: 200, response_time: 1, credits_used: 1 }),
-    makeCall({
-      timestamp: at(10),
-      endpoint: 'search',
-      status_code: 201,
-      response_time: 0.5,
-      credits_used: 1,
-    }),
-    makeCall({
-      timestamp: at(59.9),
-      endpoint: 'enrich',
-      status_code: 204,
-      response_time: 2.5,
-      credits_used: 0,
-    }),
-    makeCall({
-      timestamp: at(60),
-      endpoint: 'search',
-      status_code: 429,
-      response_time: 0.1,
-      credits_used: 0,
-    }),
-    makeCall({ timestamp: at(61), endpoint: 'enrich', status_code: 500, response_time: 3, credits_used: 1 }),
-  ],
-  quality_scores: [0.5, 0.75, 1],
-});
 
 describe('computeDashboard: one mixed run, every section', () => {
   it('matches the hand-computed model', () => {
