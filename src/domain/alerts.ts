@@ -8,10 +8,12 @@
  * messages, never the bookkeeping: an incident that could not be announced is announced at the
  * next evaluation once it can be.
  */
+
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { RunAggregate } from './aggregate.js';
-import { formatInt, formatPercent, formatSeconds, ratio, round } from './format.js';
+import { searchPerformance } from './dashboard.js';
+import { formatInt, formatPercent, formatSeconds, ratio } from './format.js';
 import { formatLocalDateTime } from './time.js';
 
 export const ALERTS_DOC = 'alerts';
@@ -323,18 +325,19 @@ export interface RunMeasurement {
 
 /** The figures the rules judge, from the run's stored aggregate (as the dashboard computes them). */
 export function measureRun(aggregate: RunAggregate, options: { rateLimit: number }): RunMeasurement {
-  const api = aggregate.api;
+  // The same figures as the dashboard's API section, so an alert and the dashboard never disagree.
+  const api = searchPerformance(aggregate, { rate_limit: options.rateLimit });
   const run: RunRef = { run_id: aggregate.run_id, started_at: aggregate.started_at };
   if (aggregate.label !== undefined) run.label = aggregate.label;
-  const endpoints = Object.entries(api.endpoints).map(
-    ([endpoint, ep]): EndpointDetail => ({
-      endpoint,
-      total: ep.total,
-      failed: ep.failed,
-      success_rate: ratio(ep.successful, ep.total),
-      average_response_time: ep.successful > 0 ? round(ep.rt_sum / ep.successful) : null,
-      max_response_time: ep.successful > 0 ? ep.max_rt : null,
-      rate_limited: ep.rate_limited,
+  const endpoints = api.endpoints.map(
+    (ep): EndpointDetail => ({
+      endpoint: ep.endpoint,
+      total: ep.total_calls,
+      failed: ep.failed_calls,
+      success_rate: ep.success_rate,
+      average_response_time: ep.average_response_time,
+      max_response_time: ep.max_response_time,
+      rate_limited: ep.rate_limited_calls,
       status_codes: ep.status_codes,
     }),
   );
@@ -342,15 +345,15 @@ export function measureRun(aggregate: RunAggregate, options: { rateLimit: number
     run,
     api: {
       source: api.source,
-      total: api.total,
-      successful: api.successful,
-      failed: api.failed,
-      success_rate: ratio(api.successful, api.total),
-      error_rate: ratio(api.failed, api.total),
-      average_response_time: api.successful > 0 ? round(api.rt_sum / api.successful) : null,
-      rate_limited: api.rate_limited,
-      peak_per_minute: api.peak_per_minute,
-      peak_usage: api.peak_per_minute === null ? null : round(api.peak_per_minute / options.rateLimit),
+      total: api.total_calls,
+      successful: api.successful_calls,
+      failed: api.failed_calls,
+      success_rate: api.success_rate,
+      error_rate: api.error_rate,
+      average_response_time: api.average_response_time,
+      rate_limited: api.rate_limited_calls,
+      peak_per_minute: api.rate_limit_status.peak_requests_per_minute,
+      peak_usage: api.rate_limit_status.peak_usage,
       rate_limit: options.rateLimit,
       endpoints,
     },

@@ -262,7 +262,11 @@ function endpointPerformance(name: string, ep: EndpointStat): EndpointPerformanc
   };
 }
 
-function searchPerformance(t: Totals, settings: DashboardSettings): SearchPerformance {
+/** The API figures of some runs' totals: the dashboard's section, and what alerts measure per run. */
+export function searchPerformance(
+  t: Totals,
+  settings: Pick<DashboardSettings, 'rate_limit'>,
+): SearchPerformance {
   const api = t.api;
   const successRate = ratio(api.successful, api.total);
   const errorRate = ratio(api.failed, api.total);

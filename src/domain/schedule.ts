@@ -4,7 +4,7 @@
  * node-cron (which fires the schedule): every field must match, and a local time that does not
  * exist (inside a spring-forward gap) does not fire that day.
  */
-import { zonedParts, zonedTimeToUtc } from './time.js';
+import { type ZonedParts, zonedParts, zonedTimeToUtc } from './time.js';
 
 /** The expanded fields of a cron expression (node-cron's `parse`). Weekday 0 = Sunday. */
 export interface CronFields {
@@ -25,14 +25,7 @@ export interface Occurrence {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function localKey(parts: {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}): string {
+export function localKey(parts: Omit<ZonedParts, 'weekday'>): string {
   return `${parts.year}-${pad(parts.month)}-${pad(parts.day)}T${pad(parts.hour)}:${pad(parts.minute)}:${pad(parts.second)}`;
 }
 
@@ -67,52 +60,45 @@ function shiftDay(date: { year: number; month: number; day: number }, by: number
 
 const SEARCH_DAYS = 400;
 
-/** The latest occurrence at or before `now`, or null if none within about a year. */
-export function previousOccurrence(fields: CronFields, timeZone: string, now: Date): Occurrence | null {
+/**
+ * Walks the schedule's wall times day by day from `now`, backwards (-1) or forwards (1), and returns
+ * the first real instant on the right side of `now`: at or before it going back, after it going on.
+ */
+function search(fields: CronFields, timeZone: string, now: Date, direction: 1 | -1): Occurrence | null {
   const today = zonedParts(now, timeZone);
-  const hours = [...fields.hour].sort((a, b) => b - a);
-  const minutes = [...fields.minute].sort((a, b) => b - a);
-  const seconds = [...fields.second].sort((a, b) => b - a);
-  for (let back = 0; back <= SEARCH_DAYS; back++) {
-    const { year, month, day } = shiftDay(today, -back);
+  const order = (xs: readonly number[]) => [...xs].sort((a, b) => direction * (a - b));
+  const hours = order(fields.hour);
+  const minutes = order(fields.minute);
+  const seconds = order(fields.second);
+  const wanted = (at: Date) =>
+    direction === 1 ? at.getTime() > now.getTime() : at.getTime() <= now.getTime();
+  for (let step = 0; step <= SEARCH_DAYS; step++) {
+    const { year, month, day } = shiftDay(today, direction * step);
     if (!dayMatches(fields, year, month, day)) continue;
     for (const h of hours) {
-      if (back === 0 && h > today.hour) continue;
+      // On today, skip the hours and minutes already on the wrong side of now.
+      if (step === 0 && direction * (h - today.hour) < 0) continue;
       for (const mi of minutes) {
-        if (back === 0 && h === today.hour && mi > today.minute) continue;
-        for (const s of seconds) {
-          const occ = occurrence(year, month, day, h, mi, s, timeZone);
-          if (occ && occ.at.getTime() <= now.getTime()) return occ;
+        if (step === 0 && h === today.hour && direction * (mi - today.minute) < 0) continue;
+        for (const sec of seconds) {
+          const occ = occurrence(year, month, day, h, mi, sec, timeZone);
+          if (occ && wanted(occ.at)) return occ;
         }
       }
     }
   }
   return null;
+}
+
+/** The latest occurrence at or before `now`, or null if none within about a year. */
+export function previousOccurrence(fields: CronFields, timeZone: string, now: Date): Occurrence | null {
+  return search(fields, timeZone, now, -1);
 }
 
 /** The first occurrence strictly after `now`, or null if none within about a year. */
 export function nextOccurrence(fields: CronFields, timeZone: string, now: Date): Occurrence | null {
-  const today = zonedParts(now, timeZone);
-  const hours = [...fields.hour].sort((a, b) => a - b);
-  const minutes = [...fields.minute].sort((a, b) => a - b);
-  const seconds = [...fields.second].sort((a, b) => a - b);
-  for (let ahead = 0; ahead <= SEARCH_DAYS; ahead++) {
-    const { year, month, day } = shiftDay(today, ahead);
-    if (!dayMatches(fields, year, month, day)) continue;
-    for (const h of hours) {
-      if (ahead === 0 && h < today.hour) continue;
-      for (const mi of minutes) {
-        if (ahead === 0 && h === today.hour && mi < today.minute) continue;
-        for (const s of seconds) {
-          const occ = occurrence(year, month, day, h, mi, s, timeZone);
-          if (occ && occ.at.getTime() > now.getTime()) return occ;
-        }
-      }
-    }
-  }
-  return null;
+  return search(fields, timeZone, now, 1);
 }
-
 export type CatchUpDecision =
   | { kind: 'none' }
   | { kind: 'late'; occurrence: Occurrence }

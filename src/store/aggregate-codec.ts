@@ -82,29 +82,26 @@ export function encodeAggregate(aggregate: RunAggregate): StoredAggregate {
   };
 }
 
-/** The aggregate written; its scores stay encoded until the columns are needed (see `withScoreSet`). */
-export function decodeAggregate(stored: StoredAggregate): RunAggregate {
+/** The group tables of a flat stored aggregate (v2 or v3), the other fields kept as written. */
+function decodeTables<T extends StoredAggregate | StoredAggregateV2>(stored: T) {
   // Spread whole, so every field (scores included) keeps its place in the order written.
-  const decoded = {
+  return {
     ...stored,
     v: 1 as const,
     industries: decodeGroups(stored.industries),
     sizes: decodeGroups(stored.sizes),
     countries: decodeGroups(stored.countries),
   };
-  return withScoreSet(decoded, decodeScores(stored.run_id, stored.scores));
+}
+
+/** The aggregate written; its scores stay encoded until the columns are needed (see `withScoreSet`). */
+export function decodeAggregate(stored: StoredAggregate): RunAggregate {
+  return withScoreSet(decodeTables(stored), decodeScores(stored.run_id, stored.scores));
 }
 
 /** An aggregate in the v2 form, as written before. */
 function decodeAggregateV2(stored: StoredAggregateV2): RunAggregate {
-  const decoded = {
-    ...stored,
-    v: 1 as const,
-    industries: decodeGroups(stored.industries),
-    sizes: decodeGroups(stored.sizes),
-    countries: decodeGroups(stored.countries),
-  };
-  return withFlatScores(decoded, stored.scores);
+  return withFlatScores(decodeTables(stored), stored.scores);
 }
 
 /** Checked in one loop per array: element by element through zod would cost more than the dashboard. */
