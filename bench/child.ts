@@ -9,7 +9,7 @@ import { renderDashboardMessage } from '../src/blocks/dashboard.js';
 import { loadConfig } from '../src/config.js';
 import type { DashboardModel } from '../src/domain/dashboard.js';
 import { round } from '../src/domain/format.js';
-import { DEFAULT_PARSE_LIMITS, parseRunUpload, type RunFormat } from '../src/domain/parse-run.js';
+import { DEFAULT_PARSE_LIMITS, parseRunUpload, type RunFormat } from '../src/domain/parse-run/index.js';
 import { createLogger } from '../src/logger.js';
 import { buildDashboard, storeDashboardSource } from '../src/services/dashboard.js';
 import { buildRunRecord, ingestRun } from '../src/services/ingest.js';

@@ -1,16 +1,26 @@
-/** Builds the Bolt app: receiver (HTTP or Socket Mode), listeners and extra routes. */
+/**
+ * Builds the Bolt app: the receiver (HTTP or Socket Mode), the core listeners, and each feature by
+ * name. Cross-feature flows are plain arguments, so this file answers "what happens when…":
+ * a stored run is judged by alerts, the dashboard shows alerts' notes, the digest counts alerts'
+ * incidents, and a settings change reschedules the digest.
+ */
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, type Logger } from '@slack/bolt';
+import { App, type Logger } from '@slack/bolt';
 import type { Config } from './config.js';
-import type { Feature, FeatureContext, RunStoredEvent } from './feature.js';
-import { defaultFeatures } from './features.js';
+import { createAlerts } from './features/alerts/index.js';
+import { createCampaigns } from './features/campaigns/index.js';
+import { createDigest } from './features/digest/index.js';
+import { exportSubcommand } from './features/exports/index.js';
+import { USAGE_LINES } from './help.js';
 import { buildRoutes } from './http/routes.js';
-import { registerActions } from './listeners/actions.js';
-import { registerCommand } from './listeners/command.js';
-import { type Deps, describeError } from './listeners/deps.js';
-import { registerUploadView } from './listeners/upload-view.js';
+import { registerActions } from './slack/actions.js';
+import { coreCommands } from './slack/commands.js';
+import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
+import { describeError } from './slack/errors.js';
+import { registerCommand } from './slack/router.js';
+import { registerUploadView } from './slack/upload-view.js';
 import type { Store } from './store/store.js';
 
 export interface RunningApp {
@@ -26,50 +36,10 @@ export function createApp(options: {
   store: Store;
   logger: Logger;
   now?: () => Date;
-  features?: readonly Feature[];
 }): RunningApp {
   const { config, store, logger } = options;
-  const features = options.features ?? defaultFeatures();
-  const runStored = async (event: RunStoredEvent) => {
-    for (const feature of features) {
-      if (!feature.onRunStored) continue;
-      try {
-        await feature.onRunStored(event, ctx);
-      } catch (error) {
-        logger.error(`${feature.name} after run ${event.run.run_id}: ${describeError(error)}`);
-      }
-    }
-  };
-  const dashboardNotes = async (team: string) => {
-    const notes: string[] = [];
-    for (const feature of features) {
-      if (!feature.dashboardNotes) continue;
-      try {
-        notes.push(...(await feature.dashboardNotes(team, ctx)));
-      } catch (error) {
-        logger.error(`${feature.name} dashboard notes: ${describeError(error)}`);
-      }
-    }
-    return notes;
-  };
-  const settingsChanged = async (team: string) => {
-    for (const feature of features) {
-      try {
-        await feature.onSettingsChanged?.(team, ctx);
-      } catch (error) {
-        logger.error(`${feature.name} after a settings change: ${describeError(error)}`);
-      }
-    }
-  };
-  const deps: Deps = {
-    config,
-    store,
-    logger,
-    now: options.now ?? (() => new Date()),
-    runStored,
-    settingsChanged,
-    dashboardNotes,
-  };
+  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
+
   let teamPromise: Promise<string> | undefined;
   const teamId = (): Promise<string> => {
     teamPromise ??= app.client.auth.test().then(
@@ -85,17 +55,47 @@ export function createApp(options: {
     return teamPromise;
   };
   // The client is only read once the app exists; features receive this context lazily.
-  const ctx: FeatureContext = {
+  const edge: EdgeContext = {
     deps,
     get client() {
       return app.client;
     },
     teamId,
   };
-  const customRoutes: CustomRoute[] = [
-    ...buildRoutes({ deps, teamId }),
-    ...features.flatMap((f) => f.routes?.(ctx) ?? []),
-  ];
+
+  // The features, by name.
+  const alerts = createAlerts(edge);
+  const digest = createDigest(edge, {
+    incidents: alerts.incidentsInWindow,
+    notes: (team) => dashboardNotes(team),
+  });
+  const campaigns = createCampaigns(edge);
+
+  // Cross-feature flows: never let one feature's failure fail the request that triggered it.
+  const onStored = async (event: RunStoredEvent): Promise<void> => {
+    try {
+      await alerts.evaluateStoredRun(event);
+    } catch (error) {
+      logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+    }
+  };
+  const dashboardNotes = async (team: string): Promise<string[]> => {
+    try {
+      return await alerts.dashboardNotes(team);
+    } catch (error) {
+      logger.error(`alerts dashboard notes: ${describeError(error)}`);
+      return [];
+    }
+  };
+  const onSettingsChanged = async (team: string): Promise<void> => {
+    try {
+      await digest.reschedule(team);
+    } catch (error) {
+      logger.error(`digest after a settings change: ${describeError(error)}`);
+    }
+  };
+
+  const customRoutes = [...buildRoutes({ deps, teamId, onStored }), ...campaigns.routes()];
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
   const socketMode = config.appToken !== undefined;
   const app = socketMode
@@ -115,14 +115,24 @@ export function createApp(options: {
         clientOptions,
         customRoutes,
       });
-  registerCommand(
-    app,
-    deps,
-    features.flatMap((f) => f.subcommands ?? []),
-  );
+
+  const core = coreCommands({ usage: USAGE_LINES, notes: dashboardNotes, onSettingsChanged });
+  registerCommand(app, deps, {
+    subcommands: [
+      ...core.subcommands,
+      digest.subcommand,
+      exportSubcommand,
+      campaigns.subcommand,
+      alerts.subcommand,
+    ],
+    fallback: core.fallback,
+    usage: USAGE_LINES,
+  });
   registerActions(app, deps);
-  registerUploadView(app, deps);
-  for (const feature of features) feature.register?.(app, ctx);
+  registerUploadView(app, deps, { onStored });
+  digest.register(app);
+  campaigns.register(app);
+  alerts.register(app);
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
@@ -131,7 +141,7 @@ export function createApp(options: {
     app,
     deps,
     async start() {
-      // Listen first, so Slack is answered while features start (the digest may post a late send).
+      // Listen first, so Slack is answered while the digest starts (it may post a late send).
       let port = config.port;
       if (socketMode) {
         await app.start();
@@ -141,17 +151,16 @@ export function createApp(options: {
         port = (server.address() as AddressInfo).port;
         logger.info(`Listening on ${config.host}:${port} (Slack requests at /slack/events).`);
       }
-      for (const feature of features) {
-        try {
-          await feature.start?.(ctx);
-        } catch (error) {
-          logger.error(`${feature.name} failed to start: ${describeError(error)}`);
-        }
+      try {
+        await digest.start();
+      } catch (error) {
+        logger.error(`digest failed to start: ${describeError(error)}`);
       }
       return { port };
     },
     async stop() {
-      for (const feature of features) await feature.stop?.();
+      await digest.stop();
+      await alerts.stop();
       await app.stop();
     },
   };

@@ -9,18 +9,28 @@ import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
 import { campaignUpdatesFromFile } from './domain/campaigns.js';
 import type { DashboardModel } from './domain/dashboard.js';
-import { TIER_FILTERS, type TierFilter } from './domain/export/companies-csv.js';
-import { EXPORT_FORMATS, type ExportFormat } from './domain/export/request.js';
 import type { Company } from './domain/model.js';
-import { DEFAULT_PARSE_LIMITS, detectRunFormat, formatProblems, parseRunUpload } from './domain/parse-run.js';
+import {
+  DEFAULT_PARSE_LIMITS,
+  detectRunFormat,
+  formatProblems,
+  parseRunUpload,
+} from './domain/parse-run/index.js';
 import { parsePeriod } from './domain/period.js';
 import type { RunMeta } from './domain/run-meta.js';
 import { sortRunsNewestFirst } from './domain/run-meta.js';
 import type { StoredSettings } from './domain/settings.js';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError, isAppError } from './errors.js';
+import {
+  buildExport,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportSource,
+  TIER_FILTERS,
+  type TierFilter,
+} from './features/exports/index.js';
 import { buildDashboard } from './services/dashboard.js';
-import { buildExport, type ExportSource } from './services/export.js';
 import { buildRunRecord } from './services/ingest.js';
 
 export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|all|last|YYYY-MM-DD..YYYY-MM-DD]

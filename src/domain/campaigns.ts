@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, type FieldProblem } from '../errors.js';
+import { COMMAND } from '../ids.js';
 import type { Direction, Trend } from './dashboard.js';
 import { formatInt, formatPercent, ratio, round } from './format.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
@@ -22,6 +23,9 @@ export const CAMPAIGNS_DOCUMENT = 'campaigns';
 export const MAX_COUNT = 1_000_000_000;
 /** Most updates one API request or file may carry. */
 export const MAX_UPDATES_PER_REQUEST = 1000;
+
+/** The help line: every form `parseCampaignCommand` accepts. */
+export const CAMPAIGN_HELP = `\`${COMMAND} campaign email|linkedin|content sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]\`: record campaign results (\`campaign <channel> set …\` corrects a date's totals; \`campaign\` opens a form; \`campaign undo\` takes your last update back).`;
 
 export const CAMPAIGN_USAGE =
   '`campaign <email|linkedin|content> sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]`, ' +

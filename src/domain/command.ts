@@ -1,6 +1,7 @@
 /** The `/apollo-dashboard` grammar: words in, a typed command out (or a `bad_command` error). */
 import { AppError } from '../errors.js';
-import { type PeriodSpec, parsePeriod } from './period.js';
+import { COMMAND } from '../ids.js';
+import { PERIOD_USAGE, type PeriodSpec, parsePeriod } from './period.js';
 import { parseRoiSettingsChange, parseSettingsChange, type SettingKey } from './settings.js';
 
 export type Command =
@@ -13,6 +14,17 @@ export type Command =
   /** A null value removes the stored setting (back to its default). */
   | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number | null>> }
   | { kind: 'help' };
+
+/** The core subcommands' help lines; every form `parseCommand` accepts appears here. */
+export const CORE_HELP = {
+  dashboard: `\`${COMMAND} [period]\`: the dashboard, only for you. Periods: ${PERIOD_USAGE}.`,
+  post: `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
+  upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
+  runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
+  settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them.`,
+  roi: `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit.`,
+  help: `\`${COMMAND} help\`: this list.`,
+} as const;
 
 export function splitWords(text: string): string[] {
   return text.trim().split(/\s+/).filter(Boolean);

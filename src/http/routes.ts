@@ -2,12 +2,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import type { RunUploadInput } from '../domain/parse-run.js';
-import { formatProblems } from '../domain/parse-run.js';
-import { AppError, isAppError } from '../errors.js';
+import type { RunUploadInput } from '../domain/parse-run/index.js';
+import { formatProblems } from '../domain/parse-run/index.js';
+import { AppError, httpStatusOf, isAppError } from '../errors.js';
 import { HEALTH_PATH, INGEST_RUNS_PATH } from '../ids.js';
-import { type Deps, describeError } from '../listeners/deps.js';
 import { ingestRun } from '../services/ingest.js';
+import type { Deps, RunStoredEvent } from '../slack/deps.js';
+import { describeError } from '../slack/errors.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -105,10 +106,11 @@ export function ingestRoute(options: {
       try {
         await options.handle(await readBody(req, options.maxBytes), req, res);
       } catch (error) {
+        const status = httpStatusOf(error);
         if (isAppError(error, 'upload_too_large')) {
-          sendJson(res, 413, { error: error.code, message: error.message }, { Connection: 'close' });
+          sendJson(res, status, { error: error.code, message: error.message }, { Connection: 'close' });
         } else if (isAppError(error, 'upload_invalid')) {
-          sendJson(res, 400, {
+          sendJson(res, status, {
             error: error.code,
             message: `${error.message} Nothing was stored.`,
             problems: error.problems,
@@ -128,11 +130,13 @@ export function ingestRoute(options: {
 
 export interface RouteOptions {
   deps: Deps;
+  /** What happens after a run is stored (alerts evaluate it); never throws. */
+  onStored: (event: RunStoredEvent) => Promise<void>;
   /** The workspace the bot token belongs to (auth.test), resolved once. */
   teamId: () => Promise<string>;
 }
 
-export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
+export function buildRoutes({ deps, teamId, onStored }: RouteOptions): CustomRoute[] {
   const routes: CustomRoute[] = [
     {
       path: HEALTH_PATH,
@@ -173,7 +177,7 @@ export function buildRoutes({ deps, teamId }: RouteOptions): CustomRoute[] {
           limits: deps.config.limits,
           source: 'api',
           now: deps.now(),
-          onStored: (run, stored) => deps.runStored({ team, run, result: stored }),
+          onStored: (run, stored) => onStored({ team, run, result: stored }),
         });
         deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
         sendJson(res, 201, {

@@ -1,7 +1,7 @@
 /** Storing a run, the same way for every way in (modal, HTTP, CLI checks use the parse half). */
 import { aggregateRun, headlineOf } from '../domain/aggregate.js';
 import type { Run } from '../domain/model.js';
-import { type ParseLimits, parseRunUpload, type RunUploadInput } from '../domain/parse-run.js';
+import { type ParseLimits, parseRunUpload, type RunUploadInput } from '../domain/parse-run/index.js';
 import type { RunMeta, RunSource } from '../domain/run-meta.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 

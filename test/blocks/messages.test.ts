@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderCommandError, renderFailure, renderHelp, USAGE_LINES } from '../../src/blocks/help.js';
+import { renderFailure } from '../../src/blocks/help.js';
 import { escapeMrkdwn, LIMITS, message, section, truncate } from '../../src/blocks/kit.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../../src/blocks/runs.js';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../src/blocks/upload.js';
 import type { RunMeta } from '../../src/domain/run-meta.js';
 import { resolveSettings } from '../../src/domain/settings.js';
+import { renderCommandError, renderHelp, USAGE_LINES } from '../../src/help.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/ids.js';
 import { companies, makeCall, makeMeta, makeRun } from '../helpers/factories.js';
 import { messageSchema, modalViewSchema } from '../helpers/slack-limits.js';

@@ -10,7 +10,7 @@ import { runCli } from '../../src/cli.js';
 import { parseCampaignPayload } from '../../src/domain/campaigns.js';
 import type { DashboardModel } from '../../src/domain/dashboard.js';
 import { parsePeriod } from '../../src/domain/period.js';
-import { campaignContext, recordCampaignEntries } from '../../src/services/campaigns.js';
+import { campaignContext, recordCampaignEntries } from '../../src/features/campaigns/service.js';
 import { buildDashboard, storeDashboardSource } from '../../src/services/dashboard.js';
 import { ingestRun } from '../../src/services/ingest.js';
 import { createKeyvStore } from '../../src/store/keyv-store.js';

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import type { DashboardModel } from '../../src/domain/dashboard.js';
-import { DEFAULT_PARSE_LIMITS, detectRunFormat } from '../../src/domain/parse-run.js';
+import { DEFAULT_PARSE_LIMITS, detectRunFormat } from '../../src/domain/parse-run/index.js';
 import { parsePeriod } from '../../src/domain/period.js';
 import { buildDashboard, storeDashboardSource } from '../../src/services/dashboard.js';
 import { ingestRun } from '../../src/services/ingest.js';

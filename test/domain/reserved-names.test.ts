@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun, mergeAggregates } from '../../src/domain/aggregate.js';
 import { parseCampaignCommand } from '../../src/domain/campaigns.js';
-import { parseRunUpload } from '../../src/domain/parse-run.js';
+import { parseRunUpload } from '../../src/domain/parse-run/index.js';
 import { isAppError } from '../../src/errors.js';
 import { makeCall, makeCompany, makeRun } from '../helpers/factories.js';
 

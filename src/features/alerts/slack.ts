@@ -1,0 +1,403 @@
+/**
+ * Threshold alerts as incidents: the `alerts` subcommand, evaluation after every stored run, the
+ * buttons on incident messages, and a dashboard note when alerts go nowhere.
+ *
+ * The logic is in domain/alerts.ts; this is the edge: load state, evaluate, send, record. Work for
+ * one workspace is serialised in this process (evaluation, button clicks, command changes), so an
+ * incident posted for one run is known (with its message ts) before the next run is judged.
+ * A send is recorded only after Slack confirms it.
+ */
+
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { renderFailure } from '../../blocks/help.js';
+import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
+import { aggregateRun } from '../../domain/aggregate.js';
+import { parsePeriod } from '../../domain/period.js';
+import { formatLocalDateTime } from '../../domain/time.js';
+import { ADMIN_REFUSAL, isAppError } from '../../errors.js';
+import { ACTIONS, COMMAND } from '../../ids.js';
+import { createSerializer } from '../../serial.js';
+import { dashboardMessage } from '../../slack/dashboard-message.js';
+import { type Deps, type EdgeContext, isAdmin, type RunStoredEvent, requireAdmin } from '../../slack/deps.js';
+import { describeError } from '../../slack/errors.js';
+import { loadSettings, teamOf, timeZoneOf } from '../../slack/payload.js';
+import { ephemeral, reportFailure } from '../../slack/reply.js';
+import type { CommandContext, Subcommand } from '../../slack/router.js';
+import {
+  ALERT_RULE_IDS,
+  ALERT_RULES,
+  ALERTS_DOC,
+  type AlertAction,
+  type AlertRuleId,
+  type AlertState,
+  type AlertsChange,
+  acknowledgeIncident,
+  alertStateSchema,
+  applyAlertsChange,
+  type DeliveryOutcome,
+  emptyAlertState,
+  evaluateAlerts,
+  MUTE_BUTTON_MS,
+  measureRun,
+  recordDelivery,
+  summarizeIncidents,
+} from './alerts.js';
+import {
+  ALERT_RETRY_POLICY,
+  type RetryPolicy,
+  realSleep,
+  type SendResult,
+  type Sleep,
+  sendWithRetry,
+} from './delivery.js';
+import { parseAlertsCommand } from './grammar.js';
+import {
+  renderAlertsStatus,
+  renderChannelWelcome,
+  renderIncidentMessage,
+  renderIncidentReply,
+} from './messages.js';
+
+export interface AlertsFeatureOptions {
+  /** How retries wait (tests pass a recording fake). */
+  sleep?: Sleep;
+  policy?: RetryPolicy;
+  /** The client alert messages are sent with; by default one with the SDK's own retries off. */
+  createClient?: (deps: Deps) => WebClient;
+}
+
+/** What the app wires: the subcommand, the buttons, and the flows other parts call by name. */
+export interface Alerts {
+  subcommand: Subcommand;
+  register(app: App): void;
+  /** After every stored run: judge it, open/update/resolve incidents, post them. */
+  evaluateStoredRun(event: RunStoredEvent): Promise<void>;
+  /** Lines under the dashboard: alerts routed nowhere, open incidents, a failed delivery. */
+  dashboardNotes(team: string): Promise<string[]>;
+  /** Incidents opened and resolved in a window, for the weekly digest. */
+  incidentsInWindow(
+    team: string,
+    window: { start: Date; end: Date },
+  ): Promise<{ opened: number; resolved: number; lines: string[] } | null>;
+  stop(): Promise<void>;
+}
+
+export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {}): Alerts {
+  const sleep = options.sleep ?? realSleep;
+  const policy = options.policy ?? ALERT_RETRY_POLICY;
+  const serial = createSerializer();
+  let sender: WebClient | undefined;
+
+  const clientFor = (deps: Deps): WebClient => {
+    sender ??=
+      options.createClient?.(deps) ??
+      new WebClient(deps.config.botToken, {
+        slackApiUrl: deps.config.slackApiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: 15_000,
+        logger: deps.logger,
+      });
+    return sender;
+  };
+
+  async function loadState(deps: Deps, team: string): Promise<AlertState> {
+    return (await deps.store.getDocument(team, ALERTS_DOC, alertStateSchema)) ?? emptyAlertState();
+  }
+
+  async function updateState<R>(
+    deps: Deps,
+    team: string,
+    change: (state: AlertState) => { state: AlertState; result: R },
+  ): Promise<{ state: AlertState; result: R }> {
+    const out = await deps.store.updateDocument(team, ALERTS_DOC, alertStateSchema, (current) => {
+      const next = change(current ?? emptyAlertState());
+      return { value: next.state, result: next.result };
+    });
+    return { state: out.value, result: out.result };
+  }
+
+  function send<T>(deps: Deps, what: string, call: () => Promise<T>): Promise<SendResult<T>> {
+    return sendWithRetry(call, {
+      policy,
+      sleep,
+      onRetry: ({ attempt, waitMs, error }) =>
+        deps.logger.warn(`Alert ${what}: attempt ${attempt} failed (${error}); retrying in ${waitMs} ms.`),
+    });
+  }
+
+  /** Sends one action; the outcome says what Slack confirmed. */
+  async function sendAction(
+    deps: Deps,
+    team: string,
+    action: AlertAction,
+    timeZone: string,
+  ): Promise<DeliveryOutcome> {
+    const client = clientFor(deps);
+    const state = await loadState(deps, team);
+    const rs = state.rules[action.rule];
+    const now = deps.now();
+    const muted =
+      rs?.muted_until !== undefined && Date.parse(rs.muted_until) > now.getTime() ? rs.muted_until : null;
+    const incident = action.incident;
+    const what = `${action.kind} of incident #${incident.number} (${action.rule})`;
+    const body = renderIncidentMessage(incident, { timeZone, mutedUntil: muted, mutedBy: rs?.muted_by });
+    const channel = incident.channel ?? '';
+    if (action.kind === 'open') {
+      const posted = await send(deps, what, () => client.chat.postMessage({ channel, ...body }));
+      if (!posted.ok) return { ok: false, at: deps.now(), error: posted.error };
+      const out: DeliveryOutcome = { ok: true, at: deps.now() };
+      if (posted.value.ts) out.ts = posted.value.ts;
+      if (posted.value.channel) out.channel = posted.value.channel;
+      return out;
+    }
+    const ts = incident.message_ts ?? '';
+    const updated = await send(deps, what, () => client.chat.update({ channel, ts, ...body }));
+    if (!updated.ok) return { ok: false, at: deps.now(), error: updated.error };
+    const replyKind =
+      action.kind === 'repeat' ? 'repeat' : action.kind === 'resolve' && action.reply ? 'resolve' : null;
+    if (replyKind) {
+      const reply = renderIncidentReply(replyKind, incident, { timeZone });
+      const replied = await send(deps, `${what} (thread reply)`, () =>
+        client.chat.postMessage({ channel, thread_ts: ts, ...reply }),
+      );
+      if (!replied.ok) return { ok: false, at: deps.now(), error: replied.error };
+    }
+    return { ok: true, at: deps.now() };
+  }
+
+  /** Sends actions in order, recording each outcome right after Slack answers. Inside `serial`. */
+  async function deliver(
+    deps: Deps,
+    team: string,
+    actions: readonly AlertAction[],
+    timeZone: string,
+  ): Promise<AlertState | null> {
+    let latest: AlertState | null = null;
+    for (const action of actions) {
+      const outcome = await sendAction(deps, team, action, timeZone);
+      const what = `incident #${action.incident.number} (${action.rule}) ${action.kind}`;
+      if (outcome.ok)
+        deps.logger.info(`Alert ${what} delivered to ${action.incident.channel ?? 'its channel'}.`);
+      else
+        deps.logger.error(
+          `Alert ${what} could not be delivered: ${outcome.error}. It is retried at the next run.`,
+        );
+      // What Slack confirmed must be recorded, or the next run would post the incident again:
+      // a failed write is retried before giving up loudly.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          ({ state: latest } = await updateState(deps, team, (s) => ({
+            state: recordDelivery(s, action, outcome),
+            result: null,
+          })));
+          break;
+        } catch (error) {
+          if (attempt >= 3) {
+            deps.logger.error(
+              `Alert ${what} was ${outcome.ok ? `delivered (ts ${outcome.ts ?? 'n/a'})` : 'not delivered'} but could not be recorded: ${describeError(error)}`,
+            );
+            throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
+    }
+    return latest;
+  }
+
+  async function handleAlertsCommand(cmd: CommandContext): Promise<void> {
+    const parsed = parseAlertsCommand(cmd.args);
+    if (parsed.kind === 'change') requireAdmin(cmd.deps.config, cmd.user);
+    await cmd.ack();
+    const { deps, team } = cmd;
+    try {
+      const timeZone = await timeZoneOf(deps, team);
+      if (parsed.kind === 'show') {
+        const state = await loadState(deps, team);
+        await cmd.respond(ephemeral(renderAlertsStatus(state, { timeZone, now: deps.now() })));
+        return;
+      }
+      const { state, summary } = await applyChange(deps, team, parsed.change, cmd.user, timeZone);
+      let notice = `:white_check_mark: ${summary}`;
+      if (parsed.change.kind === 'channel') {
+        const channel = parsed.change.channel.id;
+        const welcome = await send(deps, 'channel welcome', () =>
+          clientFor(deps).chat.postMessage({ channel, ...renderChannelWelcome(cmd.user) }),
+        );
+        if (!welcome.ok) {
+          deps.logger.warn(`Alert channel ${channel}: the welcome post failed: ${welcome.error}.`);
+          notice +=
+            `\n:warning: I could not post in <#${channel}> (${welcome.error}). ` +
+            'Invite me there with `/invite @Apollo Dashboard`, or alerts will fail to post.';
+        }
+      }
+      await cmd.respond(ephemeral(renderAlertsStatus(state, { timeZone, now: deps.now(), notice })));
+    } catch (error) {
+      // The router answers a usage error with the usage, before or after the ack.
+      if (isAppError(error, 'bad_command')) throw error;
+      await reportFailure(deps, cmd.respond, `\`${COMMAND} ${cmd.text}\` failed.`, error);
+    }
+  }
+
+  async function applyChange(
+    deps: Deps,
+    team: string,
+    change: AlertsChange,
+    user: string,
+    timeZone: string,
+  ): Promise<{ state: AlertState; summary: string }> {
+    return serial.run(team, async () => {
+      const out = await updateState(deps, team, (s) => {
+        const r = applyAlertsChange(s, change, { now: deps.now(), user, timeZone });
+        return { state: r.state, result: r };
+      });
+      const after = await deliver(deps, team, out.result.actions, timeZone);
+      return { state: after ?? out.state, summary: out.result.summary };
+    });
+  }
+
+  function parseButtonValue(value: string | undefined): { rule: AlertRuleId; number: number } | null {
+    const m = /^([a-z_]+):(\d+)$/.exec(value ?? '');
+    const rule = ALERT_RULE_IDS.find((r) => r === m?.[1]);
+    return rule && m ? { rule, number: Number(m[2]) } : null;
+  }
+
+  async function tell(deps: Deps, respond: RespondFn, msg: SlackMessage): Promise<void> {
+    try {
+      await respond({ ...ephemeral(msg), replace_original: false });
+    } catch (error) {
+      deps.logger.error(`Could not answer an alert button: ${describeError(error)}`);
+    }
+  }
+
+  function register(app: App): void {
+    const { deps } = ctx;
+    app.action<BlockButtonAction>(ACTIONS.alertAcknowledge, async ({ ack, body, action, respond }) => {
+      await ack();
+      const team = teamOf(body);
+      const target = parseButtonValue(action.value);
+      if (!target) return;
+      try {
+        const timeZone = await timeZoneOf(deps, team);
+        const result = await serial.run(team, async () => {
+          const out = await updateState(deps, team, (s) => {
+            const r = acknowledgeIncident(s, target, { now: deps.now(), user: body.user.id });
+            return { state: r.state, result: r.result };
+          });
+          if (out.result.status === 'acked' && out.result.action) {
+            await deliver(deps, team, [out.result.action], timeZone);
+          }
+          return out.result;
+        });
+        if (result.status === 'acked') {
+          deps.logger.info(`Alert incident #${target.number} acknowledged by ${body.user.id}.`);
+        } else if (result.status === 'already') {
+          const i = result.incident;
+          const text = `Incident #${i.number} was already acknowledged by <@${escapeMrkdwn(i.acked_by ?? '')}> at ${formatLocalDateTime(new Date(i.acked_at ?? ''), timeZone)} ${timeZone}.`;
+          await tell(deps, respond, message(text, [section(`:eyes: ${text}`)]));
+        } else {
+          await tell(
+            deps,
+            respond,
+            renderFailure(`Incident #${target.number} is no longer open; nothing to acknowledge.`),
+          );
+        }
+      } catch (error) {
+        await reportFailure(deps, respond, 'Could not acknowledge the incident.', error);
+      }
+    });
+
+    app.action<BlockButtonAction>(ACTIONS.alertMute, async ({ ack, body, action, respond }) => {
+      await ack();
+      const team = teamOf(body);
+      const target = parseButtonValue(action.value);
+      if (!target) return;
+      if (!isAdmin(deps.config, body.user.id)) {
+        await tell(deps, respond, renderFailure(ADMIN_REFUSAL));
+        return;
+      }
+      try {
+        const timeZone = await timeZoneOf(deps, team);
+        const { summary } = await applyChange(
+          deps,
+          team,
+          { kind: 'mute', rules: [target.rule], durationMs: MUTE_BUTTON_MS },
+          body.user.id,
+          timeZone,
+        );
+        const undo = `Undo with \`${COMMAND} alerts unmute ${target.rule}\`.`;
+        await tell(deps, respond, message(`${summary} ${undo}`, [section(`:mute: ${summary} ${undo}`)]));
+      } catch (error) {
+        await reportFailure(deps, respond, 'Could not mute the rule.', error);
+      }
+    });
+
+    app.action<BlockButtonAction>(ACTIONS.alertOpenDashboard, async ({ ack, body, respond }) => {
+      await ack();
+      const team = teamOf(body);
+      try {
+        const msg = await dashboardMessage(deps, team, parsePeriod('last'), (t) => api.dashboardNotes(t));
+        await respond({ ...ephemeral(msg), replace_original: false });
+      } catch (error) {
+        await reportFailure(deps, respond, 'Could not open the dashboard.', error);
+      }
+    });
+  }
+
+  const api: Alerts = {
+    subcommand: { name: 'alerts', handle: handleAlertsCommand },
+    register,
+
+    async evaluateStoredRun(event) {
+      const { deps } = ctx;
+      const { team, run } = event;
+      await serial.run(team, async () => {
+        const [stored] = await deps.store.getAggregates(team, [run.run_id]);
+        const aggregate = stored ?? aggregateRun(run);
+        const settings = await loadSettings(deps, team);
+        const measurement = measureRun(aggregate, { rateLimit: settings.rate_limit });
+        const { state, result: actions } = await updateState(deps, team, (s) => {
+          const r = evaluateAlerts({ state: s, measurement, now: deps.now() });
+          return { state: r.state, result: r.actions };
+        });
+        const firing = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident).join(', ') || 'none';
+        deps.logger.info(
+          `Alerts evaluated run ${run.run_id}: firing ${firing}; ${actions.length} message(s) to send${state.channel ? '' : ' (no alert channel set)'}.`,
+        );
+        await deliver(deps, team, actions, settings.timezone);
+      });
+    },
+
+    async dashboardNotes(team) {
+      const state = await ctx.deps.store.getDocument(team, ALERTS_DOC, alertStateSchema);
+      const notes: string[] = [];
+      if (!state?.channel) {
+        notes.push(`:warning: Alerts are not routed anywhere: \`${COMMAND} alerts channel #channel\``);
+      }
+      if (!state) return notes;
+      const open = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident);
+      if (open.length > 0) {
+        notes.push(
+          `:rotating_light: ${open.length} open alert incident${open.length === 1 ? '' : 's'}: ${open.map((r) => ALERT_RULES[r].name).join(', ')}. See \`${COMMAND} alerts\`.`,
+        );
+      }
+      if (ALERT_RULE_IDS.some((r) => state.rules[r]?.delivery_error)) {
+        notes.push(`:warning: An alert could not be delivered to Slack. See \`${COMMAND} alerts\`.`);
+      }
+      return notes;
+    },
+
+    async incidentsInWindow(team, window) {
+      const state = await ctx.deps.store.getDocument(team, ALERTS_DOC, alertStateSchema);
+      if (!state) return null;
+      return summarizeIncidents(state, window, await timeZoneOf(ctx.deps, team));
+    },
+
+    async stop() {
+      await serial.drain();
+    },
+  };
+  return api;
+}

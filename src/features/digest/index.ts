@@ -1,0 +1,4 @@
+/** The weekly digest: the feature's public face. */
+
+export { DIGEST_HELP } from './digest.js';
+export { createDigest, type Digest } from './slack.js';

@@ -1,0 +1,278 @@
+/** Building and sending the digest: the scheduled send (once per occurrence), catch-up, and manual sends. */
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from '../../blocks/kit.js';
+import type { Company } from '../../domain/model.js';
+import { type RunMeta, sortRunsNewestFirst } from '../../domain/run-meta.js';
+import { buildDashboard, storeDashboardSource } from '../../services/dashboard.js';
+import type { Deps } from '../../slack/deps.js';
+import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
+import { timeZoneOf } from '../../slack/payload.js';
+import { parseCronFields } from './cron.js';
+import {
+  computeDigest,
+  cronExpressionOf,
+  DIGEST_CATCH_UP_MS,
+  DIGEST_DOC,
+  type DigestModel,
+  type DigestState,
+  digestStateSchema,
+  handledSends,
+  recordSend,
+  type SendRecord,
+} from './digest.js';
+import { renderDigestMessage } from './messages.js';
+import { decideCatchUp, type Occurrence, occurrenceAt } from './schedule.js';
+
+const WEEK_MS = 7 * 24 * 3600_000;
+/** A claim on a send older than this (its process died mid-send) may be taken over. */
+const CLAIM_STALE_MS = 10 * 60_000;
+
+export type IncidentsSource = (
+  team: string,
+  window: { start: Date; end: Date },
+) => Promise<{ opened: number; resolved: number; lines: string[] } | null>;
+
+export interface DigestContext {
+  deps: Deps;
+  client: WebClient;
+  incidents: IncidentsSource;
+}
+
+export async function loadDigestState(deps: Deps, team: string): Promise<DigestState | undefined> {
+  return deps.store.getDocument(team, DIGEST_DOC, digestStateSchema);
+}
+
+export async function digestTimeZone(
+  deps: Deps,
+  team: string,
+  state: DigestState | undefined,
+): Promise<string> {
+  if (state?.timezone) return state.timezone;
+  return timeZoneOf(deps, team);
+}
+
+/** How a company is recognised across runs: its domain, else its name. */
+function companyKey(c: Company): string {
+  return (c.domain ?? c.name).trim().toLowerCase();
+}
+
+/**
+ * Tier 1 companies of the week ending at `end`: each once (its best score), and not those already
+ * Tier 1 in the week before, since a daily pipeline re-finds the same accounts.
+ */
+async function newTier1Companies(
+  deps: Deps,
+  team: string,
+  runs: readonly RunMeta[],
+  end: number,
+): Promise<Company[]> {
+  const tier1In = async (from: number, to: number) => {
+    const found = new Map<string, Company>();
+    const inWindow = runs.filter((r) => {
+      const t = Date.parse(r.started_at);
+      return t >= from && t < to;
+    });
+    for (const run of sortRunsNewestFirst(inWindow)) {
+      for (const c of (await deps.store.getCompanies(team, run.run_id)) ?? []) {
+        if (c.tier !== 'Tier 1') continue;
+        const key = companyKey(c);
+        const seen = found.get(key);
+        if (!seen || (c.icp_score ?? -1) > (seen.icp_score ?? -1)) found.set(key, c);
+      }
+    }
+    return found;
+  };
+  const before = await tier1In(end - 2 * WEEK_MS, end - WEEK_MS);
+  const thisWeek = await tier1In(end - WEEK_MS, end);
+  return [...thisWeek.entries()].filter(([key]) => !before.has(key)).map(([, c]) => c);
+}
+
+/** The digest for the 7 days ending at `end`, against the 7 before. */
+export async function buildDigest(
+  ctx: DigestContext,
+  team: string,
+  options: { end: Date; lateFor: Date | null; timeZone: string },
+): Promise<{ model: DigestModel; message: SlackMessage }> {
+  const { deps } = ctx;
+  const source = await storeDashboardSource(deps.store, team);
+  const end = options.end.getTime();
+  const window = (from: number, to: number, label: string) => ({
+    kind: 'window' as const,
+    start: new Date(from).toISOString(),
+    end: new Date(to).toISOString(),
+    label,
+  });
+  const common = { source, now: options.end, defaultTimeZone: options.timeZone };
+  const current = await buildDashboard({ ...common, period: window(end - WEEK_MS, end, 'This week') });
+  const previous = await buildDashboard({
+    ...common,
+    period: window(end - 2 * WEEK_MS, end - WEEK_MS, 'Week before'),
+  });
+  const newTier1 = await newTier1Companies(deps, team, source.runs, end);
+  const incidents = await ctx.incidents(team, { start: new Date(end - WEEK_MS), end: options.end });
+  const model = computeDigest({
+    current,
+    previous,
+    runs: source.runs,
+    newTier1,
+    incidents,
+    generatedAt: deps.now(),
+    lateFor: options.lateFor,
+    timeZone: options.timeZone,
+  });
+  return { model, message: renderDigestMessage(model) };
+}
+
+async function record(deps: Deps, team: string, rec: SendRecord, manual = false): Promise<void> {
+  await deps.store.updateDocument(team, DIGEST_DOC, digestStateSchema, (current) => {
+    if (!current) throw new Error('digest settings vanished');
+    return { value: manual ? { ...current, last_manual: rec } : recordSend(current, rec), result: undefined };
+  });
+}
+
+async function post(
+  ctx: DigestContext,
+  channel: string,
+  message: SlackMessage,
+): Promise<{ ts?: string; error?: string }> {
+  try {
+    // @slack/web-api retries network errors and 429s itself, honouring Retry-After, with backoff.
+    const res = await ctx.client.chat.postMessage({ channel, ...message });
+    return res.ts ? { ts: res.ts } : {};
+  } catch (error) {
+    const code = slackErrorCode(error);
+    const hint = notInChannelHint(code);
+    return { error: hint ? `${code}: ${hint}` : (code ?? describeError(error)) };
+  }
+}
+
+export type ScheduledOutcome = 'posted' | 'late' | 'duplicate' | 'skipped' | 'failed' | 'inactive';
+
+/** Sends the scheduled digest for one occurrence at most once, whoever fires it (cron, catch-up, a second process). */
+export async function sendScheduledDigest(
+  ctx: DigestContext,
+  team: string,
+  occurrence: Occurrence,
+  options: { late: boolean },
+): Promise<ScheduledOutcome> {
+  const { deps } = ctx;
+  const state = await loadDigestState(deps, team);
+  if (!state?.enabled || !state.channel) return 'inactive';
+  if (handledSends(state).has(occurrence.local)) return 'duplicate';
+  const claimName = `digest:${occurrence.local}`;
+  if (!(await deps.store.claim(team, claimName, { now: deps.now(), staleMs: CLAIM_STALE_MS })))
+    return 'duplicate';
+  const tz = await digestTimeZone(deps, team, state);
+  const base = { local: occurrence.local, intended_at: occurrence.at.toISOString(), channel: state.channel };
+  try {
+    const { model, message } = await buildDigest(ctx, team, {
+      end: occurrence.at,
+      lateFor: options.late ? occurrence.at : null,
+      timeZone: tz,
+    });
+    if (model.quiet && state.skip_empty) {
+      await record(deps, team, { ...base, status: 'skipped', at: deps.now().toISOString() });
+      return 'skipped';
+    }
+    const sent = await post(ctx, state.channel, message);
+    if (sent.error !== undefined) {
+      deps.logger.error(`Digest for ${team} (${occurrence.local}) was not delivered: ${sent.error}`);
+      await record(deps, team, {
+        ...base,
+        status: 'failed',
+        at: deps.now().toISOString(),
+        error: sent.error,
+      });
+      await deps.store.release(team, claimName);
+      return 'failed';
+    }
+    const status = options.late ? 'late' : 'posted';
+    deps.logger.info(`Digest for ${team} (${occurrence.local} ${tz}) ${status}.`);
+    try {
+      await record(deps, team, {
+        ...base,
+        status,
+        at: deps.now().toISOString(),
+        ...(sent.ts ? { ts: sent.ts } : {}),
+      });
+    } catch (error) {
+      // Slack has the post: keep the claim, so no restart or second process posts it again.
+      deps.logger.error(
+        `Digest for ${team} (${occurrence.local}) was posted but not recorded: ${describeError(error)}`,
+      );
+    }
+    return status;
+  } catch (error) {
+    deps.logger.error(`Digest for ${team} (${occurrence.local}) failed: ${describeError(error)}`);
+    await deps.store.release(team, claimName).catch(() => undefined);
+    await record(deps, team, {
+      ...base,
+      status: 'failed',
+      at: deps.now().toISOString(),
+      error: describeError(error),
+    }).catch(() => undefined);
+    return 'failed';
+  }
+}
+
+/** `digest now`: the week so far, to the digest channel; it never consumes a scheduled send. */
+export async function sendDigestNow(ctx: DigestContext, team: string): Promise<SendRecord> {
+  const { deps } = ctx;
+  const state = await loadDigestState(deps, team);
+  if (!state?.channel) throw new Error('no digest channel');
+  const now = deps.now();
+  const tz = await digestTimeZone(deps, team, state);
+  const { message } = await buildDigest(ctx, team, { end: now, lateFor: null, timeZone: tz });
+  const sent = await post(ctx, state.channel, message);
+  const rec: SendRecord = {
+    local: `now:${now.toISOString()}`,
+    intended_at: now.toISOString(),
+    status: sent.error === undefined ? 'posted' : 'failed',
+    at: now.toISOString(),
+    channel: state.channel,
+    ...(sent.ts ? { ts: sent.ts } : {}),
+    ...(sent.error !== undefined ? { error: sent.error } : {}),
+  };
+  await record(deps, team, rec, true);
+  if (sent.error !== undefined)
+    deps.logger.error(`Manual digest for ${team} was not delivered: ${sent.error}`);
+  return rec;
+}
+
+/** At start-up: post the occurrence missed while down (within the window) once, late; record older ones as missed. */
+export async function catchUpDigest(
+  ctx: DigestContext,
+  team: string,
+): Promise<ScheduledOutcome | 'missed' | 'none'> {
+  const { deps } = ctx;
+  const state = await loadDigestState(deps, team);
+  if (!state?.enabled || !state.channel) return 'none';
+  const tz = await digestTimeZone(deps, team, state);
+  const decision = decideCatchUp({
+    fields: parseCronFields(cronExpressionOf(state.schedule)),
+    timeZone: tz,
+    now: deps.now(),
+    windowMs: DIGEST_CATCH_UP_MS,
+    handled: handledSends(state),
+    since: new Date(state.schedule_since),
+  });
+  if (decision.kind === 'none') return 'none';
+  if (decision.kind === 'late') return sendScheduledDigest(ctx, team, decision.occurrence, { late: true });
+  const occ = decision.occurrence;
+  await record(deps, team, {
+    local: occ.local,
+    intended_at: occ.at.toISOString(),
+    status: 'missed',
+    at: deps.now().toISOString(),
+    channel: state.channel,
+  });
+  deps.logger.warn(
+    `Digest for ${team} due ${occ.local} ${tz} was missed while the app was down; not posted.`,
+  );
+  return 'missed';
+}
+
+/** The occurrence a cron fire at `plannedAt` stands for. */
+export function occurrenceOfFire(plannedAt: Date, timeZone: string): Occurrence {
+  return occurrenceAt(plannedAt, timeZone);
+}

@@ -1,0 +1,35 @@
+/**
+ * The help text, assembled from each grammar's own help line (core, exports, campaigns, alerts,
+ * digest), so a new form is documented where it is parsed. Only app.ts and tests import this.
+ */
+
+import { renderCommandError as renderCommandErrorWith, renderHelpMessage } from './blocks/help.js';
+import type { SlackMessage } from './blocks/kit.js';
+import { CORE_HELP } from './domain/command.js';
+import { ALERTS_HELP } from './features/alerts/index.js';
+import { CAMPAIGN_HELP } from './features/campaigns/index.js';
+import { DIGEST_HELP } from './features/digest/index.js';
+import { EXPORT_HELP } from './features/exports/index.js';
+
+export const USAGE_LINES: readonly string[] = [
+  CORE_HELP.dashboard,
+  CORE_HELP.post,
+  CORE_HELP.upload,
+  CORE_HELP.runs,
+  CORE_HELP.settings,
+  EXPORT_HELP,
+  CAMPAIGN_HELP,
+  CORE_HELP.roi,
+  ALERTS_HELP,
+  DIGEST_HELP,
+  CORE_HELP.help,
+];
+
+export function renderHelp(): SlackMessage {
+  return renderHelpMessage(USAGE_LINES);
+}
+
+/** An error the user can act on, followed by the usage. */
+export function renderCommandError(problem: string): SlackMessage {
+  return renderCommandErrorWith(problem, USAGE_LINES);
+}

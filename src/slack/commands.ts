@@ -1,0 +1,109 @@
+/** The core subcommands of `/apollo-dashboard` (dashboard, post, upload, runs, settings, help) as router entries. */
+import { renderFailure, renderHelpMessage } from '../blocks/help.js';
+import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
+import { renderUploadModal } from '../blocks/upload.js';
+import { parseCommand } from '../domain/command.js';
+import { resolveSettings } from '../domain/settings.js';
+import { AppError } from '../errors.js';
+import { COMMAND } from '../ids.js';
+import { type DashboardNotes, dashboardMessage } from './dashboard-message.js';
+import { requireAdmin } from './deps.js';
+import { notInChannelHint, slackErrorCode } from './errors.js';
+import { loadSettings } from './payload.js';
+import { ephemeral, reportFailure } from './reply.js';
+import type { CommandContext, Subcommand } from './router.js';
+
+export interface CoreCommandOptions {
+  /** The help lines (every grammar's). */
+  usage: readonly string[];
+  /** Lines shown under the dashboard (alerts' notes). */
+  notes: DashboardNotes;
+  /** Called after the workspace's settings changed (the digest follows its time zone). */
+  onSettingsChanged: (team: string) => Promise<void>;
+}
+
+/** The router table's core entries, and the fallback for text that names no subcommand (a period). */
+export function coreCommands(options: CoreCommandOptions): {
+  subcommands: Subcommand[];
+  fallback: Subcommand['handle'];
+} {
+  const handle = async (c: CommandContext): Promise<void> => {
+    const { deps, team, user } = c;
+    const parsed = parseCommand(c.text);
+    switch (parsed.kind) {
+      case 'help':
+        await c.ack(ephemeral(renderHelpMessage(options.usage)));
+        return;
+      case 'upload': {
+        await c.ack();
+        try {
+          await c.client.views.open({
+            trigger_id: c.triggerId,
+            view: renderUploadModal({ channel_id: c.channel }),
+          });
+        } catch (error) {
+          await reportFailure(deps, c.respond, 'Could not open the upload form.', error);
+        }
+        return;
+      }
+      case 'settings-set':
+      case 'runs-delete':
+        requireAdmin(deps.config, user);
+        break;
+    }
+    await c.ack();
+    switch (parsed.kind) {
+      case 'dashboard': {
+        await c.respond(ephemeral(await dashboardMessage(deps, team, parsed.period, options.notes)));
+        return;
+      }
+      case 'post': {
+        const msg = await dashboardMessage(deps, team, parsed.period, options.notes);
+        try {
+          await c.client.chat.postMessage({ channel: c.channel, ...msg });
+        } catch (error) {
+          const hint = notInChannelHint(slackErrorCode(error));
+          if (!hint) throw error;
+          await c.respond(ephemeral(renderFailure('Could not post the dashboard.', hint)));
+        }
+        return;
+      }
+      case 'runs': {
+        const [runs, settings] = await Promise.all([deps.store.listRuns(team), loadSettings(deps, team)]);
+        await c.respond(ephemeral(renderRunList(runs, settings.timezone)));
+        return;
+      }
+      case 'runs-delete': {
+        const run = (await deps.store.listRuns(team)).find((r) => r.run_id === parsed.runId);
+        if (!run)
+          throw new AppError('not_found', `There is no run \`${parsed.runId}\`. See \`${COMMAND} runs\`.`);
+        await c.respond(ephemeral(renderDeleteConfirm(run)));
+        return;
+      }
+      case 'settings': {
+        await c.respond(ephemeral(renderSettings(await loadSettings(deps, team))));
+        return;
+      }
+      case 'settings-set': {
+        const at = deps.now().toISOString();
+        const change = parsed.change;
+        const stored = await deps.store.updateSettings(team, (current) => {
+          const next = { ...current };
+          for (const [key, value] of Object.entries(change)) {
+            if (value === null || value === undefined) delete next[key];
+            else next[key] = { value, set_by: user, set_at: at };
+          }
+          return next;
+        });
+        await options.onSettingsChanged(team);
+        const resolved = resolveSettings(stored, { timeZone: deps.config.defaultTimeZone });
+        await c.respond(ephemeral(renderSettings(resolved)));
+        return;
+      }
+    }
+  };
+  return {
+    subcommands: ['help', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
+    fallback: handle,
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * `/apollo-dashboard`: one router table for every subcommand, core ones included. The first word
+ * picks the handler; anything else is the dashboard for a period. A handler acks first (within 3 s)
+ * and does slow work after; what it throws is answered here, in one place:
+ * before the ack a usage error (`bad_command`, `forbidden`) answers with the usage; after the ack a
+ * `bad_command` still gets the usage, anything else is reported as a failure.
+ */
+import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { renderCommandError } from '../blocks/help.js';
+import { splitWords } from '../domain/command.js';
+import { isAppError, isUsageError } from '../errors.js';
+import { COMMAND } from '../ids.js';
+import type { Deps } from './deps.js';
+import { ephemeral, reportFailure } from './reply.js';
+
+export interface CommandContext {
+  deps: Deps;
+  client: WebClient;
+  ack: AckFn<string | RespondArguments>;
+  respond: RespondFn;
+  team: string;
+  user: string;
+  channel: string;
+  triggerId: string;
+  /** The whole command text as typed. */
+  text: string;
+  /** The words after the subcommand's name. */
+  args: string[];
+}
+
+export interface Subcommand {
+  /** The first word, lower case. */
+  name: string;
+  handle(ctx: CommandContext): Promise<void>;
+}
+
+export interface CommandRoutes {
+  subcommands: readonly Subcommand[];
+  /** Text whose first word names no subcommand (`/apollo-dashboard 30d`, or nothing at all). */
+  fallback: Subcommand['handle'];
+  /** The help lines shown after every command error. */
+  usage: readonly string[];
+}
+
+export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
+  const table = new Map(routes.subcommands.map((s) => [s.name, s]));
+  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+    const [head, ...args] = splitWords(command.text ?? '');
+    const handler = table.get((head ?? '').toLowerCase());
+    let acked = false;
+    const trackedAck: typeof ack = async (response) => {
+      acked = true;
+      await ack(response);
+    };
+    try {
+      await (handler ? handler.handle.bind(handler) : routes.fallback)({
+        deps,
+        client,
+        ack: trackedAck,
+        respond,
+        team: command.team_id,
+        user: command.user_id,
+        channel: command.channel_id,
+        triggerId: command.trigger_id,
+        text: command.text ?? '',
+        args: handler ? args : [head ?? '', ...args].filter(Boolean),
+      });
+    } catch (error) {
+      if (!acked && isUsageError(error)) {
+        await ack(ephemeral(renderCommandError(error.message, routes.usage)));
+        return;
+      }
+      if (!acked) await ack();
+      if (isAppError(error, 'bad_command')) {
+        await respond(ephemeral(renderCommandError(error.message, routes.usage)));
+        return;
+      }
+      await reportFailure(deps, respond, `\`${COMMAND} ${command.text ?? ''}\` failed.`, error);
+    }
+  });
+}

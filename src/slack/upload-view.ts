@@ -1,0 +1,148 @@
+/** The upload modal's submission: check the form, close it at once, then fetch, validate and store. */
+import type { App, ViewStateValue } from '@slack/bolt';
+import { renderFailure } from '../blocks/help.js';
+import { renderUploadErrors, renderUploadResult, type UploadModalMetadata } from '../blocks/upload.js';
+import { detectRunFormat, type RunUploadInput } from '../domain/parse-run/index.js';
+import { parseLocalDate, zonedTimeToUtc } from '../domain/time.js';
+import { AppError, isAppError, userMessageOf } from '../errors.js';
+import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
+import { ingestRun } from '../services/ingest.js';
+import type { Deps, RunStoredEvent } from './deps.js';
+import { describeError } from './errors.js';
+import { loadSettings, teamOf } from './payload.js';
+import { tellUser } from './reply.js';
+
+interface SlackFile {
+  id?: string;
+  name?: string;
+  filetype?: string;
+  mimetype?: string;
+  size?: number;
+  url_private_download?: string;
+  url_private?: string;
+}
+
+type StateValues = Record<string, Record<string, ViewStateValue & { files?: SlackFile[] }>>;
+
+function stateValue(values: StateValues, block: string, action: string) {
+  return values[block]?.[action];
+}
+
+/** Downloads a file the user attached, with the bot token, refusing more than `maxBytes`. */
+export async function downloadSlackFile(file: SlackFile, token: string, maxBytes: number): Promise<string> {
+  const url = file.url_private_download ?? file.url_private;
+  if (!url) throw new AppError('upload_invalid', 'Slack did not give a download link for the file.');
+  if (file.size !== undefined && file.size > maxBytes) {
+    throw new AppError(
+      'upload_too_large',
+      `The file is ${(file.size / 1048576).toFixed(1)} MiB; the limit is ${(maxBytes / 1048576).toFixed(0)} MiB.`,
+    );
+  }
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new AppError('upload_invalid', `Slack refused the file download (HTTP ${res.status}).`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (bytes.length > maxBytes) {
+    throw new AppError(
+      'upload_too_large',
+      `The file is over the ${(maxBytes / 1048576).toFixed(0)} MiB limit.`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+export function registerUploadView(
+  app: App,
+  deps: Deps,
+  options: { onStored: (event: RunStoredEvent) => Promise<void> },
+): void {
+  app.view(VIEWS.upload, async ({ ack, view, body, client }) => {
+    const values = view.state.values as StateValues;
+    const files = stateValue(values, BLOCKS.uploadFile, ACTIONS.uploadFile)?.files ?? [];
+    const pasted = stateValue(values, BLOCKS.uploadPaste, ACTIONS.uploadPaste)?.value?.trim() ?? '';
+    const date = stateValue(values, BLOCKS.uploadDate, ACTIONS.uploadDate)?.selected_date ?? undefined;
+    const runId = stateValue(values, BLOCKS.uploadRunId, ACTIONS.uploadRunId)?.value?.trim() || undefined;
+    const label = stateValue(values, BLOCKS.uploadLabel, ACTIONS.uploadLabel)?.value?.trim() || undefined;
+    const file = files[0];
+    if (!file && pasted === '') {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCKS.uploadFile]: 'Attach a run file, or paste one below.' },
+      });
+      return;
+    }
+    if (file && pasted !== '') {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCKS.uploadPaste]: 'Attach a file or paste, not both.' },
+      });
+      return;
+    }
+    if (runId !== undefined && !/^[A-Za-z0-9._:-]{1,100}$/.test(runId)) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [BLOCKS.uploadRunId]: 'Use up to 100 letters, digits, dots, dashes, colons or underscores.',
+        },
+      });
+      return;
+    }
+    await ack();
+
+    const user = body.user.id;
+    const team = teamOf(body);
+    let meta: Partial<UploadModalMetadata> = {};
+    try {
+      meta = JSON.parse(view.private_metadata || '{}') as UploadModalMetadata;
+    } catch {
+      meta = {};
+    }
+    const target = { user, ...(meta.channel_id ? { channel: meta.channel_id } : {}) };
+    const sourceName = file ? `file ${file.name ?? 'upload'}` : 'pasted text';
+    try {
+      const text = file
+        ? await downloadSlackFile(file, deps.config.botToken, deps.config.limits.maxBytes)
+        : pasted;
+      const settings = await loadSettings(deps, team);
+      const day = date ? parseLocalDate(date) : null;
+      const format = detectRunFormat({
+        text,
+        ...(file?.name ? { filename: file.name } : {}),
+        ...(file?.mimetype ? { contentType: file.mimetype } : {}),
+      });
+      // The form's run date is for CSV, which carries no run metadata; a JSON run keeps its own.
+      const startedAt =
+        format !== 'csv'
+          ? undefined
+          : day
+            ? zonedTimeToUtc(day, settings.timezone).toISOString()
+            : deps.now().toISOString();
+      const input: RunUploadInput = { text, format };
+      if (startedAt) input.started_at = startedAt;
+      if (runId) input.run_id = runId;
+      if (label) input.label = label;
+      const result = await ingestRun({
+        store: deps.store,
+        team,
+        input,
+        limits: deps.config.limits,
+        source: 'slack',
+        uploadedBy: user,
+        now: deps.now(),
+        onStored: (run, stored) => options.onStored({ team, run, result: stored }),
+      });
+      deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);
+      await tellUser(client, deps.logger, target, renderUploadResult({ ...result, source: sourceName }));
+    } catch (error) {
+      const msg =
+        isAppError(error, 'upload_invalid') || isAppError(error, 'upload_too_large')
+          ? renderUploadErrors({ source: sourceName, summary: error.message, problems: error.problems })
+          : renderFailure('The upload failed and nothing was stored.', userMessageOf(error));
+      if (!isAppError(error, 'upload_invalid')) deps.logger.error(`Upload failed: ${describeError(error)}`);
+      try {
+        await tellUser(client, deps.logger, target, msg);
+      } catch (e) {
+        deps.logger.error(`Could not tell ${user} about their upload: ${describeError(e)}`);
+      }
+    }
+  });
+}
