@@ -3,11 +3,11 @@
  *   apollo-dashboard report [--period P] [--format json|csv|html|companies] [--tier T] [--now ISO]
  *                           [--timezone TZ] [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
  */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
-import { campaignUpdatesFromFile } from './domain/campaigns.js';
 import type { DashboardModel } from './domain/dashboard.js';
 import type { Company } from './domain/model.js';
 import {
@@ -22,6 +22,7 @@ import { sortRunsNewestFirst } from './domain/run-meta.js';
 import type { StoredSettings } from './domain/settings.js';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError, isAppError } from './errors.js';
+import { campaignUpdatesFromFile } from './features/campaigns/input.js';
 import {
   buildExport,
   EXPORT_FORMATS,

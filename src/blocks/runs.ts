@@ -1,6 +1,8 @@
 /** The run list, the delete confirmation and the settings view. */
+
 import type { KnownBlock } from '@slack/types';
-import { formatAmount } from '../domain/campaigns.js';
+import { formatAmount } from '../domain/campaign-metrics.js';
+
 import { formatInt, formatPercent } from '../domain/format.js';
 import { CAMPAIGNS } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';

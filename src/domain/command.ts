@@ -62,3 +62,14 @@ export function parseCommand(text: string): Command {
       throw new AppError('bad_command', `I don't know \`${words.join(' ')}\`.`);
   }
 }
+
+/** A channel from command text: `<#C123|name>`, `<#C123|>`, `<#C123>` (Slack escapes mentions) or a bare id. */
+export function parseChannelMention(text: string): { id: string; name?: string } | null {
+  const m = /^<#([CG][A-Z0-9]{2,})(?:\|([^>]*))?>$/.exec(text.trim());
+  if (m) {
+    const name = m[2]?.trim();
+    return name ? { id: m[1] as string, name } : { id: m[1] as string };
+  }
+  const bare = /^([CG][A-Z0-9]{6,})$/.exec(text.trim());
+  return bare ? { id: bare[1] as string } : null;
+}

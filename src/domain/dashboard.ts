@@ -3,6 +3,7 @@
  * Slack message, the exports and the offline report all print. Rates are fractions 0..1, times
  * are seconds, and every figure is measured from the runs given; nothing is asserted.
  */
+
 import {
   CAMPAIGN_SLOTS,
   type CampaignSlot,
@@ -15,10 +16,9 @@ import {
   sumHeadlines,
   type Totals,
 } from './aggregate.js';
+import type { CampaignSection } from './campaign-metrics.js';
 import {
-  type CampaignSection,
   type CampaignTrends,
-  type CampaignUpdate,
   campaignPeriodTotals,
   computeCampaignSection,
   computeCampaignTrends,
@@ -26,7 +26,8 @@ import {
   defaultRoiByChannel,
   type Funnel,
   type RoiAssumptions,
-} from './campaigns.js';
+} from './campaign-metrics.js';
+import type { CampaignUpdate } from './campaigns.js';
 import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
   CAMPAIGNS,
@@ -42,22 +43,14 @@ import type { PeriodInfo } from './period.js';
 import type { RunMeta } from './run-meta.js';
 import { sortRunsNewestFirst } from './run-meta.js';
 import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
+import { THRESHOLDS } from './thresholds.js';
+import { computeTrend, type Trend } from './trend.js';
 
-/** The seed's thresholds. */
-export const THRESHOLDS = {
-  success_rate: 0.95,
-  average_response_time: 2.0,
-  error_rate: 0.05,
-  qualification_excellent: 0.15,
-  qualification_good: 0.1,
-  rate_limit_usage: 0.9,
-} as const;
-
-export const DEFAULT_RATE_LIMIT = 100;
+export { DEFAULT_RATE_LIMIT, THRESHOLDS } from './thresholds.js';
+export type { Direction, Trend } from './trend.js';
 export const SPARKLINE_RUNS = 8;
 
 export type OverallPerformance = 'Excellent' | 'Good' | 'Needs Improvement' | 'No data';
-export type Direction = 'Increasing' | 'Decreasing' | 'Stable' | 'Insufficient data';
 
 export interface ExecutiveSummary {
   total_companies_discovered: number;
@@ -146,13 +139,6 @@ export interface Recommendation {
   metric: string;
   value: number;
   threshold: number | null;
-}
-
-export interface Trend {
-  current: number | null;
-  previous: number | null;
-  change: number | null;
-  direction: Direction;
 }
 
 export interface Trends extends CampaignTrends {
@@ -523,15 +509,8 @@ function ratesOf(h: RunHeadline): HeadlineRates {
 /** Changes smaller than these are `Stable`: 1 point of qualification, half a point of success, 5 % of time. */
 const TOLERANCE = { qualification_rate: 0.01, api_success_rate: 0.005, average_response_time_relative: 0.05 };
 
-function trend(current: number | null, previous: number | null, tolerance: number): Trend {
-  if (current === null || previous === null) {
-    return { current, previous, change: null, direction: 'Insufficient data' };
-  }
-  const change = round(current - previous);
-  const direction: Direction =
-    Math.abs(change) <= tolerance ? 'Stable' : change > 0 ? 'Increasing' : 'Decreasing';
-  return { current, previous, change, direction };
-}
+const trend = (current: number | null, previous: number | null, tolerance: number): Trend =>
+  computeTrend(current, previous, tolerance);
 
 function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));

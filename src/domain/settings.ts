@@ -1,9 +1,11 @@
 /** Workspace settings: stored values with who set them, resolved against defaults. */
+
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { channelKey, channelOf, DEFAULT_ROI, quoteWord, type RoiAssumptions } from './campaigns.js';
-import { DEFAULT_RATE_LIMIT } from './dashboard.js';
+import { DEFAULT_ROI, type RoiAssumptions } from './campaign-metrics.js';
+import { channelKey, channelOf, quoteWord } from './campaigns.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
+import { DEFAULT_RATE_LIMIT } from './thresholds.js';
 import { isValidTimeZone } from './time.js';
 
 export const settingEntrySchema = z.object({

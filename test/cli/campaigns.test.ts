@@ -2,14 +2,15 @@
  * `report --campaigns FILE`: campaign updates from a file give the same model as the Slack app
  * computes over a store holding the same runs and updates.
  */
+
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { parseCampaignPayload } from '../../src/domain/campaigns.js';
 import type { DashboardModel } from '../../src/domain/dashboard.js';
 import { parsePeriod } from '../../src/domain/period.js';
+import { parseCampaignPayload } from '../../src/features/campaigns/input.js';
 import { campaignContext, recordCampaignEntries } from '../../src/features/campaigns/service.js';
 import { buildDashboard, storeDashboardSource } from '../../src/services/dashboard.js';
 import { ingestRun } from '../../src/services/ingest.js';

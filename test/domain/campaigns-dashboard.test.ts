@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderDashboardMessage } from '../../src/blocks/dashboard.js';
 import { aggregateRun } from '../../src/domain/aggregate.js';
-import { type CampaignUpdate, defaultRoiByChannel } from '../../src/domain/campaigns.js';
+import { defaultRoiByChannel } from '../../src/domain/campaign-metrics.js';
+import type { CampaignUpdate } from '../../src/domain/campaigns.js';
 import { computeDashboard } from '../../src/domain/dashboard.js';
 import type { Run } from '../../src/domain/model.js';
 import { selectPeriod } from '../../src/domain/period.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun, mergeAggregates } from '../../src/domain/aggregate.js';
-import { parseCampaignCommand } from '../../src/domain/campaigns.js';
 import { parseRunUpload } from '../../src/domain/parse-run/index.js';
 import { isAppError } from '../../src/errors.js';
+import { parseCampaignCommand } from '../../src/features/campaigns/grammar.js';
 import { makeCall, makeCompany, makeRun } from '../helpers/factories.js';
 
 function problemsOf(text: string, format: 'json' | 'csv' = 'json') {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { RunAggregate } from '../../domain/aggregate.js';
 import { searchPerformance } from '../../domain/dashboard.js';
 import { formatInt, formatPercent, formatSeconds, ratio } from '../../domain/format.js';
+import { THRESHOLDS } from '../../domain/thresholds.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
 
@@ -54,7 +55,7 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     direction: 'below',
     unit: 'percent',
     evidence: 'api',
-    threshold: 0.95,
+    threshold: THRESHOLDS.success_rate,
     recovery: 0.96,
     recommendation:
       'Low API success rate - check API key and rate limits. Improve API reliability - check rate limits and error handling.',
@@ -66,7 +67,7 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     direction: 'above',
     unit: 'seconds',
     evidence: 'api',
-    threshold: 2.0,
+    threshold: THRESHOLDS.average_response_time,
     recovery: 1.8,
     recommendation:
       'Slow API response times - consider optimizing requests. Optimize API calls - consider batching or parallel processing.',
@@ -78,7 +79,7 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     direction: 'above',
     unit: 'percent',
     evidence: 'api',
-    threshold: 0.05,
+    threshold: THRESHOLDS.error_rate,
     recovery: 0.04,
     recommendation: 'High error rate - review API usage patterns.',
     aliases: ['errors', 'error'],
@@ -89,7 +90,7 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     direction: 'below',
     unit: 'percent',
     evidence: 'companies',
-    threshold: 0.1,
+    threshold: THRESHOLDS.qualification_good,
     recovery: 0.11,
     recommendation:
       'Overall performance "Needs Improvement" (the seed rates 10 % or less so) - refine the Apollo search filters toward the ICP.',
@@ -113,7 +114,7 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     direction: 'above',
     unit: 'percent',
     evidence: 'call_log',
-    threshold: 0.9,
+    threshold: THRESHOLDS.rate_limit_usage,
     recovery: 0.8,
     recommendation:
       'Spread requests out to stay under the per-minute rate limit (`settings rate_limit=N` is the limit compared against).',

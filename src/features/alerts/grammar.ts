@@ -1,4 +1,5 @@
 /** The `/apollo-dashboard alerts …` grammar: words in, a typed command out (or a `bad_command` error). */
+import { parseChannelMention } from '../../domain/command.js';
 import { AppError } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
 import {
@@ -8,6 +9,8 @@ import {
   type AlertsChange,
   type RuleSelection,
 } from './alerts.js';
+
+export { parseChannelMention };
 
 export type AlertsCommand = { kind: 'show' } | { kind: 'change'; change: AlertsChange };
 
@@ -43,17 +46,6 @@ export function parseDuration(text: string): number | null {
     total += Number(part[1]) * (UNIT_MS[part[2] as string] as number);
   }
   return total > 0 ? total : null;
-}
-
-/** A channel from command text: `<#C123|name>`, `<#C123|>`, `<#C123>` (Slack escapes mentions) or a bare id. */
-export function parseChannelMention(text: string): { id: string; name?: string } | null {
-  const m = /^<#([CG][A-Z0-9]{2,})(?:\|([^>]*))?>$/.exec(text.trim());
-  if (m) {
-    const name = m[2]?.trim();
-    return name ? { id: m[1] as string, name } : { id: m[1] as string };
-  }
-  const bare = /^([CG][A-Z0-9]{6,})$/.exec(text.trim());
-  return bare ? { id: bare[1] as string } : null;
 }
 
 export function parseRuleName(word: string): AlertRuleId | null {

@@ -1,5 +1,7 @@
 /** Recording campaign updates the same way for every way in (command, form, HTTP API). */
+
 import { randomUUID } from 'node:crypto';
+import { type ChannelPerformance, channelPeriodPerformance } from '../../domain/campaign-metrics.js';
 import {
   appendUpdates,
   CAMPAIGNS_DOCUMENT,
@@ -7,9 +9,7 @@ import {
   type CampaignDocument,
   type CampaignEntry,
   type CampaignUpdate,
-  type ChannelPerformance,
   campaignDocumentSchema,
-  channelPeriodPerformance,
   toUpdate,
 } from '../../domain/campaigns.js';
 import { DEFAULT_PERIOD, type PeriodInfo, selectPeriod } from '../../domain/period.js';

@@ -1,27 +1,12 @@
 import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack/bolt';
-import {
-  type CampaignModalMetadata,
-  renderCampaignModal,
-  renderCampaignRecorded,
-  renderNothingToUndo,
-  renderUndoConfirm,
-  renderUndoDone,
-  renderUndoGone,
-  renderUndoKept,
-} from '../../blocks/campaigns.js';
 import { renderFailure } from '../../blocks/help.js';
 import type { SlackMessage } from '../../blocks/kit.js';
 import {
   CAMPAIGNS_DOCUMENT,
   type CampaignEntry,
-  type CampaignFormField,
   campaignDocumentSchema,
   lastUpdateBy,
-  parseCampaignCommand,
-  parseCampaignPayload,
   removeUpdate,
-  resolveEntryDate,
-  validateCampaignForm,
 } from '../../domain/campaigns.js';
 import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
@@ -32,6 +17,18 @@ import { describeError } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure, tellUser } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
+import { parseCampaignCommand, resolveEntryDate } from './grammar.js';
+import { type CampaignFormField, parseCampaignPayload, validateCampaignForm } from './input.js';
+import {
+  type CampaignModalMetadata,
+  renderCampaignModal,
+  renderCampaignRecorded,
+  renderNothingToUndo,
+  renderUndoConfirm,
+  renderUndoDone,
+  renderUndoGone,
+  renderUndoKept,
+} from './messages.js';
 import { campaignContext, loadCampaignDocument, recordCampaignEntries } from './service.js';
 
 /** Campaign update bodies are small; a list of 1,000 updates is well under this. */

@@ -4,13 +4,13 @@
  * extras only the digest shows.
  */
 import { z } from 'zod';
+import { parseChannelMention } from '../../domain/command.js';
 import type { DashboardModel, GroupAnalysis, Recommendation } from '../../domain/dashboard.js';
 import { sparkline } from '../../domain/format.js';
 import type { RunMeta } from '../../domain/run-meta.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
-import { parseChannelMention } from '../alerts/grammar.js';
 import { parseClock, WEEKDAY_NAMES } from './schedule.js';
 
 export const DIGEST_DOC = 'digest';

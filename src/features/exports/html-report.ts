@@ -4,6 +4,7 @@
  * and print rules. Tables are cut to their top entries with a count of the rest, so the file stays
  * small however many companies the period holds; the CSV exports carry the full lists.
  */
+
 import { createHash } from 'node:crypto';
 import { CAMPAIGN_SLOTS, type CampaignSlot } from '../../domain/aggregate.js';
 import {
@@ -12,7 +13,8 @@ import {
   type FunnelStepName,
   formatAmount,
   formatRoi,
-} from '../../domain/campaigns.js';
+} from '../../domain/campaign-metrics.js';
+
 import type { DashboardModel, EndpointPerformance, GroupAnalysis, Trend } from '../../domain/dashboard.js';
 import {
   formatInt,

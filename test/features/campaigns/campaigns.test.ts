@@ -1,26 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  appendUpdates,
-  type CampaignUpdate,
-  campaignDateRange,
-  campaignUpdatesFromFile,
   channelPerformance,
   computeCampaignSection,
   computeCampaignTrends,
   computeFunnel,
-  dayTotals,
   defaultRoiByChannel,
-  emptyCounts,
   formatRoi,
+} from '../../../src/domain/campaign-metrics.js';
+import {
+  appendUpdates,
+  type CampaignUpdate,
+  campaignDateRange,
+  dayTotals,
+  emptyCounts,
   lastUpdateBy,
-  parseCampaignCommand,
-  parseCampaignPayload,
   parseCount,
   removeUpdate,
-  resolveEntryDate,
   totalsByChannel,
   toUpdate,
-  validateCampaignForm,
 } from '../../../src/domain/campaigns.js';
 import { parseCommand } from '../../../src/domain/command.js';
 import type { Campaign } from '../../../src/domain/model.js';
@@ -32,6 +29,12 @@ import {
   roiAssumptionsOf,
 } from '../../../src/domain/settings.js';
 import { isAppError } from '../../../src/errors.js';
+import { parseCampaignCommand, resolveEntryDate } from '../../../src/features/campaigns/grammar.js';
+import {
+  campaignUpdatesFromFile,
+  parseCampaignPayload,
+  validateCampaignForm,
+} from '../../../src/features/campaigns/input.js';
 
 function errorOf(fn: () => unknown): string {
   try {

@@ -1,0 +1,12 @@
+/** The seed's thresholds, defined once: the dashboard judges with them and alerts default to them. */
+export const THRESHOLDS = {
+  success_rate: 0.95,
+  average_response_time: 2.0,
+  error_rate: 0.05,
+  qualification_excellent: 0.15,
+  qualification_good: 0.1,
+  rate_limit_usage: 0.9,
+} as const;
+
+/** Apollo requests per minute assumed until `settings rate_limit=` says otherwise. */
+export const DEFAULT_RATE_LIMIT = 100;
