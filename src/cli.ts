@@ -22,7 +22,7 @@ import { sortRunsNewestFirst } from './domain/run-meta.js';
 import type { StoredSettings } from './domain/settings.js';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError, isAppError } from './errors.js';
-import { campaignUpdatesFromFile } from './features/campaigns/input.js';
+import { campaignUpdatesFromFile } from './features/campaigns/index.js';
 import {
   buildExport,
   EXPORT_FORMATS,
