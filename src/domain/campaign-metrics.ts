@@ -1,3 +1,4 @@
+/** Campaign results measured: ROI, the dashboard's campaign section, the funnel, recommendations and trends. */
 import {
   type CampaignCounts,
   type CampaignUpdate,

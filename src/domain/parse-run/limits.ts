@@ -1,0 +1,67 @@
+/** What an upload may be: its size and company limits, its format, and how a too-large one is told. */
+
+import { AppError } from '../../errors.js';
+
+export interface ParseLimits {
+  maxBytes: number;
+  maxCompanies: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 20 * 1024 * 1024, maxCompanies: 100_000 };
+
+export type RunFormat = 'json' | 'csv';
+
+export interface ParseOptions {
+  /**
+   * Convert valid uploads directly (default true). False runs every upload through the zod schema
+   * alone: the reference the fast path is tested against; both give the same run or the same problems.
+   */
+  fastPath?: boolean;
+}
+
+export interface RunUploadInput {
+  text: string;
+  format: RunFormat;
+  /** For CSV (required there, since CSV carries no run metadata) and as an override/fallback for JSON. */
+  started_at?: string;
+  run_id?: string;
+  label?: string;
+}
+
+/** Content type first, then the file name, then a look at the first character. */
+export function detectRunFormat(hints: { text: string; filename?: string; contentType?: string }): RunFormat {
+  const contentType = hints.contentType?.toLowerCase() ?? '';
+  const filename = hints.filename?.trim().toLowerCase() ?? '';
+  if (contentType.includes('csv') || filename.endsWith('.csv')) return 'csv';
+  if (contentType.includes('json') || filename.endsWith('.json')) return 'json';
+  const first = hints.text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .charAt(0);
+  return first === '{' || first === '[' ? 'json' : 'csv';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Limits
+
+export const KIB = 1024;
+export const MIB = 1024 * 1024;
+
+/** The unit follows the limit (MiB for real limits); the upload's size is rounded up so it never reads as equal. */
+export function formatSize(bytes: number, limit: number, rounding: 'up' | 'down'): string {
+  const [unit, name] = limit >= MIB ? [MIB, 'MiB'] : limit >= KIB ? [KIB, 'KiB'] : [1, 'bytes'];
+  const scaled = (bytes / unit) * 10;
+  const tenths = rounding === 'up' ? Math.ceil(scaled) : Math.floor(scaled);
+  return `${(tenths / 10).toFixed(1).replace(/\.0$/, '')} ${name}`;
+}
+
+export function tooManyCompanies(count: number, limits: ParseLimits): AppError {
+  return new AppError(
+    'upload_too_large',
+    `The upload has ${groupThousands(count)} companies; the limit is ${groupThousands(limits.maxCompanies)}.`,
+  );
+}
+
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,0 +1,56 @@
+/** Problems with an upload, named for a person: where (row or index), which field, what was expected. */
+
+import type { z } from 'zod';
+import { AppError, type FieldProblem } from '../../errors.js';
+
+/** One problem a line, at most `max` of them, then "…and N more problems". */
+export function formatProblems(problems: FieldProblem[], max = 5): string {
+  const shown = problems.slice(0, Math.max(0, max));
+  const lines = shown.map((problem) => {
+    const place = placeOf(problem);
+    return `• ${place ? `${place}: ` : ''}${problem.message}`;
+  });
+  const rest = problems.length - shown.length;
+  if (rest > 0) lines.push(`…and ${rest} more ${rest === 1 ? 'problem' : 'problems'}`);
+  return lines.join('\n');
+}
+
+export function placeOf(problem: FieldProblem): string {
+  if (!problem.where) return problem.field;
+  if (!problem.field) return problem.where;
+  return problem.where.startsWith('row ')
+    ? `${problem.where}, ${problem.field}`
+    : `${problem.where}.${problem.field}`;
+}
+
+/** How a zod issue path inside `companies` is named for a person (JSON index or CSV row, key as written). */
+export interface CompanyLocator {
+  where: (index: number) => string;
+  field: (index: number, key: string) => string;
+}
+
+export function toProblems(issues: readonly z.core.$ZodIssue[], companies: CompanyLocator): FieldProblem[] {
+  return issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const last = path.at(-1);
+    const fieldName = typeof last === 'string' && path.length > 0 ? last : '';
+    const prefix = fieldName ? path.slice(0, -1) : path;
+    const [head, index] = prefix;
+    if (head === 'companies' && typeof index === 'number' && prefix.length === 2) {
+      return {
+        where: companies.where(index),
+        field: fieldName && companies.field(index, fieldName),
+        message: issue.message,
+      };
+    }
+    const where = prefix.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+    return { where, field: fieldName, message: issue.message };
+  });
+}
+
+export function invalid(problems: FieldProblem[]): AppError {
+  const count = problems.length;
+  return new AppError('upload_invalid', `The run has ${count} ${count === 1 ? 'problem' : 'problems'}.`, {
+    problems,
+  });
+}
