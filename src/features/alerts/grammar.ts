@@ -2,13 +2,8 @@
 import { parseChannelMention } from '../../domain/command.js';
 import { AppError } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
-import {
-  ALERT_RULE_IDS,
-  ALERT_RULES,
-  type AlertRuleId,
-  type AlertsChange,
-  type RuleSelection,
-} from './alerts.js';
+import type { AlertsChange, RuleSelection } from './change.js';
+import { ALERT_RULE_IDS, ALERT_RULES, type AlertRuleId } from './rules.js';
 
 export { parseChannelMention };
 

@@ -14,21 +14,18 @@ import {
 import { formatInt, formatPercent, formatSeconds } from '../../domain/format.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, BLOCKS, COMMAND } from '../../ids.js';
+import { ALERTS_USAGE } from './grammar.js';
+import { ALERT_RULE_IDS, ALERT_RULES, type AlertRuleDef, formatRuleValue } from './rules.js';
 import {
-  ALERT_RULE_IDS,
-  ALERT_RULES,
-  type AlertRuleDef,
   type AlertState,
   type EndpointDetail,
-  formatDuration,
-  formatRuleValue,
   type Incident,
   type RuleState,
   type RunRef,
   resolveAlertOptions,
   resolveRule,
-} from './alerts.js';
-import { ALERTS_USAGE } from './grammar.js';
+} from './state.js';
+import { formatDuration } from './summary.js';
 
 export interface AlertRenderContext {
   timeZone: string;

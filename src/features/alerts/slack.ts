@@ -24,25 +24,7 @@ import { describeError } from '../../slack/errors.js';
 import { loadSettings, teamOf, timeZoneOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
-import {
-  ALERT_RULE_IDS,
-  ALERT_RULES,
-  ALERTS_DOC,
-  type AlertAction,
-  type AlertRuleId,
-  type AlertState,
-  type AlertsChange,
-  acknowledgeIncident,
-  alertStateSchema,
-  applyAlertsChange,
-  type DeliveryOutcome,
-  emptyAlertState,
-  evaluateAlerts,
-  MUTE_BUTTON_MS,
-  measureRun,
-  recordDelivery,
-  summarizeIncidents,
-} from './alerts.js';
+import { type AlertsChange, acknowledgeIncident, applyAlertsChange } from './change.js';
 import {
   ALERT_RETRY_POLICY,
   type RetryPolicy,
@@ -51,13 +33,18 @@ import {
   type Sleep,
   sendWithRetry,
 } from './delivery.js';
+import { type AlertAction, type DeliveryOutcome, evaluateAlerts, recordDelivery } from './evaluate.js';
 import { parseAlertsCommand } from './grammar.js';
+import { measureRun } from './measure.js';
 import {
   renderAlertsStatus,
   renderChannelWelcome,
   renderIncidentMessage,
   renderIncidentReply,
 } from './messages.js';
+import { ALERT_RULE_IDS, ALERT_RULES, ALERTS_DOC, type AlertRuleId, MUTE_BUTTON_MS } from './rules.js';
+import { type AlertState, alertStateSchema, emptyAlertState } from './state.js';
+import { summarizeIncidents } from './summary.js';
 
 export interface AlertsFeatureOptions {
   /** How retries wait (tests pass a recording fake). */

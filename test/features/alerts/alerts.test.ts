@@ -2,22 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { aggregateRun } from '../../../src/domain/aggregate.js';
 import type { ApiCall } from '../../../src/domain/model.js';
 import { isAppError } from '../../../src/errors.js';
-import {
-  ALERT_RULE_IDS,
-  type AlertAction,
-  type AlertRuleId,
-  type AlertState,
-  acknowledgeIncident,
-  alertStateSchema,
-  applyAlertsChange,
-  emptyAlertState,
-  evaluateAlerts,
-  formatDuration,
-  measureRun,
-  type RunMeasurement,
-  recordDelivery,
-  summarizeIncidents,
-} from '../../../src/features/alerts/alerts.js';
+import { acknowledgeIncident, applyAlertsChange } from '../../../src/features/alerts/change.js';
+import { type AlertAction, evaluateAlerts, recordDelivery } from '../../../src/features/alerts/evaluate.js';
+import { measureRun, type RunMeasurement } from '../../../src/features/alerts/measure.js';
+import { ALERT_RULE_IDS, type AlertRuleId } from '../../../src/features/alerts/rules.js';
+import { type AlertState, alertStateSchema, emptyAlertState } from '../../../src/features/alerts/state.js';
+import { formatDuration, summarizeIncidents } from '../../../src/features/alerts/summary.js';
 import { calls, companies, dashboardOf, makeRun } from '../../helpers/factories.js';
 
 const T0 = Date.parse('2026-11-20T09:00:00.000Z');

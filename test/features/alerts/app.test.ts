@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
 /** Threshold alerts end to end: HTTP ingest, signed commands and button clicks, the fake Slack Web API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERTS_DOC, alertStateSchema } from '../../../src/features/alerts/alerts.js';
+import { ALERTS_DOC } from '../../../src/features/alerts/rules.js';
+import { alertStateSchema } from '../../../src/features/alerts/state.js';
 import { ACTIONS } from '../../../src/ids.js';
 import {
   blockActionPayload,

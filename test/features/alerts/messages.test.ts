@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun } from '../../../src/domain/aggregate.js';
-import {
-  type AlertAction,
-  type AlertState,
-  applyAlertsChange,
-  emptyAlertState,
-  evaluateAlerts,
-  type Incident,
-  measureRun,
-  recordDelivery,
-} from '../../../src/features/alerts/alerts.js';
+import { applyAlertsChange } from '../../../src/features/alerts/change.js';
+import { type AlertAction, evaluateAlerts, recordDelivery } from '../../../src/features/alerts/evaluate.js';
+import { measureRun } from '../../../src/features/alerts/measure.js';
 import {
   renderAlertsStatus,
   renderChannelWelcome,
   renderIncidentMessage,
   renderIncidentReply,
 } from '../../../src/features/alerts/messages.js';
+import { type AlertState, emptyAlertState, type Incident } from '../../../src/features/alerts/state.js';
 import { ACTIONS } from '../../../src/ids.js';
 import { calls, companies, makeRun } from '../../helpers/factories.js';
 import { messageSchema } from '../../helpers/slack-limits.js';

@@ -1,0 +1,256 @@
+/** Evaluating a run: incidents opened, updated and resolved, and the messages to send; recording what Slack confirmed. */
+
+import {
+  incidentDetail,
+  isBreaching,
+  isRecovered,
+  judgeRule,
+  type RunMeasurement,
+  worse,
+} from './measure.js';
+import { ALERT_RULE_IDS, type AlertRuleId, HISTORY_LIMIT } from './rules.js';
+import {
+  type AlertActionKind,
+  type AlertState,
+  type Incident,
+  type RuleState,
+  type RunRef,
+  resolveAlertOptions,
+  resolveRule,
+} from './state.js';
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation.
+
+export interface AlertAction {
+  kind: AlertActionKind;
+  rule: AlertRuleId;
+  /** The incident as it should now be shown (a snapshot; for `open`, `channel` is where to post). */
+  incident: Incident;
+  /** For `resolve`: also reply in the thread (not while muted). */
+  reply: boolean;
+}
+
+export interface AlertsResult {
+  state: AlertState;
+  actions: AlertAction[];
+}
+
+export function clone(state: AlertState): AlertState {
+  return structuredClone(state);
+}
+
+export function ruleState(state: AlertState, rule: AlertRuleId): RuleState {
+  let rs = state.rules[rule];
+  if (!rs) {
+    rs = {};
+    state.rules[rule] = rs;
+  }
+  return rs;
+}
+
+export function pushHistory(state: AlertState, incident: Incident): void {
+  state.history = [incident, ...state.history.filter((i) => i.number !== incident.number)].slice(
+    0,
+    HISTORY_LIMIT,
+  );
+}
+
+/** Closes the rule's open incident; returns the resolve action when its message needs changing. */
+export function closeIncident(
+  state: AlertState,
+  rule: AlertRuleId,
+  close: { at: string; run?: RunRef; resolution: 'recovered' | 'turned_off'; by?: string; reply: boolean },
+): AlertAction | null {
+  const rs = ruleState(state, rule);
+  const incident = rs.incident;
+  if (!incident) return null;
+  incident.resolved_at = close.at;
+  incident.resolution = close.resolution;
+  if (close.run) incident.resolved_run = close.run;
+  if (close.by) incident.resolved_by = close.by;
+  delete rs.incident;
+  const announced = incident.message_ts !== undefined;
+  if (announced) incident.resolve_pending = true;
+  pushHistory(state, incident);
+  return announced
+    ? { kind: 'resolve', rule, incident: structuredClone(incident), reply: close.reply }
+    : null;
+}
+
+export function pendingResolves(state: AlertState, rule: AlertRuleId, muted: boolean): AlertAction[] {
+  return state.history
+    .filter((i) => i.rule === rule && i.resolve_pending)
+    .reverse()
+    .map((i) => ({ kind: 'resolve', rule, incident: structuredClone(i), reply: !muted }));
+}
+
+/**
+ * Evaluates every rule over one stored run. The state always records the evaluation (even when
+ * nothing is sent); the actions are the messages to send, in order.
+ */
+export function evaluateAlerts(input: {
+  state: AlertState;
+  measurement: RunMeasurement;
+  now: Date;
+}): AlertsResult {
+  const state = clone(input.state);
+  const { measurement: m, now } = input;
+  const at = now.toISOString();
+  const actions: AlertAction[] = [];
+  const last = state.last_run;
+  if (last && Date.parse(m.run.started_at) < Date.parse(last.started_at) && m.run.run_id !== last.run_id) {
+    state.last_skipped = {
+      run_id: m.run.run_id,
+      at,
+      reason: `it started before the latest evaluated run ${last.run_id}`,
+    };
+    return { state, actions };
+  }
+  state.last_run = { run_id: m.run.run_id, started_at: m.run.started_at, evaluated_at: at };
+  const options = resolveAlertOptions(state);
+  const channel = state.channel?.id ?? null;
+
+  for (const id of ALERT_RULE_IDS) {
+    const rule = resolveRule(state, id);
+    const rs = ruleState(state, id);
+    if (rs.muted_until !== undefined && Date.parse(rs.muted_until) <= now.getTime()) {
+      delete rs.muted_until;
+      delete rs.muted_by;
+    }
+    const muted = rs.muted_until !== undefined;
+    actions.push(...pendingResolves(state, id, muted));
+    if (!rule.enabled) {
+      rs.last_evaluation = { run_id: m.run.run_id, at, outcome: 'off', value: null };
+      continue;
+    }
+    const judged = judgeRule(id, m, options);
+    if (judged.value === null) {
+      rs.last_evaluation = {
+        run_id: m.run.run_id,
+        at,
+        outcome: 'insufficient',
+        value: null,
+        note: judged.note,
+      };
+      continue;
+    }
+    const value = judged.value;
+    const breaching = isBreaching(rule, value);
+    const recovered = isRecovered(rule, value);
+    const incident = rs.incident;
+
+    if (!incident) {
+      rs.last_evaluation = { run_id: m.run.run_id, at, outcome: breaching ? 'breach' : 'ok', value };
+      if (!breaching) continue;
+      const opened: Incident = {
+        number: state.next_incident,
+        rule: id,
+        opened_at: at,
+        opened_run: m.run,
+        threshold: rule.threshold,
+        recovery: rule.recovery,
+        first_value: value,
+        latest_value: value,
+        worst_value: value,
+        latest_run: m.run,
+        latest_at: at,
+        breaching_runs: 1,
+        detail: incidentDetail(id, m),
+      };
+      state.next_incident += 1;
+      rs.incident = opened;
+      if (channel !== null && !muted) {
+        actions.push({
+          kind: 'open',
+          rule: id,
+          incident: { ...structuredClone(opened), channel },
+          reply: false,
+        });
+      }
+      continue;
+    }
+
+    if (recovered) {
+      rs.last_evaluation = { run_id: m.run.run_id, at, outcome: 'ok', value };
+      incident.latest_value = value;
+      incident.latest_run = m.run;
+      incident.latest_at = at;
+      incident.detail = incidentDetail(id, m);
+      const action = closeIncident(state, id, { at, run: m.run, resolution: 'recovered', reply: !muted });
+      if (action) actions.push(action);
+      continue;
+    }
+
+    // Still firing: breaching, or between the alert and the recovery threshold.
+    rs.last_evaluation = { run_id: m.run.run_id, at, outcome: breaching ? 'breach' : 'recovering', value };
+    const sameRun = incident.latest_run.run_id === m.run.run_id;
+    if (breaching && !sameRun) incident.breaching_runs += 1;
+    incident.threshold = rule.threshold;
+    incident.recovery = rule.recovery;
+    incident.latest_value = value;
+    incident.worst_value = worse(rule, incident.worst_value, value);
+    incident.latest_run = m.run;
+    incident.latest_at = at;
+    incident.detail = incidentDetail(id, m);
+    if (incident.message_ts === undefined) {
+      if (channel !== null && !muted) {
+        actions.push({
+          kind: 'open',
+          rule: id,
+          incident: { ...structuredClone(incident), channel },
+          reply: false,
+        });
+      }
+      continue;
+    }
+    const lastReply = Date.parse(incident.last_reply_at ?? incident.opened_at);
+    const due = now.getTime() - lastReply >= options.repeat_interval_ms;
+    const kind: AlertActionKind =
+      breaching && !sameRun && !muted && channel !== null && due ? 'repeat' : 'update';
+    actions.push({ kind, rule: id, incident: structuredClone(incident), reply: false });
+  }
+  return { state, actions };
+}
+
+export type DeliveryOutcome =
+  | { ok: true; at: Date; ts?: string; channel?: string }
+  | { ok: false; at: Date; error: string };
+
+export function findIncident(state: AlertState, rule: AlertRuleId, number: number): Incident | undefined {
+  const open = state.rules[rule]?.incident;
+  if (open?.number === number) return open;
+  return state.history.find((i) => i.number === number);
+}
+
+/** Records what Slack confirmed (or refused) for one action: message ts, last notification, errors. */
+export function recordDelivery(state: AlertState, action: AlertAction, outcome: DeliveryOutcome): AlertState {
+  const next = clone(state);
+  const rs = ruleState(next, action.rule);
+  const at = outcome.at.toISOString();
+  const incident = findIncident(next, action.rule, action.incident.number);
+  if (!outcome.ok) {
+    rs.delivery_error = { at, kind: action.kind, incident: action.incident.number, error: outcome.error };
+    return next;
+  }
+  delete rs.delivery_error;
+  if (!incident) return next;
+  switch (action.kind) {
+    case 'open':
+      if (outcome.ts !== undefined) incident.message_ts = outcome.ts;
+      incident.channel = outcome.channel ?? action.incident.channel;
+      incident.last_reply_at = at;
+      if (incident.resolved_at !== undefined) incident.resolve_pending = true;
+      break;
+    case 'repeat':
+      incident.last_reply_at = at;
+      break;
+    case 'resolve':
+      delete incident.resolve_pending;
+      break;
+    case 'update':
+      return next;
+  }
+  rs.last_notification = { at, kind: action.kind, incident: action.incident.number };
+  return next;
+}

@@ -1,0 +1,139 @@
+/**
+ * Threshold alerts as incidents: the rules and their defaults (the seed's thresholds).
+ *
+ * The alerts core is pure and spread along its seams: rules.ts, state.ts, measure.ts, evaluate.ts,
+ * change.ts and summary.ts. The alert state and a run's measured figures go in, the next state and
+ * the messages to send come out. No clock, no Slack, no store.
+ *
+ * One incident per rule at a time. A rule that starts breaching opens one; further breaching runs
+ * update it in place (and reply in its thread at most once per repeat interval); a run past the
+ * rule's recovery threshold (hysteresis) resolves it. Mutes and a missing channel hold back
+ * messages, never the bookkeeping: an incident that could not be announced is announced at the
+ * next evaluation once it can be.
+ */
+
+import { formatInt, formatPercent, formatSeconds } from '../../domain/format.js';
+import { THRESHOLDS } from '../../domain/thresholds.js';
+
+export const ALERTS_DOC = 'alerts';
+
+export const ALERT_RULE_IDS = [
+  'success_rate',
+  'response_time',
+  'error_rate',
+  'qualification_rate',
+  'rate_limited',
+  'peak_usage',
+] as const;
+export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
+
+export type RuleUnit = 'percent' | 'seconds' | 'count';
+
+export interface AlertRuleDef {
+  id: AlertRuleId;
+  /** For people: "API success rate". */
+  name: string;
+  /** Breaches when the value is below (or above) the threshold. */
+  direction: 'below' | 'above';
+  unit: RuleUnit;
+  /** What a run must carry to be judged: API calls, a call log (timestamps, status codes) or companies. */
+  evidence: 'api' | 'call_log' | 'companies';
+  threshold: number;
+  recovery: number;
+  /** The seed's recommendation for this performance issue. */
+  recommendation: string;
+  aliases: readonly string[];
+}
+
+/** The seed's performance issues, with its thresholds as defaults. Rates are fractions 0..1. */
+export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
+  success_rate: {
+    id: 'success_rate',
+    name: 'API success rate',
+    direction: 'below',
+    unit: 'percent',
+    evidence: 'api',
+    threshold: THRESHOLDS.success_rate,
+    recovery: 0.96,
+    recommendation:
+      'Low API success rate - check API key and rate limits. Improve API reliability - check rate limits and error handling.',
+    aliases: ['success', 'api_success'],
+  },
+  response_time: {
+    id: 'response_time',
+    name: 'Average API response time',
+    direction: 'above',
+    unit: 'seconds',
+    evidence: 'api',
+    threshold: THRESHOLDS.average_response_time,
+    recovery: 1.8,
+    recommendation:
+      'Slow API response times - consider optimizing requests. Optimize API calls - consider batching or parallel processing.',
+    aliases: ['response', 'latency', 'avg_response_time', 'average_response_time'],
+  },
+  error_rate: {
+    id: 'error_rate',
+    name: 'API error rate',
+    direction: 'above',
+    unit: 'percent',
+    evidence: 'api',
+    threshold: THRESHOLDS.error_rate,
+    recovery: 0.04,
+    recommendation: 'High error rate - review API usage patterns.',
+    aliases: ['errors', 'error'],
+  },
+  qualification_rate: {
+    id: 'qualification_rate',
+    name: 'Qualification rate',
+    direction: 'below',
+    unit: 'percent',
+    evidence: 'companies',
+    threshold: THRESHOLDS.qualification_good,
+    recovery: 0.11,
+    recommendation:
+      'Overall performance "Needs Improvement" (the seed rates 10 % or less so) - refine the Apollo search filters toward the ICP.',
+    aliases: ['qualification', 'qualified'],
+  },
+  rate_limited: {
+    id: 'rate_limited',
+    name: 'Rate-limited calls (429)',
+    direction: 'above',
+    unit: 'count',
+    evidence: 'call_log',
+    threshold: 0,
+    recovery: 0,
+    recommendation:
+      "Check API key and rate limits: honour Apollo's retry-after and pace requests (the seed's RateLimitTracker).",
+    aliases: ['429', 'ratelimited', 'throttled'],
+  },
+  peak_usage: {
+    id: 'peak_usage',
+    name: 'Peak requests per minute',
+    direction: 'above',
+    unit: 'percent',
+    evidence: 'call_log',
+    threshold: THRESHOLDS.rate_limit_usage,
+    recovery: 0.8,
+    recommendation:
+      'Spread requests out to stay under the per-minute rate limit (`settings rate_limit=N` is the limit compared against).',
+    aliases: ['peak', 'rate_limit_usage', 'peak_per_minute'],
+  },
+};
+
+export const DEFAULT_ALERT_OPTIONS = {
+  min_api_calls: 20,
+  min_companies: 20,
+  repeat_interval_ms: 4 * 3_600_000,
+} as const;
+
+export const MUTE_BUTTON_MS = 24 * 3_600_000;
+/** Resolved incidents kept for the `alerts` view and the weekly digest. */
+export const HISTORY_LIMIT = 50;
+export const ENDPOINTS_KEPT = 5;
+
+/** "below 95.0%", "above 2.00s", "above 0". */
+export function formatRuleValue(unit: RuleUnit, value: number): string {
+  if (unit === 'percent') return formatPercent(value);
+  if (unit === 'seconds') return formatSeconds(value);
+  return formatInt(value);
+}
