@@ -11,7 +11,7 @@ import { parseAlertsCommand } from '../src/features/alerts/grammar.js';
 import { ALERTS_HELP } from '../src/features/alerts/index.js';
 import { parseCampaignCommand } from '../src/features/campaigns/grammar.js';
 import { CAMPAIGN_HELP } from '../src/features/campaigns/index.js';
-import { parseDigestCommand } from '../src/features/digest/digest.js';
+import { parseDigestCommand } from '../src/features/digest/grammar.js';
 import { DIGEST_HELP } from '../src/features/digest/index.js';
 import { EXPORT_FORMATS, EXPORT_HELP, TIER_FILTERS } from '../src/features/exports/index.js';
 import { renderHelp, USAGE_LINES } from '../src/help.js';
@@ -66,7 +66,7 @@ const GRAMMARS = [
   },
   {
     name: 'digest',
-    sources: [['features/digest/digest.ts', 'parseDigestCommand']],
+    sources: [['features/digest/grammar.ts', 'parseDigestCommand']],
     help: DIGEST_HELP,
     aliases: {} as Record<string, [string, string]>,
     parse: (text: string) => parseDigestCommand(text, cronOk),

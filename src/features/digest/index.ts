@@ -1,4 +1,4 @@
 /** The weekly digest: the feature's public face. */
 
-export { DIGEST_HELP } from './digest.js';
+export { DIGEST_HELP } from './grammar.js';
 export { createDigest, type Digest } from './slack.js';

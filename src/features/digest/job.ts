@@ -8,22 +8,20 @@ import type { Deps } from '../../slack/deps.js';
 import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
 import { timeZoneOf } from '../../slack/payload.js';
 import { parseCronFields } from './cron.js';
+import { renderDigestMessage } from './messages.js';
+import { decideCatchUp, type Occurrence, occurrenceAt } from './schedule.js';
 import {
-  computeDigest,
   cronExpressionOf,
   DIGEST_CATCH_UP_MS,
   DIGEST_DOC,
-  type DigestModel,
   type DigestState,
   digestStateSchema,
   handledSends,
   recordSend,
   type SendRecord,
-} from './digest.js';
-import { renderDigestMessage } from './messages.js';
-import { decideCatchUp, type Occurrence, occurrenceAt } from './schedule.js';
+} from './state.js';
+import { computeDigest, type DigestModel, newTier1Companies, WEEK_MS } from './summary.js';
 
-const WEEK_MS = 7 * 24 * 3600_000;
 /** A claim on a send older than this (its process died mid-send) may be taken over. */
 const CLAIM_STALE_MS = 10 * 60_000;
 
@@ -51,40 +49,22 @@ export async function digestTimeZone(
   return timeZoneOf(deps, team);
 }
 
-/** How a company is recognised across runs: its domain, else its name. */
-function companyKey(c: Company): string {
-  return (c.domain ?? c.name).trim().toLowerCase();
-}
-
-/**
- * Tier 1 companies of the week ending at `end`: each once (its best score), and not those already
- * Tier 1 in the week before, since a daily pipeline re-finds the same accounts.
- */
-async function newTier1Companies(
+/** The runs of the two weeks before `end` with their companies, for `newTier1Companies`. */
+async function loadTwoWeeks(
   deps: Deps,
   team: string,
   runs: readonly RunMeta[],
   end: number,
-): Promise<Company[]> {
-  const tier1In = async (from: number, to: number) => {
-    const found = new Map<string, Company>();
-    const inWindow = runs.filter((r) => {
-      const t = Date.parse(r.started_at);
-      return t >= from && t < to;
-    });
-    for (const run of sortRunsNewestFirst(inWindow)) {
-      for (const c of (await deps.store.getCompanies(team, run.run_id)) ?? []) {
-        if (c.tier !== 'Tier 1') continue;
-        const key = companyKey(c);
-        const seen = found.get(key);
-        if (!seen || (c.icp_score ?? -1) > (seen.icp_score ?? -1)) found.set(key, c);
-      }
-    }
-    return found;
-  };
-  const before = await tier1In(end - 2 * WEEK_MS, end - WEEK_MS);
-  const thisWeek = await tier1In(end - WEEK_MS, end);
-  return [...thisWeek.entries()].filter(([key]) => !before.has(key)).map(([, c]) => c);
+): Promise<Array<{ run: RunMeta; companies: Company[] }>> {
+  const inWindow = runs.filter((r) => {
+    const t = Date.parse(r.started_at);
+    return t >= end - 2 * WEEK_MS && t < end;
+  });
+  const loaded: Array<{ run: RunMeta; companies: Company[] }> = [];
+  for (const run of sortRunsNewestFirst(inWindow)) {
+    loaded.push({ run, companies: (await deps.store.getCompanies(team, run.run_id)) ?? [] });
+  }
+  return loaded;
 }
 
 /** The digest for the 7 days ending at `end`, against the 7 before. */
@@ -108,7 +88,7 @@ export async function buildDigest(
     ...common,
     period: window(end - 2 * WEEK_MS, end - WEEK_MS, 'Week before'),
   });
-  const newTier1 = await newTier1Companies(deps, team, source.runs, end);
+  const newTier1 = newTier1Companies(await loadTwoWeeks(deps, team, source.runs, end), end);
   const incidents = await ctx.incidents(team, { start: new Date(end - WEEK_MS), end: options.end });
   const model = computeDigest({
     current,

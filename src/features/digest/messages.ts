@@ -21,8 +21,9 @@ import {
 } from '../../domain/format.js';
 import { formatLocalDate, formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
-import type { Delta, DigestModel, DigestState, SendRecord } from './digest.js';
-import { DIGEST_USAGE, describeSchedule } from './digest.js';
+import { DIGEST_USAGE } from './grammar.js';
+import { type DigestState, describeSchedule, type SendRecord } from './state.js';
+import type { Delta, DigestModel } from './summary.js';
 
 function value(d: Delta, v: number | null): string {
   switch (d.kind) {

@@ -13,14 +13,7 @@ import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { Subcommand } from '../../slack/router.js';
 import { createScheduler, cronProblem, parseCronFields, type Scheduler } from './cron.js';
-import {
-  cronExpressionOf,
-  DIGEST_DOC,
-  type DigestState,
-  defaultDigestState,
-  digestStateSchema,
-  parseDigestCommand,
-} from './digest.js';
+import { parseDigestCommand } from './grammar.js';
 import {
   buildDigest,
   catchUpDigest,
@@ -34,6 +27,13 @@ import {
 } from './job.js';
 import { renderDigestStatus } from './messages.js';
 import { nextOccurrence } from './schedule.js';
+import {
+  cronExpressionOf,
+  DIGEST_DOC,
+  type DigestState,
+  defaultDigestState,
+  digestStateSchema,
+} from './state.js';
 
 /** What the app wires: the subcommand, the digest's button, the schedule's life cycle. */
 export interface Digest {

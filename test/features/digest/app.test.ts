@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DIGEST_DOC, digestStateSchema } from '../../../src/features/digest/digest.js';
 import { sendScheduledDigest } from '../../../src/features/digest/job.js';
+import { DIGEST_DOC, digestStateSchema } from '../../../src/features/digest/state.js';
 import { ACTIONS } from '../../../src/ids.js';
 import {
   blockActionPayload,

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMeta } from '../../../src/domain/run-meta.js';
 import { isAppError } from '../../../src/errors.js';
+import { parseDigestCommand } from '../../../src/features/digest/grammar.js';
+import { renderDigestMessage, renderDigestStatus } from '../../../src/features/digest/messages.js';
 import {
-  computeDigest,
   cronExpressionOf,
   defaultDigestState,
   describeSchedule,
   handledSends,
-  parseDigestCommand,
   recordSend,
-  weeklyQualification,
-} from '../../../src/features/digest/digest.js';
-import { renderDigestMessage, renderDigestStatus } from '../../../src/features/digest/messages.js';
+} from '../../../src/features/digest/state.js';
+import { computeDigest, weeklyQualification } from '../../../src/features/digest/summary.js';
 import { dashboardOf, makeCompany, makeRun } from '../../helpers/factories.js';
 import { messageSchema } from '../../helpers/slack-limits.js';
 
