@@ -2,8 +2,8 @@
  * Threshold alerts as incidents: the `alerts` subcommand, evaluation after every stored run, the
  * buttons on incident messages, and a dashboard note when alerts go nowhere.
  *
- * The logic is in domain/alerts.ts; this is the edge: load state, evaluate, send, record. Work for
- * one workspace is serialised in this process (evaluation, button clicks, command changes), so an
+ * The logic is in the pure files beside this one (rules, state, measure, evaluate, change); this
+ * is the edge: load state, evaluate, send, record. Work for one workspace is serialised in this process (evaluation, button clicks, command changes), so an
  * incident posted for one run is known (with its message ts) before the next run is judged.
  * A send is recorded only after Slack confirms it.
  */
