@@ -4,6 +4,7 @@ import { renderFailure } from '../blocks/help.js';
 import { renderUploadErrors, renderUploadResult, type UploadModalMetadata } from '../blocks/upload.js';
 import { detectRunFormat, type RunUploadInput } from '../domain/parse-run/index.js';
 import { parseLocalDate, zonedTimeToUtc } from '../domain/time.js';
+import { type UploadFormField, validateUploadForm } from '../domain/upload-form.js';
 import { AppError, isAppError, userMessageOf } from '../errors.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
 import { ingestRun } from '../services/ingest.js';
@@ -11,6 +12,12 @@ import type { Deps, RunStoredEvent } from './deps.js';
 import { describeError } from './errors.js';
 import { loadSettings, teamOf } from './payload.js';
 import { tellUser } from './reply.js';
+
+const FORM_BLOCKS: Record<UploadFormField, string> = {
+  file: BLOCKS.uploadFile,
+  paste: BLOCKS.uploadPaste,
+  run_id: BLOCKS.uploadRunId,
+};
 
 interface SlackFile {
   id?: string;
@@ -63,27 +70,9 @@ export function registerUploadView(
     const runId = stateValue(values, BLOCKS.uploadRunId, ACTIONS.uploadRunId)?.value?.trim() || undefined;
     const label = stateValue(values, BLOCKS.uploadLabel, ACTIONS.uploadLabel)?.value?.trim() || undefined;
     const file = files[0];
-    if (!file && pasted === '') {
-      await ack({
-        response_action: 'errors',
-        errors: { [BLOCKS.uploadFile]: 'Attach a run file, or paste one below.' },
-      });
-      return;
-    }
-    if (file && pasted !== '') {
-      await ack({
-        response_action: 'errors',
-        errors: { [BLOCKS.uploadPaste]: 'Attach a file or paste, not both.' },
-      });
-      return;
-    }
-    if (runId !== undefined && !/^[A-Za-z0-9._:-]{1,100}$/.test(runId)) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [BLOCKS.uploadRunId]: 'Use up to 100 letters, digits, dots, dashes, colons or underscores.',
-        },
-      });
+    const problem = validateUploadForm({ hasFile: file !== undefined, pasted, runId });
+    if (problem) {
+      await ack({ response_action: 'errors', errors: { [FORM_BLOCKS[problem.field]]: problem.message } });
       return;
     }
     await ack();

@@ -16,6 +16,7 @@ import {
   type RunUploadInput,
 } from './limits.js';
 
+export { RUN_ID } from './fields.js';
 export {
   DEFAULT_PARSE_LIMITS,
   detectRunFormat,
