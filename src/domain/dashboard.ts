@@ -11,7 +11,6 @@ import {
   type GroupStat,
   headlineOf,
   mergeRunAggregates,
-  type RunAggregate,
   type RunHeadline,
   sumHeadlines,
   type Totals,
@@ -24,11 +23,21 @@ import {
   computeCampaignTrends,
   computeFunnel,
   defaultRoiByChannel,
-  type Funnel,
-  type RoiAssumptions,
 } from './campaign-metrics.js';
-import type { CampaignUpdate } from './campaigns.js';
-import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round, sparkline } from './format.js';
+import type {
+  DashboardInput,
+  DashboardModel,
+  DashboardSettings,
+  EndpointPerformance,
+  ExecutiveSummary,
+  GroupAnalysis,
+  OverallPerformance,
+  QualificationAnalytics,
+  SearchPerformance,
+  TierBreakdown,
+  Trends,
+} from './dashboard-model.js';
+import { formatPercent, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
   CAMPAIGNS,
   type Campaign,
@@ -39,159 +48,16 @@ import {
   type Tier,
   UNKNOWN,
 } from './model.js';
-import type { PeriodInfo } from './period.js';
-import type { RunMeta } from './run-meta.js';
+import { recommend } from './recommendations.js';
 import { sortRunsNewestFirst } from './run-meta.js';
 import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
 import { THRESHOLDS } from './thresholds.js';
 import { computeTrend, type Trend } from './trend.js';
 
+export * from './dashboard-model.js';
 export { DEFAULT_RATE_LIMIT, THRESHOLDS } from './thresholds.js';
 export type { Direction, Trend } from './trend.js';
 export const SPARKLINE_RUNS = 8;
-
-export type OverallPerformance = 'Excellent' | 'Good' | 'Needs Improvement' | 'No data';
-
-export interface ExecutiveSummary {
-  total_companies_discovered: number;
-  total_companies_qualified: number;
-  qualification_rate: number | null;
-  tier_1_targets: number;
-  tier_2_targets: number;
-  tier_3_targets: number;
-  high_priority_opportunities: number;
-  overall_performance: OverallPerformance;
-}
-
-export interface EndpointPerformance {
-  endpoint: string;
-  total_calls: number;
-  successful_calls: number;
-  failed_calls: number;
-  success_rate: number;
-  average_response_time: number | null;
-  max_response_time: number | null;
-  credits_used: number;
-  rate_limited_calls: number;
-  status_codes: Record<string, number>;
-}
-
-export interface SearchPerformance {
-  /** `calls` when runs carried call logs, `metrics` when only summary figures, `none` when no API data. */
-  source: 'calls' | 'metrics' | 'none';
-  total_calls: number;
-  successful_calls: number;
-  failed_calls: number;
-  success_rate: number | null;
-  average_response_time: number | null;
-  total_credits_used: number;
-  error_rate: number | null;
-  rate_limited_calls: number;
-  rate_limit_status: {
-    rate_limit: number;
-    peak_requests_per_minute: number | null;
-    peak_usage: number | null;
-  };
-  endpoints: EndpointPerformance[];
-  performance_issues: string[];
-}
-
-export interface GroupAnalysis {
-  name: string;
-  count: number;
-  share: number;
-  scored: number;
-  average_score: number | null;
-  high_scorers: number;
-  tier_1_count: number;
-}
-
-export interface TierBreakdown {
-  count: number;
-  /** Fraction of all companies in the period. */
-  share: number;
-  scored: number;
-  average_score: number | null;
-  min_score: number | null;
-  max_score: number | null;
-}
-
-export interface QualificationAnalytics {
-  score_distribution: {
-    scored: number;
-    unscored: number;
-    min_score: number | null;
-    max_score: number | null;
-    average_score: number | null;
-    median_score: number | null;
-    score_ranges: Record<ScoreBucket, number>;
-  };
-  tier_breakdown: Record<Tier, TierBreakdown>;
-  quality_score: { count: number; average: number | null };
-  industry_analysis: GroupAnalysis[];
-  size_analysis: GroupAnalysis[];
-  geographic_analysis: GroupAnalysis[];
-}
-
-export interface Recommendation {
-  area: 'api' | 'qualification';
-  message: string;
-  metric: string;
-  value: number;
-  threshold: number | null;
-}
-
-export interface Trends extends CampaignTrends {
-  previous_period: { start: string | null; end: string | null; runs: number } | null;
-  qualification_rate: Trend;
-  api_success_rate: Trend;
-  average_response_time: Trend;
-  qualification_rate_sparkline: {
-    runs: Array<{ run_id: string; started_at: string; qualification_rate: number | null }>;
-    chart: string;
-  };
-}
-
-export interface DashboardModel {
-  version: 1;
-  generated_at: string;
-  period: PeriodInfo;
-  runs: { count: number; first_started_at: string | null; last_started_at: string | null };
-  executive_summary: ExecutiveSummary;
-  search_performance: SearchPerformance;
-  qualification_analytics: QualificationAnalytics;
-  /** The seed's campaign section: run assignments plus the recorded campaign results (campaigns.ts). */
-  campaign_performance: {
-    companies_assigned: number;
-    campaign_distribution: Record<CampaignSlot, number>;
-  } & CampaignSection;
-  /** Discovered -> qualified -> assigned -> contacted -> responded -> converted. */
-  funnel: Funnel;
-  recommendations: Recommendation[];
-  trends: Trends;
-}
-
-export interface DashboardSettings {
-  rate_limit: number;
-  /** ROI assumptions per channel; the seed's defaults when absent. */
-  roi?: Record<Campaign, RoiAssumptions>;
-  /** Money per Apollo credit, for the funnel's cost per account; null or absent: credits only. */
-  credit_cost?: number | null;
-}
-
-export interface DashboardInput {
-  period: PeriodInfo;
-  /** Aggregates of the runs in the period. */
-  current: readonly RunAggregate[];
-  /** Index entries of the period before (null: no previous period, as for `all`). */
-  previous: { start: string | null; end: string | null; runs: readonly RunMeta[] } | null;
-  /** Index entries of every run, for the sparkline of the last runs up to the period's end. */
-  history: readonly RunMeta[];
-  settings: DashboardSettings;
-  generatedAt: Date;
-  /** Every recorded campaign update of the workspace; the period's dates are picked here. */
-  campaigns?: readonly CampaignUpdate[];
-}
 
 function overall(rate: number | null): OverallPerformance {
   if (rate === null) return 'No data';
@@ -353,143 +219,6 @@ function qualificationAnalytics(t: Totals, scoreSets: readonly ScoreSet[]): Qual
     ),
     geographic_analysis: analyseGroups(t.countries, t.companies).sort(byCount),
   };
-}
-
-/** Groups large enough to judge: at least this many companies and this share of the period. */
-const MIN_GROUP = 10;
-const MIN_GROUP_SHARE = 0.05;
-const LOW_GROUP_SCORE = 50;
-const GOOD_GROUP_SCORE = 70;
-const LOW_TIER1_SHARE = 0.1;
-const UNKNOWN_SHARE = 0.2;
-
-function recommend(
-  summary: ExecutiveSummary,
-  search: SearchPerformance,
-  q: QualificationAnalytics,
-): Recommendation[] {
-  const recs: Recommendation[] = [];
-  const { success_rate, average_response_time, error_rate, rate_limited_calls, rate_limit_status } = search;
-  if (success_rate !== null && success_rate < THRESHOLDS.success_rate) {
-    recs.push({
-      area: 'api',
-      message: `Improve API reliability - check rate limits and error handling: success rate is ${formatPercent(success_rate)}, below 95%.`,
-      metric: 'success_rate',
-      value: success_rate,
-      threshold: THRESHOLDS.success_rate,
-    });
-  }
-  if (average_response_time !== null && average_response_time > THRESHOLDS.average_response_time) {
-    recs.push({
-      area: 'api',
-      message: `Optimize API calls - consider batching or parallel processing: average response time is ${formatSeconds(average_response_time)}, above 2.00s.`,
-      metric: 'average_response_time',
-      value: average_response_time,
-      threshold: THRESHOLDS.average_response_time,
-    });
-  }
-  if (error_rate !== null && error_rate > THRESHOLDS.error_rate) {
-    const worst = search.endpoints
-      .filter((e) => e.failed_calls > 0)
-      .sort((a, b) => b.failed_calls - a.failed_calls)[0];
-    recs.push({
-      area: 'api',
-      message: `Review API usage patterns: error rate is ${formatPercent(error_rate)}, above 5%${worst ? `; most failures on ${worst.endpoint} (${formatInt(worst.failed_calls)})` : ''}.`,
-      metric: 'error_rate',
-      value: error_rate,
-      threshold: THRESHOLDS.error_rate,
-    });
-  }
-  if (rate_limited_calls > 0) {
-    recs.push({
-      area: 'api',
-      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429); honour retry-after and pace requests.`,
-      metric: 'rate_limited_calls',
-      value: rate_limited_calls,
-      threshold: 0,
-    });
-  }
-  const { peak_usage, peak_requests_per_minute, rate_limit } = rate_limit_status;
-  if (peak_usage !== null && peak_requests_per_minute !== null && peak_usage > THRESHOLDS.rate_limit_usage) {
-    recs.push({
-      area: 'api',
-      message: `Spread requests out: the peak was ${formatInt(peak_requests_per_minute)} requests in one minute, ${formatPercent(peak_usage, 0)} of the ${formatInt(rate_limit)}/min limit.`,
-      metric: 'peak_usage',
-      value: peak_usage,
-      threshold: THRESHOLDS.rate_limit_usage,
-    });
-  }
-
-  const discovered = summary.total_companies_discovered;
-  const rate = summary.qualification_rate;
-  if (rate !== null && rate < THRESHOLDS.qualification_good) {
-    recs.push({
-      area: 'qualification',
-      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%.`,
-      metric: 'qualification_rate',
-      value: rate,
-      threshold: THRESHOLDS.qualification_good,
-    });
-  }
-  const qualified = summary.total_companies_qualified;
-  if (qualified >= MIN_GROUP) {
-    const tier1Share = summary.tier_1_targets / qualified;
-    if (tier1Share < LOW_TIER1_SHARE) {
-      recs.push({
-        area: 'qualification',
-        message: `Few high-priority targets: Tier 1 is ${formatPercent(tier1Share)} of ${formatInt(qualified)} qualified companies; weight the search toward the best-scoring segments.`,
-        metric: 'tier_1_share',
-        value: round(tier1Share),
-        threshold: LOW_TIER1_SHARE,
-      });
-    }
-  }
-  const judged = q.industry_analysis.filter(
-    (g) =>
-      g.name !== UNKNOWN && g.count >= MIN_GROUP && g.share >= MIN_GROUP_SHARE && g.average_score !== null,
-  );
-  const best = [...judged].sort((a, b) => (b.average_score ?? 0) - (a.average_score ?? 0))[0];
-  if (best && (best.average_score ?? 0) >= GOOD_GROUP_SCORE) {
-    recs.push({
-      area: 'qualification',
-      message: `Focus on ${best.name}: mean ICP score ${formatScore(best.average_score)} over ${formatInt(best.count)} companies, ${formatInt(best.tier_1_count)} of them Tier 1.`,
-      metric: 'industry_average_score',
-      value: best.average_score ?? 0,
-      threshold: GOOD_GROUP_SCORE,
-    });
-  }
-  for (const g of judged) {
-    if ((g.average_score ?? 0) < LOW_GROUP_SCORE) {
-      recs.push({
-        area: 'qualification',
-        message: `Narrow or exclude ${g.name}: ${formatPercent(g.share)} of discovered companies with a mean ICP score of ${formatScore(g.average_score)}.`,
-        metric: 'industry_average_score',
-        value: g.average_score ?? 0,
-        threshold: LOW_GROUP_SCORE,
-      });
-    }
-  }
-  const unscored = q.score_distribution.unscored;
-  if (unscored > 0) {
-    recs.push({
-      area: 'qualification',
-      message: `Score every company: ${formatInt(unscored)} of ${formatInt(discovered)} have no ICP score and are left out of score statistics.`,
-      metric: 'unscored',
-      value: unscored,
-      threshold: 0,
-    });
-  }
-  const unknownIndustry = q.industry_analysis.find((g) => g.name === UNKNOWN);
-  if (unknownIndustry && unknownIndustry.share > UNKNOWN_SHARE) {
-    recs.push({
-      area: 'qualification',
-      message: `Enrich firmographics: ${formatPercent(unknownIndustry.share)} of companies have no industry (Apollo search results may omit it; organization enrichment fills it).`,
-      metric: 'unknown_industry_share',
-      value: unknownIndustry.share,
-      threshold: UNKNOWN_SHARE,
-    });
-  }
-  return recs;
 }
 
 interface HeadlineRates {

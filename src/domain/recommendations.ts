@@ -1,0 +1,146 @@
+import type {
+  ExecutiveSummary,
+  QualificationAnalytics,
+  Recommendation,
+  SearchPerformance,
+} from './dashboard-model.js';
+import { formatInt, formatPercent, formatScore, formatSeconds, round } from './format.js';
+import { UNKNOWN } from './model.js';
+import { THRESHOLDS } from './thresholds.js';
+
+/** Groups large enough to judge: at least this many companies and this share of the period. */
+export const MIN_GROUP = 10;
+export const MIN_GROUP_SHARE = 0.05;
+export const LOW_GROUP_SCORE = 50;
+export const GOOD_GROUP_SCORE = 70;
+export const LOW_TIER1_SHARE = 0.1;
+export const UNKNOWN_SHARE = 0.2;
+
+export function recommend(
+  summary: ExecutiveSummary,
+  search: SearchPerformance,
+  q: QualificationAnalytics,
+): Recommendation[] {
+  const recs: Recommendation[] = [];
+  const { success_rate, average_response_time, error_rate, rate_limited_calls, rate_limit_status } = search;
+  if (success_rate !== null && success_rate < THRESHOLDS.success_rate) {
+    recs.push({
+      area: 'api',
+      message: `Improve API reliability - check rate limits and error handling: success rate is ${formatPercent(success_rate)}, below 95%.`,
+      metric: 'success_rate',
+      value: success_rate,
+      threshold: THRESHOLDS.success_rate,
+    });
+  }
+  if (average_response_time !== null && average_response_time > THRESHOLDS.average_response_time) {
+    recs.push({
+      area: 'api',
+      message: `Optimize API calls - consider batching or parallel processing: average response time is ${formatSeconds(average_response_time)}, above 2.00s.`,
+      metric: 'average_response_time',
+      value: average_response_time,
+      threshold: THRESHOLDS.average_response_time,
+    });
+  }
+  if (error_rate !== null && error_rate > THRESHOLDS.error_rate) {
+    const worst = search.endpoints
+      .filter((e) => e.failed_calls > 0)
+      .sort((a, b) => b.failed_calls - a.failed_calls)[0];
+    recs.push({
+      area: 'api',
+      message: `Review API usage patterns: error rate is ${formatPercent(error_rate)}, above 5%${worst ? `; most failures on ${worst.endpoint} (${formatInt(worst.failed_calls)})` : ''}.`,
+      metric: 'error_rate',
+      value: error_rate,
+      threshold: THRESHOLDS.error_rate,
+    });
+  }
+  if (rate_limited_calls > 0) {
+    recs.push({
+      area: 'api',
+      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429); honour retry-after and pace requests.`,
+      metric: 'rate_limited_calls',
+      value: rate_limited_calls,
+      threshold: 0,
+    });
+  }
+  const { peak_usage, peak_requests_per_minute, rate_limit } = rate_limit_status;
+  if (peak_usage !== null && peak_requests_per_minute !== null && peak_usage > THRESHOLDS.rate_limit_usage) {
+    recs.push({
+      area: 'api',
+      message: `Spread requests out: the peak was ${formatInt(peak_requests_per_minute)} requests in one minute, ${formatPercent(peak_usage, 0)} of the ${formatInt(rate_limit)}/min limit.`,
+      metric: 'peak_usage',
+      value: peak_usage,
+      threshold: THRESHOLDS.rate_limit_usage,
+    });
+  }
+
+  const discovered = summary.total_companies_discovered;
+  const rate = summary.qualification_rate;
+  if (rate !== null && rate < THRESHOLDS.qualification_good) {
+    recs.push({
+      area: 'qualification',
+      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%.`,
+      metric: 'qualification_rate',
+      value: rate,
+      threshold: THRESHOLDS.qualification_good,
+    });
+  }
+  const qualified = summary.total_companies_qualified;
+  if (qualified >= MIN_GROUP) {
+    const tier1Share = summary.tier_1_targets / qualified;
+    if (tier1Share < LOW_TIER1_SHARE) {
+      recs.push({
+        area: 'qualification',
+        message: `Few high-priority targets: Tier 1 is ${formatPercent(tier1Share)} of ${formatInt(qualified)} qualified companies; weight the search toward the best-scoring segments.`,
+        metric: 'tier_1_share',
+        value: round(tier1Share),
+        threshold: LOW_TIER1_SHARE,
+      });
+    }
+  }
+  const judged = q.industry_analysis.filter(
+    (g) =>
+      g.name !== UNKNOWN && g.count >= MIN_GROUP && g.share >= MIN_GROUP_SHARE && g.average_score !== null,
+  );
+  const best = [...judged].sort((a, b) => (b.average_score ?? 0) - (a.average_score ?? 0))[0];
+  if (best && (best.average_score ?? 0) >= GOOD_GROUP_SCORE) {
+    recs.push({
+      area: 'qualification',
+      message: `Focus on ${best.name}: mean ICP score ${formatScore(best.average_score)} over ${formatInt(best.count)} companies, ${formatInt(best.tier_1_count)} of them Tier 1.`,
+      metric: 'industry_average_score',
+      value: best.average_score ?? 0,
+      threshold: GOOD_GROUP_SCORE,
+    });
+  }
+  for (const g of judged) {
+    if ((g.average_score ?? 0) < LOW_GROUP_SCORE) {
+      recs.push({
+        area: 'qualification',
+        message: `Narrow or exclude ${g.name}: ${formatPercent(g.share)} of discovered companies with a mean ICP score of ${formatScore(g.average_score)}.`,
+        metric: 'industry_average_score',
+        value: g.average_score ?? 0,
+        threshold: LOW_GROUP_SCORE,
+      });
+    }
+  }
+  const unscored = q.score_distribution.unscored;
+  if (unscored > 0) {
+    recs.push({
+      area: 'qualification',
+      message: `Score every company: ${formatInt(unscored)} of ${formatInt(discovered)} have no ICP score and are left out of score statistics.`,
+      metric: 'unscored',
+      value: unscored,
+      threshold: 0,
+    });
+  }
+  const unknownIndustry = q.industry_analysis.find((g) => g.name === UNKNOWN);
+  if (unknownIndustry && unknownIndustry.share > UNKNOWN_SHARE) {
+    recs.push({
+      area: 'qualification',
+      message: `Enrich firmographics: ${formatPercent(unknownIndustry.share)} of companies have no industry (Apollo search results may omit it; organization enrichment fills it).`,
+      metric: 'unknown_industry_share',
+      value: unknownIndustry.share,
+      threshold: UNKNOWN_SHARE,
+    });
+  }
+  return recs;
+}
