@@ -44,7 +44,7 @@ export type Task =
       calls: number;
       firstDay: string;
       now: string;
-      /** Decimal places of the ICP scores (default 1, as in the README's example). */
+      /** Decimal places of the ICP scores (default 1, as in docs/run-formats.md's example). */
       scoreDecimals?: number;
     }
   | { kind: 'dashboard'; storeUrl: string; now: string; warmup: number; reps: number; renderReps: number }

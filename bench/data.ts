@@ -1,6 +1,6 @@
 /**
  * Deterministic benchmark data: Apollo-shaped runs from a seeded PRNG, so every machine measures
- * the same bytes. Shapes follow the README's run formats (canonical JSON and an Apollo CSV export).
+ * the same bytes. Shapes follow docs/run-formats.md (canonical JSON and an Apollo CSV export).
  */
 import type { ApiCall, Campaign, Company, Run, Tier } from '../src/domain/model.js';
 
@@ -108,7 +108,7 @@ const CAMPAIGN = weighted<Campaign>([
 ]);
 
 export interface CompanyOptions {
-  /** Decimal places of ICP scores (the README's example has one: 88.5). */
+  /** Decimal places of ICP scores (docs/run-formats.md's example has one: 88.5). */
   scoreDecimals: number;
 }
 

@@ -195,7 +195,7 @@ function stepMedians(result: IngestResult) {
 async function main(): Promise<void> {
   const began = performance.now();
   const keep = process.argv.includes('--keep');
-  // The history's ICP score precision: 1 decimal (the README's 88.5) unless asked otherwise, to see
+  // The history's ICP score precision: 1 decimal (as in docs/run-formats.md: 88.5) unless asked otherwise, to see
   // the dashboard with more distinct scores (6: one per company; the budgets hold for both).
   const decimalsArg = process.argv.indexOf('--score-decimals');
   const scoreDecimals = decimalsArg > 0 ? Number(process.argv[decimalsArg + 1]) : 1;

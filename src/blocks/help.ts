@@ -6,7 +6,7 @@ export function renderHelpMessage(usage: readonly string[]): SlackMessage {
   return message(`Usage: ${COMMAND} [period] | post | upload | runs | settings | help`, [
     header('Apollo dashboard: commands'),
     section(usage.map((l) => `• ${l}`).join('\n')),
-    context(['Pipelines can push runs to `POST /api/runs` with the ingest token; see the README.']),
+    context(['Pipelines can push runs to `POST /api/runs` with the ingest token; see docs/ingest-api.md.']),
   ]);
 }
 

@@ -122,6 +122,6 @@ export function renderUploadErrors(options: {
       `:x: *Upload rejected* (${escapeMrkdwn(options.source)}): ${escapeMrkdwn(options.summary)} Nothing was stored.`,
     ),
     ...(lines.length > 0 ? [section(lines.join('\n'))] : []),
-    context([`Run formats are in the README; \`${COMMAND} help\` lists the commands.`]),
+    context([`Run formats are in docs/run-formats.md; \`${COMMAND} help\` lists the commands.`]),
   ]);
 }
