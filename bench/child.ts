@@ -13,7 +13,7 @@ import { DEFAULT_PARSE_LIMITS, parseRunUpload, type RunFormat } from '../src/dom
 import { createLogger } from '../src/logger.js';
 import { buildDashboard, storeDashboardSource } from '../src/services/dashboard.js';
 import { buildRunRecord, ingestRun } from '../src/services/ingest.js';
-import { createKeyvStore } from '../src/store/keyv-store.js';
+import { openStore } from '../src/store/open-store.js';
 import { generateRun } from './data.js';
 import { MIB, since } from './stats.js';
 
@@ -96,7 +96,7 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<IngestResult> {
   const text = await readFile(task.file, 'utf8');
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const ingestMs: number[] = [];
   const parseMs: number[] = [];
   const steps: IngestResult['steps'] = { convertMs: [], aggregateMs: [], storeMs: [] };
@@ -145,7 +145,7 @@ async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<Ing
 }
 
 async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise<PeakResult> {
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const text = await readFile(task.file, 'utf8');
   const start = performance.now();
   await ingestRun({
@@ -164,7 +164,7 @@ async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise
 /** A year of daily runs, stored the way ingest stores them (record built from the run, then saved). */
 async function writeHistory(task: Extract<Task, { kind: 'history' }>): Promise<HistoryResult> {
   const start = performance.now();
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const now = new Date(task.now);
   const scores = new Float64Array(task.days * task.companies);
   let scored = 0;
@@ -200,9 +200,9 @@ async function dashboardTimes(task: Extract<Task, { kind: 'dashboard' }>): Promi
   const buildMs: number[] = [];
   let model: DashboardModel | undefined;
   for (let i = 0; i < task.warmup + task.reps; i++) {
-    // Cold: a new store (a new SQLite connection, nothing cached) for every build.
+    // Cold: a new store (a new SQLite connection or PostgreSQL pool, nothing cached) for every build.
     const start = performance.now();
-    const store = await createKeyvStore({ url: task.storeUrl });
+    const store = await openStore({ url: task.storeUrl });
     model = await buildDashboard({
       source: await storeDashboardSource(store, TEAM),
       period: { kind: 'all' },
@@ -247,7 +247,7 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
     STORE_URL: task.storeUrl,
     LOG_LEVEL: 'info',
   });
-  const store = await createKeyvStore({ url: config.storeUrl });
+  const store = await openStore({ url: config.storeUrl });
   const lines: string[] = [];
   const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
   const now = new Date(task.now);
