@@ -35,12 +35,45 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE TABLE claims (key text PRIMARY KEY, claimed_at timestamptz NOT NULL);
     `,
   },
+  {
+    // Reading a year's aggregates decompresses them: lz4 does that several times faster than the
+    // default pglz. PostgreSQL 14 or newer built with lz4; elsewhere the records stay on pglz.
+    version: 2,
+    name: 'lz4 compression for records',
+    sql: `
+      DO $$
+      BEGIN
+        IF current_setting('server_version_num')::int >= 140000 THEN
+          EXECUTE 'ALTER TABLE records ALTER COLUMN value SET COMPRESSION lz4';
+        END IF;
+      EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+        NULL;
+      END $$;
+    `,
+  },
 ];
 
 /** Any fixed number: the advisory lock every starting replica takes to migrate. */
 const MIGRATION_LOCK = 0x61706f6c; // "apol"
 
+const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** The schema's version, read without a lock (0 before the first migration). */
+async function schemaVersion(pool: pg.Pool): Promise<number> {
+  try {
+    const { rows } = await pool.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM schema_migrations',
+    );
+    return rows[0]?.v ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return 0; // undefined_table: a new database
+    throw error;
+  }
+}
+
 async function migrate(pool: pg.Pool): Promise<void> {
+  // Up to date (every start but the first after an upgrade): one query, no lock.
+  if ((await schemaVersion(pool)) === LATEST) return;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -51,11 +84,10 @@ async function migrate(pool: pg.Pool): Promise<void> {
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const applied = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...applied);
-    const known = Math.max(...MIGRATIONS.map((m) => m.version));
-    if (newest > known) {
+    if (newest > LATEST) {
       throw new AppError(
         'store_unavailable',
-        `The database schema (version ${newest}) is newer than this app knows (${known}): upgrade the app.`,
+        `The database schema (version ${newest}) is newer than this app knows (${LATEST}): upgrade the app.`,
       );
     }
     for (const migration of MIGRATIONS) {

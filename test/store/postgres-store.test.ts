@@ -54,6 +54,28 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
     expect((await again.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-1']);
   });
 
+  it('upgrades a database left at the first schema version, keeping its records', async () => {
+    const [first] = MIGRATIONS;
+    if (!first) throw new Error('no migrations');
+    await adminQuery(
+      'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      [],
+      schema,
+    );
+    await adminQuery(first.sql, [], schema);
+    await adminQuery('INSERT INTO schema_migrations (version, name) VALUES (1, $1)', [first.name], schema);
+    await adminQuery(`INSERT INTO records (key, value) VALUES ('workspaces', '["T9"]')`, [], schema);
+
+    const store = await openStore();
+    expect(await store.listWorkspaces()).toEqual(['T9']);
+    const versions = await adminQuery<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+      [],
+      schema,
+    );
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
   it('refuses a database migrated by a newer version of the app', async () => {
     await (await openStore()).close();
     await adminQuery(
