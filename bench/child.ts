@@ -13,7 +13,7 @@ import { DEFAULT_PARSE_LIMITS, parseRunUpload, type RunFormat } from '../src/dom
 import { createLogger } from '../src/logger.js';
 import { buildDashboard, storeDashboardSource } from '../src/services/dashboard.js';
 import { buildRunRecord, ingestRun } from '../src/services/ingest.js';
-import { createKeyvStore } from '../src/store/keyv-store.js';
+import { openStore } from '../src/store/open-store.js';
 import { generateRun } from './data.js';
 import { MIB, since } from './stats.js';
 
@@ -47,7 +47,19 @@ export type Task =
       /** Decimal places of the ICP scores (default 1, as in docs/run-formats.md's example). */
       scoreDecimals?: number;
     }
-  | { kind: 'dashboard'; storeUrl: string; now: string; warmup: number; reps: number; renderReps: number }
+  | {
+      kind: 'dashboard';
+      storeUrl: string;
+      now: string;
+      warmup: number;
+      reps: number;
+      renderReps: number;
+      /**
+       * Open the store once and build every dashboard on it, as a running replica does with its
+       * PostgreSQL connection pool (nothing is cached in the app either way).
+       */
+      reuseStore?: boolean;
+    }
   | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string };
 
 export interface IngestResult {
@@ -96,7 +108,7 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<IngestResult> {
   const text = await readFile(task.file, 'utf8');
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const ingestMs: number[] = [];
   const parseMs: number[] = [];
   const steps: IngestResult['steps'] = { convertMs: [], aggregateMs: [], storeMs: [] };
@@ -145,7 +157,7 @@ async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<Ing
 }
 
 async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise<PeakResult> {
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const text = await readFile(task.file, 'utf8');
   const start = performance.now();
   await ingestRun({
@@ -164,7 +176,7 @@ async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise
 /** A year of daily runs, stored the way ingest stores them (record built from the run, then saved). */
 async function writeHistory(task: Extract<Task, { kind: 'history' }>): Promise<HistoryResult> {
   const start = performance.now();
-  const store = await createKeyvStore({ url: task.storeUrl });
+  const store = await openStore({ url: task.storeUrl });
   const now = new Date(task.now);
   const scores = new Float64Array(task.days * task.companies);
   let scored = 0;
@@ -199,10 +211,12 @@ async function dashboardTimes(task: Extract<Task, { kind: 'dashboard' }>): Promi
   const now = new Date(task.now);
   const buildMs: number[] = [];
   let model: DashboardModel | undefined;
+  const shared = task.reuseStore ? await openStore({ url: task.storeUrl }) : undefined;
   for (let i = 0; i < task.warmup + task.reps; i++) {
-    // Cold: a new store (a new SQLite connection, nothing cached) for every build.
+    // Cold: a new store (a new SQLite connection or PostgreSQL pool, nothing cached) for every
+    // build, unless the task reuses one.
     const start = performance.now();
-    const store = await createKeyvStore({ url: task.storeUrl });
+    const store = shared ?? (await openStore({ url: task.storeUrl }));
     model = await buildDashboard({
       source: await storeDashboardSource(store, TEAM),
       period: { kind: 'all' },
@@ -210,9 +224,10 @@ async function dashboardTimes(task: Extract<Task, { kind: 'dashboard' }>): Promi
       defaultTimeZone: 'UTC',
     });
     const ms = since(start);
-    await store.close();
+    if (!shared) await store.close();
     if (i >= task.warmup) buildMs.push(ms);
   }
+  await shared?.close();
   if (!model) throw new Error('no dashboard was built');
   const renderMs: number[] = [];
   let message = renderDashboardMessage(model);
@@ -247,7 +262,7 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
     STORE_URL: task.storeUrl,
     LOG_LEVEL: 'info',
   });
-  const store = await createKeyvStore({ url: config.storeUrl });
+  const store = await openStore({ url: config.storeUrl });
   const lines: string[] = [];
   const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
   const now = new Date(task.now);

@@ -31,7 +31,9 @@ const envSchema = z
       blankToUndefined,
       z
         .string()
-        .startsWith('sqlite://', { error: 'must be a sqlite:// URL' })
+        .refine((url) => /^(sqlite|postgres|postgresql):\/\//.test(url), {
+          error: 'must be a sqlite:// or postgres:// URL',
+        })
         .default('sqlite://data/apollo-dashboard.sqlite'),
     ),
     INGEST_TOKEN: z.preprocess(

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
 import { createLogger } from './logger.js';
-import { createKeyvStore } from './store/keyv-store.js';
+import { openStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
     (s): s is string => typeof s === 'string',
   );
   const logger = createLogger({ level: config.logLevel, secrets });
-  const store = await createKeyvStore({
+  const store = await openStore({
     url: config.storeUrl,
+    app: true,
     onError: (e) => logger.error(`Store error: ${e instanceof Error ? e.message : String(e)}`),
   });
   const running = createApp({ config, store, logger });

@@ -1,4 +1,7 @@
-/** What the app keeps, per workspace (Slack team id). One implementation: keyv-store.ts. */
+/**
+ * What the app keeps, per workspace (Slack team id). One implementation on two databases
+ * (kv-store.ts): SQLite (sqlite-store.ts, embedded) and PostgreSQL (postgres-store.ts, replicas).
+ */
 import type { z } from 'zod';
 import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company, Run } from '../domain/model.js';
@@ -12,7 +15,9 @@ export interface SaveRunResult {
 }
 
 export interface Store {
-  /** Stores a run, its aggregate and its index entry; the index write is the commit point. */
+  /** Which database holds the data, for /healthz. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Stores a run, its aggregate and its index entry in one transaction. */
   saveRun(team: string, input: { run: Run; aggregate: RunAggregate; meta: RunMeta }): Promise<SaveRunResult>;
   /** Newest first. */
   listRuns(team: string): Promise<RunMeta[]>;
@@ -20,12 +25,13 @@ export interface Store {
   getCompanies(team: string, runId: string): Promise<Company[] | null>;
   deleteRun(team: string, runId: string): Promise<RunMeta | null>;
   getSettings(team: string): Promise<StoredSettings>;
-  /** Applies `change` to the current settings under the workspace's lock and stores the result. */
+  /** Applies `change` to the current settings and stores the result, atomically across processes. */
   updateSettings(team: string, change: (current: StoredSettings) => StoredSettings): Promise<StoredSettings>;
   /**
    * A named per-workspace document (campaign updates, alert state, digest state…), validated with
-   * `schema` when read back. `updateDocument` runs `change` under the workspace's lock for that
-   * document, so concurrent updates are serialised and none is lost.
+   * `schema` when read back. `updateDocument` runs `change` on the current value inside a database
+   * transaction that locks the document, so concurrent updates from any process are serialised and
+   * none is lost. `change` must be synchronous and free of side effects beyond its result.
    */
   getDocument<T>(team: string, name: string, schema: z.ZodType<T>): Promise<T | undefined>;
   updateDocument<T, R = void>(
@@ -37,7 +43,7 @@ export interface Store {
   /**
    * Claims a one-time action (e.g. one scheduled digest) atomically in the database, across
    * processes: true for exactly one caller. A claim older than `staleMs` may be taken over (its
-   * holder died); `release` gives it back after a failure so a retry can claim it.
+   * holder died); PostgreSQL measures that age with the database's clock, SQLite with `now`; `release` gives it back after a failure so a retry can claim it.
    */
   claim(team: string, name: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(team: string, name: string): Promise<void>;

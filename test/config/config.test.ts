@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DEFAULT_TIMEZONE', 'Mars/Base'],
-    ['STORE_URL', 'postgres://db/apollo'],
+    ['STORE_URL', 'mysql://db/apollo'],
     ['LOG_LEVEL', 'chatty'],
     ['MAX_UPLOAD_MB', '-1'],
     ['MAX_COMPANIES', 'lots'],
@@ -109,6 +109,13 @@ describe('loadConfig', () => {
       limits: { maxBytes: 20 * 1024 * 1024, maxCompanies: 100_000 },
     });
   });
+
+  it.each(['postgres://apollo:pw@db.internal:5432/apollo', 'postgresql://db/apollo'])(
+    'takes a PostgreSQL STORE_URL (%s)',
+    (storeUrl) => {
+      expect(loadConfig({ ...valid, STORE_URL: storeUrl }).storeUrl).toBe(storeUrl);
+    },
+  );
 
   it('reads the optional settings', () => {
     const config = loadConfig({

@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateRun } from '../../bench/data.js';
 import { aggregateRun, mergeRunAggregates, type RunAggregate } from '../../src/domain/aggregate.js';
@@ -17,8 +16,9 @@ import { isAppError } from '../../src/errors.js';
 import { buildRunRecord } from '../../src/services/ingest.js';
 import { decodeAggregate, encodeAggregate, readStoredAggregate } from '../../src/store/aggregate-codec.js';
 import { companyChunkSchema, decodeCompanies, encodeCompanies } from '../../src/store/company-codec.js';
-import { createKeyvStore } from '../../src/store/keyv-store.js';
 import { decodeScoreColumns } from '../../src/store/score-codec.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
+import { sql as rawSql } from '../helpers/sqlite-file.js';
 
 const sample = (companies: number, seed = 1, scoreDecimals = 1) =>
   generateRun({
@@ -330,28 +330,12 @@ describe('the store', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function sql(
-    file: string,
-    text: string,
-    ...params: unknown[]
-  ): Promise<Array<Record<string, string>>> {
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(d)));
-    });
-    try {
-      return await new Promise((resolve, reject) => {
-        db.all(text, params, (error, rows) =>
-          error ? reject(error) : resolve(rows as Array<Record<string, string>>),
-        );
-      });
-    } finally {
-      await new Promise<void>((resolve) => db.close(() => resolve()));
-    }
-  }
+  const sql = async (file: string, text: string, ...params: unknown[]) =>
+    rawSql<Record<string, string>>(file, text, ...params);
 
   it('writes the compact forms and still reads records written in the plain form', async () => {
     const file = join(dir, 'store.sqlite');
-    const store = await createKeyvStore({ url: `sqlite://${file}` });
+    const store = await createSqliteStore({ url: `sqlite://${file}` });
     const run = sample(25_000, 9);
     const record = buildRunRecord(run, { source: 'api', now: new Date('2026-11-24T00:00:00Z') });
     await store.saveRun('T1', record);
@@ -381,7 +365,7 @@ describe('the store', () => {
         row.key,
       );
     }
-    const reopened = await createKeyvStore({ url: `sqlite://${file}` });
+    const reopened = await createSqliteStore({ url: `sqlite://${file}` });
     expect(await reopened.getAggregates('T1', ['run-9'])).toEqual([record.aggregate]);
     expect(await reopened.getCompanies('T1', 'run-9')).toEqual(run.companies);
     await reopened.close();
@@ -393,7 +377,7 @@ describe('the store', () => {
       JSON.stringify({ value: storedV2(record.aggregate), expires: null }),
       aggregateRow?.key,
     );
-    const again = await createKeyvStore({ url: `sqlite://${file}` });
+    const again = await createSqliteStore({ url: `sqlite://${file}` });
     expect(await again.getAggregates('T1', ['run-9'])).toEqual([record.aggregate]);
     await again.close();
   });

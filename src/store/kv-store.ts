@@ -1,0 +1,247 @@
+/**
+ * The Store on a Backend: the only module that knows keys. Every read-modify-write (settings,
+ * documents, the run index, the workspace registry) is one database transaction that holds a lock
+ * on the records it reads, so it is atomic across processes; nothing is serialised in this process.
+ * A run's data is written under a fresh generation of keys in the same transaction as its index
+ * entry, so an upload is visible completely or not at all.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { RunAggregate } from '../domain/aggregate.js';
+import type { Company } from '../domain/model.js';
+import type { RunMeta } from '../domain/run-meta.js';
+import { sortRunsNewestFirst } from '../domain/run-meta.js';
+import { storedSettingsSchema } from '../domain/settings.js';
+import { AppError } from '../errors.js';
+import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
+import type { Backend, Write } from './backend.js';
+import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
+import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
+import type { SaveRunResult, Store } from './store.js';
+
+const CHUNK = 10_000;
+/** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
+const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
+const workspacesSchema = z.array(z.string());
+
+export const keys = {
+  index: (team: string) => `t:${team}:runs`,
+  aggregate: (team: string, runId: string, gen: string) => `t:${team}:agg:${runId}:${gen}`,
+  companies: (team: string, runId: string, gen: string, i: number) => `t:${team}:co:${runId}:${gen}:${i}`,
+  settings: (team: string) => `t:${team}:settings`,
+  document: (team: string, name: string) => `t:${team}:doc:${name}`,
+  workspaces: () => 'workspaces',
+  claim: (team: string, name: string) => `t:${team}:${name}`,
+  ping: () => 'health:ping',
+};
+
+function toMeta(entry: IndexEntry): RunMeta {
+  const { gen: _gen, chunks: _chunks, ...meta } = entry;
+  return meta;
+}
+
+function dataKeys(team: string, entry: IndexEntry): string[] {
+  const out = [keys.aggregate(team, entry.run_id, entry.gen)];
+  for (let i = 0; i < entry.chunks; i++) out.push(keys.companies(team, entry.run_id, entry.gen, i));
+  return out;
+}
+
+function damaged(key: string): AppError {
+  return new AppError(
+    'store_unavailable',
+    `A stored record is damaged (${key.split(':').slice(2, 3).join('')}).`,
+  );
+}
+
+/** Parses a value read from the backend; absent is `undefined`, anything the schema refuses is damage. */
+function parse<S extends z.ZodType>(key: string, raw: unknown, schema: S): z.infer<S> | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw damaged(key);
+  return parsed.data;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createKvStore(backend: Backend): Store {
+  async function guard<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('store_unavailable', `The store could not ${what}.`, { cause: error });
+    }
+  }
+
+  async function read<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
+    const [raw] = await backend.getMany([key]);
+    return parse(key, raw, schema);
+  }
+
+  async function readIndex(team: string): Promise<IndexEntry[]> {
+    return (await read(keys.index(team), indexSchema)) ?? [];
+  }
+
+  /** Workspaces this process has seen in the registry (it only ever grows). */
+  const registered = new Set<string>();
+
+  /**
+   * One read-modify-write of `key` (and of the workspace registry when this process has not seen
+   * the team there yet), atomic in the database.
+   */
+  async function update<R>(
+    team: string,
+    key: string,
+    decide: (current: unknown) => { writes: Write[]; result: R },
+    before: readonly Write[] = [],
+  ): Promise<R> {
+    const register = !registered.has(team);
+    const result = await backend.transaction({
+      before,
+      read: register ? [key, keys.workspaces()] : [key],
+      decide: (current) => {
+        const out = decide(current[0]);
+        if (!register) return out;
+        const list = parse(keys.workspaces(), current[1], workspacesSchema) ?? [];
+        if (list.includes(team)) return out;
+        return {
+          ...out,
+          writes: [...out.writes, [keys.workspaces(), JSON.stringify([...list, team].sort())] as const],
+        };
+      },
+    });
+    registered.add(team);
+    return result;
+  }
+
+  return {
+    kind: backend.kind,
+
+    saveRun: (team, { run, aggregate, meta }) =>
+      guard('save the run', async (): Promise<SaveRunResult> => {
+        const gen = randomUUID().slice(0, 8);
+        const chunks = Math.ceil(run.companies.length / CHUNK);
+        // Encoded chunk by chunk, yielding between chunks so requests keep being answered meanwhile.
+        const before: Write[] = [
+          [keys.aggregate(team, run.run_id, gen), JSON.stringify(encodeAggregate(aggregate))],
+        ];
+        for (let i = 0; i < chunks; i++) {
+          await yieldToEventLoop();
+          const part = encodeCompanies(run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
+          before.push([keys.companies(team, run.run_id, gen, i), JSON.stringify(part)]);
+        }
+        const entry: IndexEntry = { ...meta, gen, chunks };
+        const key = keys.index(team);
+        const replaced = await update(
+          team,
+          key,
+          (current) => {
+            const index = parse(key, current, indexSchema) ?? [];
+            const old = index.find((e) => e.run_id === run.run_id) ?? null;
+            const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== run.run_id), entry]);
+            const writes: Write[] = [[key, JSON.stringify(next)]];
+            if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
+            return { writes, result: old };
+          },
+          before,
+        );
+        return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
+      }),
+
+    listRuns: (team) => guard('list runs', async () => (await readIndex(team)).map(toMeta)),
+
+    getAggregates: (team, runIds) =>
+      guard('read run aggregates', async () => {
+        const index = await readIndex(team);
+        const byId = new Map(index.map((e) => [e.run_id, e]));
+        const wanted = runIds.map((id) => byId.get(id)).filter((e): e is IndexEntry => e !== undefined);
+        if (wanted.length === 0) return [];
+        const raw = await backend.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
+        return raw.map((value, i): RunAggregate => {
+          const aggregate = readStoredAggregate(value);
+          if (!aggregate) {
+            throw new AppError(
+              'store_unavailable',
+              `The aggregate of run ${wanted[i]?.run_id} is missing or damaged.`,
+            );
+          }
+          return aggregate;
+        });
+      }),
+
+    getCompanies: (team, runId) =>
+      guard('read companies', async () => {
+        const entry = (await readIndex(team)).find((e) => e.run_id === runId);
+        if (!entry) return null;
+        const chunkKeys = dataKeys(team, entry).slice(1);
+        const raw = await backend.getMany(chunkKeys);
+        const out: Company[] = [];
+        for (const [i, value] of raw.entries()) {
+          const chunk = parse(chunkKeys[i] ?? '', value, storedCompaniesSchema);
+          if (!chunk) throw new AppError('store_unavailable', `Companies of run ${runId} are missing.`);
+          for (const c of Array.isArray(chunk) ? chunk : decodeCompanies(chunk)) out.push(c);
+        }
+        return out;
+      }),
+
+    deleteRun: (team, runId) =>
+      guard('delete the run', async () => {
+        const key = keys.index(team);
+        const removed = await backend.transaction({
+          read: [key],
+          decide: ([current]) => {
+            const index = parse(key, current, indexSchema) ?? [];
+            const entry = index.find((e) => e.run_id === runId);
+            if (!entry) return { writes: [], result: null };
+            const writes: Write[] = [[key, JSON.stringify(index.filter((e) => e !== entry))]];
+            for (const k of dataKeys(team, entry)) writes.push([k, null]);
+            return { writes, result: entry };
+          },
+        });
+        return removed ? toMeta(removed) : null;
+      }),
+
+    getSettings: (team) =>
+      guard('read settings', async () => (await read(keys.settings(team), storedSettingsSchema)) ?? {}),
+
+    updateSettings: (team, change) =>
+      guard('save settings', () => {
+        const key = keys.settings(team);
+        return update(team, key, (current) => {
+          const next = change(parse(key, current, storedSettingsSchema) ?? {});
+          return { writes: [[key, JSON.stringify(next)]], result: next };
+        });
+      }),
+
+    getDocument: (team, name, schema) => guard(`read ${name}`, () => read(keys.document(team, name), schema)),
+
+    updateDocument: (team, name, schema, change) =>
+      guard(`save ${name}`, () => {
+        const key = keys.document(team, name);
+        return update(team, key, (current) => {
+          const out = change(parse(key, current, schema));
+          // Never write what could not be read back: a bad value fails here and nothing is stored.
+          const checked = schema.safeParse(out.value);
+          if (!checked.success) {
+            throw new AppError('store_unavailable', `Refused to store an invalid ${name} record.`, {
+              cause: checked.error,
+            });
+          }
+          return { writes: [[key, JSON.stringify(out.value)]], result: out };
+        });
+      }),
+
+    claim: (team, name, options) =>
+      guard('claim a send', () => backend.claim(keys.claim(team, name), options)),
+
+    release: (team, name) => guard('release a claim', () => backend.release(keys.claim(team, name))),
+
+    listWorkspaces: () =>
+      guard('list workspaces', async () => (await read(keys.workspaces(), workspacesSchema)) ?? []),
+
+    ping: () => guard('be read', () => backend.ping()),
+
+    close: () => backend.close(),
+  };
+}
