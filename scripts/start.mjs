@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: compiles only when dist/ is missing or out of date, then runs the app in this same
- * process (so signals reach it directly). A production deployment runs `node dist/src/main.js`.
+ * process. A deployment runs `node dist/src/main.js` directly: npm does not pass SIGTERM on.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
