@@ -1,4 +1,6 @@
 /** The one module that reads the environment. Validated with zod; secrets never appear in errors. */
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError } from './errors.js';
@@ -52,6 +54,10 @@ const envSchema = z
       (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
       z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     ),
+    LOG_FORMAT: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+      z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),
+    ),
     MAX_UPLOAD_MB: z.preprocess(blankToUndefined, z.coerce.number().positive().max(1024).default(20)),
     MAX_COMPANIES: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(100_000)),
   })
@@ -81,6 +87,7 @@ export interface Config {
   adminUserIds: string[];
   defaultTimeZone: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'text' | 'json';
   limits: { maxBytes: number; maxCompanies: number };
 }
 
@@ -117,6 +124,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     limits: { maxBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024), maxCompanies: e.MAX_COMPANIES },
   };
+}
+
+/**
+ * Reads a `.env` file into the environment when one exists: variables already set (even to an empty
+ * value) win over the file. Returns the names it set; never their values.
+ */
+export function loadDotEnv(
+  path = '.env',
+  env: Record<string, string | undefined> = process.env,
+): { path: string; applied: string[] } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AppError('config_invalid', `Cannot read ${path}: ${(error as Error).message}`);
+  }
+  const applied: string[] = [];
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (value === undefined || env[name] !== undefined) continue;
+    env[name] = value;
+    applied.push(name);
+  }
+  return { path, applied };
 }

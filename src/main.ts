@@ -1,13 +1,28 @@
-/** Wiring only: config -> store -> app -> start. */
+/** Wiring only: .env -> config -> store -> app -> start; SIGTERM/SIGINT -> stop within a deadline. */
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, loadDotEnv } from './config.js';
 import { isAppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/open-store.js';
 
+/** Below the 10 s a container runtime waits between SIGTERM and SIGKILL. */
+const SHUTDOWN_DEADLINE_MS = 4_000;
+
+/** The password in a postgres:// STORE_URL, so the logger redacts it like the Slack secrets. */
+function storePassword(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let dotEnv: ReturnType<typeof loadDotEnv>;
   try {
+    dotEnv = loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (isAppError(error, 'config_invalid')) {
@@ -16,10 +31,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const secrets = [config.botToken, config.signingSecret, config.appToken, config.ingestToken].filter(
-    (s): s is string => typeof s === 'string',
-  );
-  const logger = createLogger({ level: config.logLevel, secrets });
+  const secrets = [
+    config.botToken,
+    config.signingSecret,
+    config.appToken,
+    config.ingestToken,
+    storePassword(config.storeUrl),
+  ].filter((s): s is string => typeof s === 'string');
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  if (dotEnv)
+    logger.info(`Read ${dotEnv.applied.length} variables from ${dotEnv.path} (the environment wins).`);
   const store = await openStore({
     url: config.storeUrl,
     app: true,
@@ -29,14 +50,27 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
   });
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    const started = Date.now();
     logger.info(`${signal}: shutting down.`);
-    await running.stop().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    // Whatever Slack or the store is doing, the process ends within the deadline.
+    setTimeout(() => {
+      logger.error(`Not stopped ${SHUTDOWN_DEADLINE_MS} ms after ${signal}: exiting anyway.`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await running.stop().catch((e: unknown) => logger.error(`Stopping the app: ${String(e)}`));
+    await store.close().catch((e: unknown) => logger.error(`Closing the store: ${String(e)}`));
+    logger.info('Stopped.', { duration_ms: Date.now() - started });
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await running.start();
 }
 
