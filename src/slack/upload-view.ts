@@ -89,7 +89,7 @@ export function registerUploadView(
     const sourceName = file ? `file ${file.name ?? 'upload'}` : 'pasted text';
     try {
       const text = file
-        ? await downloadSlackFile(file, deps.config.botToken, deps.config.limits.maxBytes)
+        ? await downloadSlackFile(file, client.token ?? '', deps.config.limits.maxBytes)
         : pasted;
       const settings = await loadSettings(deps, team);
       const day = date ? parseLocalDate(date) : null;

@@ -31,6 +31,11 @@ export interface Backend {
    */
   claim(key: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(key: string): Promise<void>;
+  /**
+   * Deletes every record and claim whose key starts with `prefix`, except the records in `keep`, in
+   * one transaction that holds the locks of `lock` (so a writer of those keys waits, in any process).
+   */
+  deletePrefix(prefix: string, options: { keep: readonly string[]; lock: readonly string[] }): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

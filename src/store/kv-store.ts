@@ -237,6 +237,15 @@ export function createKvStore(backend: Backend): Store {
 
     release: (team, name) => guard('release a claim', () => backend.release(keys.claim(team, name))),
 
+    deleteWorkspace: (team, options = {}) =>
+      guard('delete the workspace', () =>
+        backend.deletePrefix(`t:${team}:`, {
+          keep: (options.keepDocuments ?? []).map((name) => keys.document(team, name)),
+          // Uploads and settings changes of the workspace wait for the deletion, and then start afresh.
+          lock: [keys.index(team), keys.settings(team)],
+        }),
+      ),
+
     listWorkspaces: () =>
       guard('list workspaces', async () => (await read(keys.workspaces(), workspacesSchema)) ?? []),
 

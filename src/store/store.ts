@@ -47,6 +47,12 @@ export interface Store {
    */
   claim(team: string, name: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(team: string, name: string): Promise<void>;
+  /**
+   * Deletes everything stored for the workspace (runs, settings, documents, claims) except the
+   * documents named in `keepDocuments`, in one transaction. It may stay in `listWorkspaces` (with
+   * nothing stored, it reads as empty everywhere).
+   */
+  deleteWorkspace(team: string, options?: { keepDocuments?: readonly string[] }): Promise<void>;
   /** Every workspace that has stored anything, for jobs that run per workspace. */
   listWorkspaces(): Promise<string[]>;
   /** Throws when the store cannot be read. */

@@ -50,8 +50,8 @@ export interface AlertsFeatureOptions {
   /** How retries wait (tests pass a recording fake). */
   sleep?: Sleep;
   policy?: RetryPolicy;
-  /** The client alert messages are sent with; by default one with the SDK's own retries off. */
-  createClient?: (deps: Deps) => WebClient;
+  /** The client alert messages are sent with (per bot token); by default one with the SDK's own retries off. */
+  createClient?: (deps: Deps, token: string) => WebClient;
 }
 
 /** What the app wires: the subcommand, the buttons, and the flows other parts call by name. */
@@ -74,18 +74,25 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
   const sleep = options.sleep ?? realSleep;
   const policy = options.policy ?? ALERT_RETRY_POLICY;
   const serial = createSerializer();
-  let sender: WebClient | undefined;
+  /** One sender per bot token: each workspace's alerts carry its own token. */
+  const senders = new Map<string, WebClient>();
 
-  const clientFor = (deps: Deps): WebClient => {
-    sender ??=
-      options.createClient?.(deps) ??
-      new WebClient(deps.config.botToken, {
-        slackApiUrl: deps.config.slackApiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 15_000,
-        logger: deps.logger,
-      });
+  const senderFor = async (deps: Deps, team: string): Promise<WebClient | null> => {
+    const token = await ctx.botTokenFor(team);
+    if (token === null) return null;
+    let sender = senders.get(token);
+    if (!sender) {
+      sender =
+        options.createClient?.(deps, token) ??
+        new WebClient(token, {
+          slackApiUrl: deps.config.slackApiUrl,
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          timeout: 15_000,
+          logger: deps.logger,
+        });
+      senders.set(token, sender);
+    }
     return sender;
   };
 
@@ -121,7 +128,8 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
     action: AlertAction,
     timeZone: string,
   ): Promise<DeliveryOutcome> {
-    const client = clientFor(deps);
+    const client = await senderFor(deps, team);
+    if (!client) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
     const state = await loadState(deps, team);
     const rs = state.rules[action.rule];
     const now = deps.now();
@@ -210,9 +218,12 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
       let notice = `:white_check_mark: ${summary}`;
       if (parsed.change.kind === 'channel') {
         const channel = parsed.change.channel.id;
-        const welcome = await send(deps, 'channel welcome', () =>
-          clientFor(deps).chat.postMessage({ channel, ...renderChannelWelcome(cmd.user) }),
-        );
+        const sender = await senderFor(deps, team);
+        const welcome = sender
+          ? await send(deps, 'channel welcome', () =>
+              sender.chat.postMessage({ channel, ...renderChannelWelcome(cmd.user) }),
+            )
+          : ({ ok: false, error: 'the app is not installed in this workspace' } as const);
         if (!welcome.ok) {
           deps.logger.warn(`Alert channel ${channel}: the welcome post failed: ${welcome.error}.`);
           notice +=

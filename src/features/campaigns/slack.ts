@@ -242,15 +242,15 @@ function registerListeners(app: App, deps: Deps): void {
   });
 }
 
-function campaignRoute(ctx: EdgeContext, token: string): CustomRoute {
+function campaignRoute(ctx: EdgeContext): CustomRoute {
   const { deps } = ctx;
   return ingestRoute({
     path: INGEST_CAMPAIGNS_PATH,
     deps,
-    token,
+    authenticate: ctx.ingestTeam,
     maxBytes: MAX_CAMPAIGN_BODY_BYTES,
     what: 'The campaign updates',
-    handle: async (text, _req, res) => {
+    handle: async (text, _req, res, team) => {
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -262,7 +262,6 @@ function campaignRoute(ctx: EdgeContext, token: string): CustomRoute {
         });
         return;
       }
-      const team = await ctx.teamId();
       const now = deps.now();
       const context = await campaignContext(deps.store, team, {
         now,
@@ -306,8 +305,7 @@ export function createCampaigns(ctx: EdgeContext): Campaigns {
       registerListeners(app, ctx.deps);
     },
     routes() {
-      const token = ctx.deps.config.ingestToken;
-      return token ? [campaignRoute(ctx, token)] : [];
+      return [campaignRoute(ctx)];
     },
   };
 }

@@ -32,8 +32,14 @@ export type IncidentsSource = (
 
 export interface DigestContext {
   deps: Deps;
-  client: WebClient;
+  /** The client to send with, or the app's lookup of the workspace's own (null: not installed). */
+  client: WebClient | ((team: string) => Promise<WebClient | null>);
   incidents: IncidentsSource;
+}
+
+/** The client for the workspace's digest, or null when the workspace has no token (uninstalled). */
+export async function digestClient(ctx: DigestContext, team: string): Promise<WebClient | null> {
+  return typeof ctx.client === 'function' ? ctx.client(team) : ctx.client;
 }
 
 export async function loadDigestState(deps: Deps, team: string): Promise<DigestState | undefined> {
@@ -111,13 +117,13 @@ async function record(deps: Deps, team: string, rec: SendRecord, manual = false)
 }
 
 async function post(
-  ctx: DigestContext,
+  client: WebClient,
   channel: string,
   message: SlackMessage,
 ): Promise<{ ts?: string; error?: string }> {
   try {
     // @slack/web-api retries network errors and 429s itself, honouring Retry-After, with backoff.
-    const res = await ctx.client.chat.postMessage({ channel, ...message });
+    const res = await client.chat.postMessage({ channel, ...message });
     return res.ts ? { ts: res.ts } : {};
   } catch (error) {
     const code = slackErrorCode(error);
@@ -139,6 +145,9 @@ export async function sendScheduledDigest(
   const state = await loadDigestState(deps, team);
   if (!state?.enabled || !state.channel) return 'inactive';
   if (handledSends(state).has(occurrence.local)) return 'duplicate';
+  // Uninstalled (or its tokens revoked): no send, and no claim, so a reinstall may still send it.
+  const client = await digestClient(ctx, team);
+  if (!client) return 'inactive';
   const claimName = `digest:${occurrence.local}`;
   if (!(await deps.store.claim(team, claimName, { now: deps.now(), staleMs: CLAIM_STALE_MS })))
     return 'duplicate';
@@ -154,7 +163,7 @@ export async function sendScheduledDigest(
       await record(deps, team, { ...base, status: 'skipped', at: deps.now().toISOString() });
       return 'skipped';
     }
-    const sent = await post(ctx, state.channel, message);
+    const sent = await post(client, state.channel, message);
     if (sent.error !== undefined) {
       deps.logger.error(`Digest for ${team} (${occurrence.local}) was not delivered: ${sent.error}`);
       await record(deps, team, {
@@ -203,7 +212,10 @@ export async function sendDigestNow(ctx: DigestContext, team: string): Promise<S
   const now = deps.now();
   const tz = await digestTimeZone(deps, team, state);
   const { message } = await buildDigest(ctx, team, { end: now, lateFor: null, timeZone: tz });
-  const sent = await post(ctx, state.channel, message);
+  const client = await digestClient(ctx, team);
+  const sent = client
+    ? await post(client, state.channel, message)
+    : { error: 'the app is not installed in this workspace' };
   const rec: SendRecord = {
     local: `now:${now.toISOString()}`,
     intended_at: now.toISOString(),

@@ -54,7 +54,7 @@ export function createDigest(
 
   const digestContext = (c: EdgeContext): DigestContext => ({
     deps: c.deps,
-    client: c.client,
+    client: c.clientFor,
     incidents: options.incidents,
   });
 
@@ -62,7 +62,8 @@ export function createDigest(
   async function reschedule(team: string): Promise<void> {
     if (!scheduler) return;
     const state = await loadDigestState(ctx.deps, team);
-    if (!state?.enabled || !state.channel) {
+    // Not installed (or uninstalled): nothing is scheduled for the workspace.
+    if (!state?.enabled || !state.channel || (await ctx.botTokenFor(team)) === null) {
       scheduler.remove(team);
       return;
     }
