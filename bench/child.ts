@@ -60,7 +60,8 @@ export type Task =
        */
       reuseStore?: boolean;
     }
-  | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string };
+  | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string; ingestToken?: string }
+  | { kind: 'distinct-week'; storeUrl: string; now: string; distinct: number; companies: number };
 
 export interface IngestResult {
   ingestMs: number[];
@@ -261,6 +262,7 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
     SLACK_API_URL: task.slackApiUrl,
     STORE_URL: task.storeUrl,
     LOG_LEVEL: 'info',
+    ...(task.ingestToken ? { INGEST_TOKEN: task.ingestToken } : {}),
   });
   const store = await openStore({ url: config.storeUrl });
   const lines: string[] = [];
@@ -286,6 +288,36 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
   process.send?.({ kind: 'ready', port });
 }
 
+/**
+ * Two weeks ending at `now`: a run a day of `companies` ordinary companies, and in each week one run
+ * of `distinct` companies whose industries are all different (a pipeline writing free text into the
+ * industry column), different names in each week, so the digest compares 2 × `distinct` names.
+ */
+async function writeDistinctWeek(task: Extract<Task, { kind: 'distinct-week' }>): Promise<{ runs: number }> {
+  const store = await openStore({ url: task.storeUrl });
+  const now = new Date(task.now);
+  let runs = 0;
+  for (let day = 1; day <= 14; day++) {
+    const startedAt = new Date(now.getTime() - day * 86_400_000 + 3_600_000).toISOString();
+    const wide = day === 2 || day === 9;
+    const run = generateRun({
+      seed: 500 + day,
+      runId: `run-${day}`,
+      startedAt,
+      companies: wide ? task.distinct : task.companies,
+      calls: 200,
+      scoreDecimals: 1,
+    });
+    if (wide) {
+      for (const [i, c] of run.companies.entries()) c.industry = `Free text ${day} number ${i}`;
+    }
+    await store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now }));
+    runs++;
+  }
+  await store.close();
+  return { runs };
+}
+
 async function runTask(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'ingest':
@@ -299,6 +331,8 @@ async function runTask(task: Task): Promise<unknown> {
     case 'app':
       await serveApp(task);
       return undefined;
+    case 'distinct-week':
+      return writeDistinctWeek(task);
   }
 }
 

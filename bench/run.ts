@@ -264,6 +264,210 @@ function printTable(figures: readonly Figure[]): void {
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
+const INGEST_TOKEN = 'bench-ingest-token-0123456789abcdef';
+
+/** Sends signed `help` commands one after another until `stop()`; returns every ack time. */
+function ackLoop(app: AppChild, fake: FakeSlack): { stop: () => Promise<number[]> } {
+  let running = true;
+  const acks: number[] = [];
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const body = slashCommandBody({
+        text: 'help',
+        teamId: TEAM,
+        responseUrl: fake.responseUrl(`loop-${i}`),
+      });
+      const start = performance.now();
+      const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+      if (ack.status !== 200) throw new Error(`help: ack status ${ack.status}`);
+      acks.push(since(start));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return acks;
+    },
+  };
+}
+
+/** A command's ack-to-answer time through the app: what a person waits for. */
+async function answered(
+  app: AppChild,
+  fake: FakeSlack,
+  text: string,
+  id: string,
+  expect: string,
+): Promise<number> {
+  const body = slashCommandBody({ text, teamId: TEAM, responseUrl: fake.responseUrl(id), triggerId: id });
+  const start = performance.now();
+  const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+  if (ack.status !== 200) throw new Error(`${text}: ack status ${ack.status}`);
+  const posted = await fake.waitForResponse((r) => r.id === id, 120_000);
+  if (!JSON.stringify(posted.body).includes(expect)) throw new Error(`${text}: the answer lacks "${expect}"`);
+  return since(start);
+}
+
+/**
+ * Hostile input (issue: bad or huge input never takes the service down): acks while a 20 MB upload
+ * and a problem flood are ingested, and the digest preview and dashboard over a week holding 100,000
+ * distinct industries. `npm run bench -- --only hostile` runs just these.
+ */
+async function hostileFigures(
+  storeUrl: (name: string) => string,
+  phase: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+  check: (ok: boolean, problem: string) => void,
+): Promise<Figure[]> {
+  // A valid run as close under 20 MiB as the generator gets: 100,000 companies and enough calls.
+  const upload = await phase('generate a 20 MB upload', async () => {
+    for (const calls of [70_000, 60_000, 50_000, 40_000, 20_000]) {
+      const text = runToJson(
+        generateRun({
+          seed: 77,
+          runId: 'big-20mb',
+          startedAt: '2026-11-23T09:00:00.000Z',
+          companies: 100_000,
+          calls,
+          scoreDecimals: 1,
+        }),
+      );
+      if (Buffer.byteLength(text) < 20 * MIB - 1024) return text;
+    }
+    throw new Error('no generated run fits in 20 MiB');
+  });
+  const flood = `{"started_at":"2026-11-23T09:00:00Z","companies":[],"api_calls":[${Array(1_000_000).fill('{}').join(',')}]}`;
+  const fake = await startFakeSlack({ teamId: TEAM });
+  let acks: number[] = [];
+  const uploadMs: number[] = [];
+  const floodMs: number[] = [];
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('hostile-ack'),
+      slackApiUrl: fake.apiUrl,
+      now: NOW,
+      ingestToken: INGEST_TOKEN,
+    });
+    try {
+      const post = async (body: string, expected: number, into: number[]) => {
+        const start = performance.now();
+        const res = await fetch(`${app.url}/api/runs`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INGEST_TOKEN}` },
+          body,
+        });
+        const text = await res.text();
+        into.push(since(start));
+        check(res.status === expected, `upload answered ${res.status}, not ${expected}`);
+        check(text.length < 16_384, `an upload answer is ${text.length} characters`);
+      };
+      await phase('acks while 20 MB uploads and floods are ingested', async () => {
+        const loop = ackLoop(app, fake);
+        for (let i = 0; i < 5; i++) {
+          await post(upload, 201, uploadMs);
+          await post(flood, 400, floodMs);
+        }
+        acks = await loop.stop();
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake.close();
+  }
+
+  await phase('write two weeks with 100,000 distinct industries', () =>
+    runChild({
+      kind: 'distinct-week',
+      storeUrl: storeUrl('distinct'),
+      now: NOW,
+      distinct: 100_000,
+      companies: 5_000,
+    }),
+  );
+  const digestMs: number[] = [];
+  const dashboardMs: number[] = [];
+  const fake2 = await startFakeSlack({ teamId: TEAM });
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('distinct'),
+      slackApiUrl: fake2.apiUrl,
+      now: NOW,
+    });
+    try {
+      await phase('digest preview and dashboard over that week', async () => {
+        for (let i = 0; i < 6; i++) {
+          const d = await answered(app, fake2, 'digest preview', `digest-${i}`, 'All others');
+          const b = await answered(app, fake2, '7d', `dash-${i}`, 'All others');
+          if (i > 0) {
+            digestMs.push(d);
+            dashboardMs.push(b);
+          }
+        }
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake2.close();
+  }
+  return [
+    {
+      id: 'ack_p99_during_20mb_upload_ms',
+      figure: `Slash command acknowledged while 20 MB uploads (${(Buffer.byteLength(upload) / MIB).toFixed(1)} MiB) and a million-call flood are ingested`,
+      stat: 'p99',
+      unit: 'ms',
+      value: percentile(acks, 99),
+      budget: 300,
+      samples: acks.length,
+      limited_by: 'receiving the upload body and copying it to the worker thread; parsing runs in the worker',
+    },
+    {
+      id: 'flood_refused_ms',
+      figure: 'A million empty API calls (2.9 MB) refused through the ingest API',
+      stat: `max of ${floodMs.length}`,
+      unit: 'ms',
+      value: max(floodMs),
+      budget: 1000,
+      samples: floodMs.length,
+      limited_by: 'JSON.parse of a million objects; the count is checked before any element',
+    },
+    {
+      id: 'upload_20mb_ms',
+      figure: 'A 20 MB upload stored through the ingest API (worker thread)',
+      stat: `median of ${uploadMs.length}`,
+      unit: 'ms',
+      value: median(uploadMs),
+      budget: 5000,
+      samples: uploadMs.length,
+      limited_by: 'parsing in the worker, then the store writes',
+    },
+    {
+      id: 'digest_preview_distinct_100k_ms',
+      figure: '`digest preview` over a week holding a run with 100,000 distinct industries (ack to answer)',
+      stat: `median of ${digestMs.length}`,
+      unit: 'ms',
+      value: median(digestMs),
+      budget: 2500,
+      samples: digestMs.length,
+      limited_by: 'reading the two weeks’ aggregates and companies (two 100,000-key industry tables)',
+    },
+    {
+      id: 'dashboard_distinct_100k_ms',
+      figure: 'Dashboard `7d` over that week (ack to answer)',
+      stat: `median of ${dashboardMs.length}`,
+      unit: 'ms',
+      value: median(dashboardMs),
+      budget: 1500,
+      samples: dashboardMs.length,
+      limited_by: 'reading and merging the 100,000-key industry table; the table keeps 100 names',
+    },
+  ];
+}
+
 function stepMedians(result: IngestResult) {
   return {
     parse_and_validate: median(result.steps.convertMs),
@@ -296,6 +500,20 @@ async function main(): Promise<void> {
     phases[name] = Math.round(since(start));
     return result;
   };
+  const only = process.argv.indexOf('--only');
+  if (only > 0) {
+    // One group of figures alone (no results.json): `--only hostile`.
+    if (process.argv[only + 1] !== 'hostile') throw new Error('--only takes: hostile');
+    try {
+      const figures = await hostileFigures(storeUrl, phase, check);
+      printTable(figures);
+      for (const c of checks) log(`check failed: ${c}`);
+      if (checks.length > 0 || figures.some((f) => status(f) === 'FAIL')) process.exitCode = 1;
+    } finally {
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     // Data from fixed seeds: the same bytes on every machine.
     const csvFile = join(dir, 'apollo-export.csv');
@@ -620,6 +838,7 @@ async function main(): Promise<void> {
         },
       );
     }
+    figures.push(...(await hostileFigures(storeUrl, phase, check)));
 
     printTable(figures);
     const failed = figures.filter((f) => status(f) === 'FAIL');

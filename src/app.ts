@@ -7,7 +7,8 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger } from '@slack/bolt';
+import { availableParallelism } from 'node:os';
+import { App, HTTPReceiver, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { createAlerts } from './features/alerts/index.js';
@@ -16,7 +17,8 @@ import { createDigest } from './features/digest/index.js';
 import { exportSubcommand } from './features/exports/index.js';
 import { USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
-import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
+import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from './ids.js';
+import type { PrepareJob, RunRecord } from './services/ingest.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
@@ -29,9 +31,11 @@ import {
   type Installations,
 } from './slack/installations.js';
 import { registerCommand } from './slack/router.js';
+import { withSignatureWindow } from './slack/signature-window.js';
 import { registerUploadView } from './slack/upload-view.js';
 import type { Store } from './store/store.js';
 import { createTokenCipher } from './store/token-cipher.js';
+import { createWorkerPool, workerFile } from './workers/pool.js';
 
 /** How often uninstalled workspaces are checked for data past its retention. */
 const PURGE_INTERVAL_MS = 60 * 60_000;
@@ -52,14 +56,49 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface UploadLane {
+  /** Worker threads. */
+  size: number;
+  /** Uploads that may wait, and their total characters of text: past either, `busy`. */
+  maxQueue: number;
+  maxQueuedChars: number;
+}
+
+/** One worker leaves the other core to the event loop; 100 uploads or 64 Mi characters may wait. */
+export const DEFAULT_UPLOAD_LANE: UploadLane = {
+  size: Math.max(1, Math.min(2, availableParallelism() - 1)),
+  maxQueue: 100,
+  maxQueuedChars: 64 * 1024 * 1024,
+};
+
 export function createApp(options: {
   config: Config;
   store: Store;
   logger: Logger;
   now?: () => Date;
+  /** The upload lane: worker threads and how many uploads may wait (see workers/pool.ts). */
+  uploadLane?: UploadLane;
 }): RunningApp {
   const { config, store, logger } = options;
-  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
+  const lane = options.uploadLane ?? DEFAULT_UPLOAD_LANE;
+  const uploads = createWorkerPool<PrepareJob, RunRecord>({
+    file: workerFile('ingest-worker', new URL('./workers/', import.meta.url).href),
+    size: lane.size,
+    maxQueue: lane.maxQueue,
+    maxQueuedWeight: lane.maxQueuedChars,
+    weigh: (job) => (job as PrepareJob).input.text.length,
+    idleMs: 10_000,
+    // A hostile upload can exhaust only its worker's heap, never the app's.
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+    busyMessage: 'The service is busy with other uploads; try again in a minute.',
+  });
+  const deps: Deps = {
+    config,
+    store,
+    logger,
+    now: options.now ?? (() => new Date()),
+    prepareRun: (job) => uploads.run(job),
+  };
 
   // Distributed mode: installations in the store, tokens sealed with SLACK_TOKEN_KEY.
   const oauth = config.oauth;
@@ -123,6 +162,13 @@ export function createApp(options: {
       await alerts.evaluateStoredRun(event);
     } catch (error) {
       logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+    }
+  };
+  const onDeleted = async (team: string, runId: string): Promise<void> => {
+    try {
+      await alerts.runDeleted(team, runId);
+    } catch (error) {
+      logger.error(`alerts after deleting run ${runId}: ${describeError(error)}`);
     }
   };
   const dashboardNotes = async (team: string): Promise<string[]> => {
@@ -197,6 +243,15 @@ export function createApp(options: {
           clientOptions,
           customRoutes,
         });
+  // The signature window both ways, checked before Bolt's own check (which looks only at the past):
+  // Bolt builds its HTTP receiver itself (as configured above); its request listener is wrapped.
+  // test/hostile.test.ts fails if a Bolt upgrade moves the receiver.
+  const receiver = (app as unknown as { receiver?: unknown }).receiver;
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = withSignatureWindow(receiver.requestListener, [SLACK_EVENTS_PATH]);
+  } else if (!socketMode) {
+    throw new Error('Bolt has no HTTP receiver to guard; the signature window check cannot be installed.');
+  }
 
   const core = coreCommands({
     usage: USAGE_LINES,
@@ -216,7 +271,7 @@ export function createApp(options: {
     fallback: core.fallback,
     usage: USAGE_LINES,
   });
-  registerActions(app, deps);
+  registerActions(app, deps, { onDeleted });
   registerUploadView(app, deps, { onStored });
   digest.register(app);
   campaigns.register(app);
@@ -288,6 +343,7 @@ export function createApp(options: {
     async stop() {
       if (purgeTimer) clearInterval(purgeTimer);
       purgeTimer = undefined;
+      await uploads.close();
       await digest.stop();
       await alerts.stop();
       await app.stop();

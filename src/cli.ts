@@ -99,7 +99,10 @@ export async function sourceFromFiles(options: {
       );
     } catch (error) {
       if (isAppError(error)) {
-        throw new AppError(error.code, `${file.name}: ${error.message}`, { problems: error.problems });
+        throw new AppError(error.code, `${file.name}: ${error.message}`, {
+          problems: error.problems,
+          unlisted: error.unlisted,
+        });
       }
       throw error;
     }
@@ -156,7 +159,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   } catch (error) {
     if (isAppError(error)) {
-      io.stderr(`${error.message}\n${error.problems.length ? `${formatProblems(error.problems)}\n` : ''}`);
+      io.stderr(
+        `${error.message}\n${error.problems.length ? `${formatProblems(error.problems, 5, error.unlisted)}\n` : ''}`,
+      );
       return error.code === 'upload_invalid' ||
         error.code === 'upload_too_large' ||
         error.code === 'bad_command'

@@ -6,7 +6,9 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'not_found'
   | 'forbidden'
-  | 'bad_command';
+  | 'bad_command'
+  /** Too much work is queued (uploads): answered 503 with Retry-After, "busy, try again". */
+  | 'busy';
 
 export interface FieldProblem {
   /** "row 3" (CSV line), "companies[2]" (JSON index) or "" for the whole input. */
@@ -18,15 +20,18 @@ export interface FieldProblem {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly problems: FieldProblem[];
+  /** Problems found but not listed in `problems` (a refusal lists a bounded number). */
+  readonly unlisted: number;
   constructor(
     code: ErrorCode,
     message: string,
-    options: { problems?: FieldProblem[]; cause?: unknown } = {},
+    options: { problems?: FieldProblem[]; unlisted?: number; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.problems = options.problems ?? [];
+    this.unlisted = options.unlisted ?? 0;
   }
 }
 
@@ -52,6 +57,7 @@ export const ERROR_TABLE: Record<ErrorCode, { user: 'message' | 'generic'; statu
   not_found: { user: 'message', status: 404 },
   forbidden: { user: 'message', status: 403 },
   bad_command: { user: 'message', status: 400 },
+  busy: { user: 'message', status: 503 },
 };
 
 /** The words a person sees for a failure (raw text: renderers escape it). */

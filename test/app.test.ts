@@ -390,7 +390,7 @@ describe('the app over signed HTTP against a fake Slack', () => {
   it('answers /healthz with the store status', async () => {
     const res = await fetch(`${h.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', damaged_records: 0 });
   });
 
   it('never writes a secret to the log', () => {

@@ -50,7 +50,7 @@ function groupLines(groups: readonly GroupAnalysis[], limit = TOP): string {
       (g) =>
         `• *${escapeMrkdwn(g.name)}*: ${formatInt(g.count)} (${formatPercent(g.share)}) · mean ${formatScore(g.average_score)} · ${formatInt(g.high_scorers)} ≥80 · ${formatInt(g.tier_1_count)} Tier 1`,
     );
-  const rest = groups.length - shown.length;
+  const rest = groups.slice(limit).reduce((n, g) => n + (g.names ?? 1), 0);
   if (rest > 0) shown.push(`_…and ${formatInt(rest)} more_`);
   return shown.join('\n');
 }

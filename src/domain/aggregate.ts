@@ -496,6 +496,20 @@ export function headlineOf(totals: Totals): RunHeadline {
   };
 }
 
+/**
+ * The largest figure a headline may store: the run index sums headlines over every run, so each stays
+ * far below where a sum could lose precision or overflow to Infinity (which JSON stores as null).
+ */
+export const MAX_HEADLINE_FIGURE = 1e15;
+
+/** The first headline figure that is not a finite number within bounds, or undefined when all are. */
+export function unstorableHeadlineField(headline: RunHeadline): keyof RunHeadline | undefined {
+  for (const [key, value] of Object.entries(headline) as Array<[keyof RunHeadline, number]>) {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_HEADLINE_FIGURE) return key;
+  }
+  return undefined;
+}
+
 export function sumHeadlines(headlines: readonly RunHeadline[]): RunHeadline {
   const sum: RunHeadline = {
     companies: 0,

@@ -10,6 +10,9 @@ import { ingestRun } from '../services/ingest.js';
 import type { Deps, RunStoredEvent } from '../slack/deps.js';
 import { describeError } from '../slack/errors.js';
 
+/** What a busy server asks a client to wait before retrying. */
+export const BUSY_RETRY_AFTER_SECONDS = 30;
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -127,8 +130,16 @@ export function ingestRoute(options: {
             error: error.code,
             message: `${error.message} Nothing was stored.`,
             problems: error.problems,
-            summary: formatProblems(error.problems),
+            unlisted: error.unlisted,
+            summary: formatProblems(error.problems, 5, error.unlisted),
           });
+        } else if (isAppError(error, 'busy')) {
+          sendJson(
+            res,
+            503,
+            { error: error.code, message: `${error.message} Nothing was stored.` },
+            { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+          );
         } else {
           deps.logger.error(`${options.what} could not be stored: ${describeError(error)}`);
           sendJson(res, 503, {
@@ -159,7 +170,11 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
       handler: async (_req, res) => {
         try {
           await deps.store.ping();
-          sendJson(res, 200, { status: 'ok', store: 'ok' });
+          // Damaged records leave the service up (they are left out and named), but are reported here.
+          let damaged = 0;
+          for (const team of await deps.store.listWorkspaces())
+            damaged += (await deps.store.listDamaged(team)).length;
+          sendJson(res, 200, { status: 'ok', store: 'ok', damaged_records: damaged });
         } catch (error) {
           deps.logger.error(`Health check: ${describeError(error)}`);
           sendJson(res, 503, { status: 'error', store: 'unavailable' });
@@ -187,6 +202,7 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
           team,
           input,
           limits: deps.config.limits,
+          ...(deps.prepareRun ? { prepare: deps.prepareRun } : {}),
           source: 'api',
           now: deps.now(),
           onStored: (run, stored) => onStored({ team, run, result: stored }),

@@ -1,6 +1,7 @@
 /** The dashboard a person sees for a workspace and period: the model, the notes under it, rendered. */
 import { renderDashboardMessage } from '../blocks/dashboard.js';
 import type { SlackMessage } from '../blocks/kit.js';
+import { damagedNote } from '../blocks/runs.js';
 import type { PeriodSpec } from '../domain/period.js';
 import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
 import type { Deps } from './deps.js';
@@ -20,5 +21,7 @@ export async function dashboardMessage(
     now: deps.now(),
     defaultTimeZone: deps.config.defaultTimeZone,
   });
-  return renderDashboardMessage(model, { notes: await notes(team) });
+  // Listed after the model is built, so damaged aggregates met while building it are named too.
+  const damaged = damagedNote(await deps.store.listDamaged(team));
+  return renderDashboardMessage(model, { notes: [...(damaged ? [damaged] : []), ...(await notes(team))] });
 }

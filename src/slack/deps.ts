@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Run } from '../domain/model.js';
 import { ADMIN_REFUSAL, AppError } from '../errors.js';
+import type { RunPreparer } from '../services/ingest.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 
 /** `now` is injected so tests control the clock. */
@@ -12,6 +13,8 @@ export interface Deps {
   store: Store;
   logger: Logger;
   now: () => Date;
+  /** Where uploads are parsed and aggregated (a worker pool); in-process when absent. */
+  prepareRun?: RunPreparer;
 }
 
 /**

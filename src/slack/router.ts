@@ -8,6 +8,7 @@
 import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { renderCommandError } from '../blocks/help.js';
+import { truncate } from '../blocks/kit.js';
 import { splitWords } from '../domain/command.js';
 import { isAppError, isUsageError } from '../errors.js';
 import { COMMAND } from '../ids.js';
@@ -43,6 +44,9 @@ export interface CommandRoutes {
   usage: readonly string[];
 }
 
+/** Command text and error words echoed in an answer are cut to this many characters. */
+export const MAX_ECHO_CHARS = 500;
+
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -67,16 +71,23 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
         args: handler ? args : [head ?? '', ...args].filter(Boolean),
       });
     } catch (error) {
+      // The user's words come back in these answers: a 100,000-character command must not (Slack
+      // limits a section to 3,000 characters), so both the error and the echoed text are cut.
       if (!acked && isUsageError(error)) {
-        await ack(ephemeral(renderCommandError(error.message, routes.usage)));
+        await ack(ephemeral(renderCommandError(cutEcho(error.message), routes.usage)));
         return;
       }
       if (!acked) await ack();
       if (isAppError(error, 'bad_command')) {
-        await respond(ephemeral(renderCommandError(error.message, routes.usage)));
+        await respond(ephemeral(renderCommandError(cutEcho(error.message), routes.usage)));
         return;
       }
-      await reportFailure(deps, respond, `\`${COMMAND} ${command.text ?? ''}\` failed.`, error);
+      await reportFailure(deps, respond, `\`${COMMAND} ${cutEcho(command.text ?? '')}\` failed.`, error);
     }
   });
+}
+
+/** Cuts user words echoed in an answer (an ellipsis marks the cut). */
+export function cutEcho(text: string): string {
+  return truncate(text, MAX_ECHO_CHARS);
 }

@@ -114,6 +114,7 @@ export function registerUploadView(
         team,
         input,
         limits: deps.config.limits,
+        ...(deps.prepareRun ? { prepare: deps.prepareRun } : {}),
         source: 'slack',
         uploadedBy: user,
         now: deps.now(),

@@ -17,8 +17,8 @@ import { AppError } from '../errors.js';
 import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';
 import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
-import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
-import type { SaveRunResult, Store } from './store.js';
+import { companiesSchema, type IndexEntry, indexEntrySchema } from './schemas.js';
+import type { DamagedRecord, SaveRunResult, Store } from './store.js';
 
 const CHUNK = 10_000;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
@@ -39,6 +39,49 @@ export const keys = {
 function toMeta(entry: IndexEntry): RunMeta {
   const { gen: _gen, chunks: _chunks, ...meta } = entry;
   return meta;
+}
+
+const rawIndexSchema = z.array(z.unknown());
+
+/**
+ * The index, entry by entry: an entry that fails validation (e.g. a total stored as null) is kept
+ * aside, never taking the whole workspace down. `damaged` keeps the raw entries to write back.
+ */
+function parseIndex(key: string, raw: unknown): { entries: IndexEntry[]; damaged: unknown[] } {
+  const entries: IndexEntry[] = [];
+  const damagedEntries: unknown[] = [];
+  for (const item of parse(key, raw, rawIndexSchema) ?? []) {
+    const parsed = indexEntrySchema.safeParse(item);
+    if (parsed.success) entries.push(parsed.data);
+    else damagedEntries.push(item);
+  }
+  return { entries, damaged: damagedEntries };
+}
+
+/** The run id of a (possibly damaged) index entry, when it has a readable one. */
+function runIdOf(raw: unknown): string | null {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { run_id?: unknown }).run_id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+/** What a deleted damaged entry is reported as: its legible fields, zeros for the rest. */
+function damagedMeta(runId: string, raw: Partial<IndexEntry>): RunMeta {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    run_id: runId,
+    started_at: text(raw.started_at),
+    uploaded_at: text(raw.uploaded_at),
+    source: raw.source === 'slack' || raw.source === 'api' || raw.source === 'file' ? raw.source : 'api',
+    headline: {
+      companies: 0,
+      qualified: 0,
+      tier_1: 0,
+      api_total: 0,
+      api_successful: 0,
+      api_rt_sum: 0,
+      credits: 0,
+    },
+  };
 }
 
 function dataKeys(team: string, entry: IndexEntry): string[] {
@@ -79,9 +122,18 @@ export function createKvStore(backend: Backend): Store {
     return parse(key, raw, schema);
   }
 
-  async function readIndex(team: string): Promise<IndexEntry[]> {
-    return (await read(keys.index(team), indexSchema)) ?? [];
+  async function readIndexParts(team: string): Promise<{ entries: IndexEntry[]; damaged: unknown[] }> {
+    const key = keys.index(team);
+    const [raw] = await backend.getMany([key]);
+    return parseIndex(key, raw);
   }
+
+  async function readIndex(team: string): Promise<IndexEntry[]> {
+    return (await readIndexParts(team)).entries;
+  }
+
+  /** Aggregates that failed to read in this process, per workspace, until their run is deleted or replaced. */
+  const damagedAggregates = new Map<string, Set<string>>();
 
   /** Workspaces this process has seen in the registry (it only ever grows). */
   const registered = new Set<string>();
@@ -137,15 +189,18 @@ export function createKvStore(backend: Backend): Store {
           team,
           key,
           (current) => {
-            const index = parse(key, current, indexSchema) ?? [];
+            const { entries: index, damaged: broken } = parseIndex(key, current);
             const old = index.find((e) => e.run_id === run.run_id) ?? null;
             const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== run.run_id), entry]);
-            const writes: Write[] = [[key, JSON.stringify(next)]];
+            // Damaged entries stay (at the end) until someone deletes them: an upload never drops them silently.
+            const kept = broken.filter((d) => runIdOf(d) !== run.run_id);
+            const writes: Write[] = [[key, JSON.stringify([...next, ...kept])]];
             if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
             return { writes, result: old };
           },
           before,
         );
+        damagedAggregates.get(team)?.delete(run.run_id);
         return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
       }),
 
@@ -158,16 +213,18 @@ export function createKvStore(backend: Backend): Store {
         const wanted = runIds.map((id) => byId.get(id)).filter((e): e is IndexEntry => e !== undefined);
         if (wanted.length === 0) return [];
         const raw = await backend.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
-        return raw.map((value, i): RunAggregate => {
+        const out: RunAggregate[] = [];
+        for (const [i, value] of raw.entries()) {
           const aggregate = readStoredAggregate(value);
-          if (!aggregate) {
-            throw new AppError(
-              'store_unavailable',
-              `The aggregate of run ${wanted[i]?.run_id} is missing or damaged.`,
-            );
+          // A damaged aggregate leaves its run out (and is listed by listDamaged), never the whole dashboard.
+          if (aggregate) out.push(aggregate);
+          else {
+            const seen = damagedAggregates.get(team) ?? new Set<string>();
+            seen.add((wanted[i] as IndexEntry).run_id);
+            damagedAggregates.set(team, seen);
           }
-          return aggregate;
-        });
+        }
+        return out;
       }),
 
     getCompanies: (team, runId) =>
@@ -191,15 +248,34 @@ export function createKvStore(backend: Backend): Store {
         const removed = await backend.transaction({
           read: [key],
           decide: ([current]) => {
-            const index = parse(key, current, indexSchema) ?? [];
+            const { entries: index, damaged: broken } = parseIndex(key, current);
             const entry = index.find((e) => e.run_id === runId);
-            if (!entry) return { writes: [], result: null };
-            const writes: Write[] = [[key, JSON.stringify(index.filter((e) => e !== entry))]];
-            for (const k of dataKeys(team, entry)) writes.push([k, null]);
-            return { writes, result: entry };
+            const gone = broken.filter((d) => runIdOf(d) === runId);
+            if (!entry && gone.length === 0) return { writes: [], result: null };
+            const rest = [...index.filter((e) => e !== entry), ...broken.filter((d) => !gone.includes(d))];
+            const writes: Write[] = [[key, JSON.stringify(rest)]];
+            if (entry) for (const k of dataKeys(team, entry)) writes.push([k, null]);
+            // A damaged entry: remove what of its data can still be located.
+            const legible = (gone[0] ?? {}) as Partial<IndexEntry>;
+            if (!entry && typeof legible.gen === 'string' && Number.isInteger(legible.chunks)) {
+              const chunks = Math.min(Number(legible.chunks), 1_000);
+              for (const k of dataKeys(team, { ...legible, run_id: runId, chunks } as IndexEntry))
+                writes.push([k, null]);
+            }
+            return { writes, result: entry ? toMeta(entry) : damagedMeta(runId, legible) };
           },
         });
-        return removed ? toMeta(removed) : null;
+        damagedAggregates.get(team)?.delete(runId);
+        return removed;
+      }),
+
+    listDamaged: (team) =>
+      guard('list damaged records', async () => {
+        const { damaged: broken } = await readIndexParts(team);
+        const out: DamagedRecord[] = broken.map((d) => ({ run_id: runIdOf(d), record: 'index entry' }));
+        for (const runId of damagedAggregates.get(team) ?? [])
+          out.push({ run_id: runId, record: 'aggregate' });
+        return out;
       }),
 
     getSettings: (team) =>

@@ -14,13 +14,26 @@ export interface SaveRunResult {
   replaced: RunMeta | null;
 }
 
+/** A stored record that failed validation when read: it is left out, named, and can be deleted. */
+export interface DamagedRecord {
+  /** The run it belongs to, when that much could be read. */
+  run_id: string | null;
+  /** `index entry`, `aggregate`… */
+  record: string;
+}
+
 export interface Store {
   /** Which database holds the data, for /healthz. */
   readonly kind: 'sqlite' | 'postgres';
   /** Stores a run, its aggregate and its index entry in one transaction. */
   saveRun(team: string, input: { run: Run; aggregate: RunAggregate; meta: RunMeta }): Promise<SaveRunResult>;
-  /** Newest first. */
+  /** Newest first. Index entries that fail validation are left out (see `listDamaged`). */
   listRuns(team: string): Promise<RunMeta[]>;
+  /**
+   * The workspace's damaged records found so far: index entries that fail validation, and aggregates
+   * that failed when read (those runs are left out of dashboards). `deleteRun` removes either.
+   */
+  listDamaged(team: string): Promise<DamagedRecord[]>;
   getAggregates(team: string, runIds: readonly string[]): Promise<RunAggregate[]>;
   getCompanies(team: string, runId: string): Promise<Company[] | null>;
   deleteRun(team: string, runId: string): Promise<RunMeta | null>;

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { renderDashboardMessage, renderDashboardText } from '../../src/blocks/dashboard.js';
 import type { SlackMessage } from '../../src/blocks/kit.js';
 import { aggregateRun } from '../../src/domain/aggregate.js';
-import { computeDashboard, type DashboardModel, type Recommendation } from '../../src/domain/dashboard.js';
+import {
+  computeDashboard,
+  type DashboardModel,
+  MAX_NAMED_GROUPS,
+  type Recommendation,
+} from '../../src/domain/dashboard.js';
 import type { Run } from '../../src/domain/model.js';
 import { type PeriodSpec, selectPeriod } from '../../src/domain/period.js';
 import { calls, companies, makeCall, makeCompany, makeMeta, makeRun } from '../helpers/factories.js';
@@ -247,8 +252,11 @@ describe('renderDashboardMessage: a huge model stays within Slack limits', () =>
   };
 
   it('has the expected sizes before rendering', () => {
-    expect(huge.qualification_analytics.industry_analysis).toHaveLength(300);
-    expect(huge.qualification_analytics.geographic_analysis).toHaveLength(250);
+    // 100 named groups each, the rest added up in one (300 - 100 and 250 - 100 names).
+    expect(huge.qualification_analytics.industry_analysis).toHaveLength(MAX_NAMED_GROUPS + 1);
+    expect(huge.qualification_analytics.industry_analysis.at(-1)?.names).toBe(200);
+    expect(huge.qualification_analytics.geographic_analysis).toHaveLength(MAX_NAMED_GROUPS + 1);
+    expect(huge.qualification_analytics.geographic_analysis.at(-1)?.names).toBe(150);
     expect(huge.search_performance.endpoints).toHaveLength(100);
   });
 

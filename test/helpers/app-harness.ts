@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type RunningApp } from '../../src/app.js';
+import { createApp, type RunningApp, type UploadLane } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -46,7 +46,7 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: () => Date; dir?: string } = {},
+  options: { env?: Record<string, string>; now?: () => Date; dir?: string; uploadLane?: UploadLane } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'apollo-app-')));
@@ -76,7 +76,8 @@ export async function startHarness(
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
-  let running = createApp({ config, store, logger, now: nowFn });
+  const lane = options.uploadLane ? { uploadLane: options.uploadLane } : {};
+  let running = createApp({ config, store, logger, now: nowFn, ...lane });
   let { port } = await running.start();
   const harness: Harness = {
     fake,
@@ -134,7 +135,7 @@ export async function startHarness(
       await running.stop().catch(() => undefined);
       await store.close();
       store = await openStore({ url: config.storeUrl });
-      running = createApp({ config, store, logger, now: nowFn });
+      running = createApp({ config, store, logger, now: nowFn, ...lane });
       ({ port } = await running.start());
     },
     async stop() {

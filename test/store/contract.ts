@@ -208,6 +208,13 @@ export function storeContract(target: ContractTarget): void {
       expect((await store.getCompanies('TB', 'run-shared-id'))?.length).toBe(7);
     });
 
+    it('lists no damaged records for a healthy workspace', async () => {
+      const store = await open();
+      await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.listDamaged('T-none')).toEqual([]);
+    });
+
     it('deletes a run with its data', async () => {
       const store = await open();
       const keep = record(makeRun('run-keep', '2026-11-01T00:00:00.000Z', 4));

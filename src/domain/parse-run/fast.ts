@@ -1,7 +1,8 @@
 /** The fast path shared by JSON and CSV: a valid upload read field by field into the run, no zod on the way. */
 
 import type { ApiCall, ApiMetrics, Company, Run } from '../model.js';
-import { Invalid, isRecord, optionalRunId, optionalText, requiredInstant } from './fields.js';
+import { Invalid, isRecord, optionalLabel, optionalRunId, requiredInstant } from './fields.js';
+import { RUN_LIMITS } from './limits.js';
 import {
   API_CALL_FIELDS,
   absentIfNull,
@@ -35,7 +36,7 @@ export function readRunHead(raw: {
 }): RunHead | undefined {
   const runId = optionalRunId(raw.run_id);
   const startedAt = requiredInstant(raw.started_at);
-  const label = optionalText(raw.label);
+  const label = optionalLabel(raw.label);
   if (runId instanceof Invalid || startedAt instanceof Invalid || label instanceof Invalid) return undefined;
   return { run_id: runId, started_at: startedAt, label };
 }
@@ -59,7 +60,7 @@ export function readRunExtras(
   const api_calls: ApiCall[] = [];
   const rawCalls = absentIfNull(body.api_calls);
   if (rawCalls !== undefined) {
-    if (!Array.isArray(rawCalls)) return undefined;
+    if (!Array.isArray(rawCalls) || rawCalls.length > RUN_LIMITS.maxApiCalls) return undefined;
     for (const raw of rawCalls) {
       const call = readFields(raw, API_CALL_TABLE);
       if (!call) return undefined;
@@ -76,7 +77,7 @@ export function readRunExtras(
   const quality_scores: number[] = [];
   const rawQuality = absentIfNull(body.quality_scores);
   if (rawQuality !== undefined) {
-    if (!Array.isArray(rawQuality)) return undefined;
+    if (!Array.isArray(rawQuality) || rawQuality.length > RUN_LIMITS.maxQualityScores) return undefined;
     for (const raw of rawQuality) {
       const score = qualityScore(raw);
       if (score instanceof Invalid) return undefined;

@@ -54,8 +54,17 @@ export function field<T>(convert: (value: unknown) => Converted<T>) {
 /** Names become keys of per-industry/country/endpoint tables: this one would be JavaScript's prototype. */
 export const RESERVED_NAME = '__proto__';
 
-export function text(value: string): Converted<string> {
+/** Longest name, industry, place or endpoint, and longest run label. */
+export const MAX_TEXT_CHARS = 1_000;
+export const MAX_LABEL_CHARS = 200;
+
+export function text(value: string, max = MAX_TEXT_CHARS): Converted<string> {
   const trimmed = value.trim();
+  if (trimmed.length > max) {
+    return fail(
+      `expected at most ${max.toLocaleString('en-US')} characters, got ${trimmed.length.toLocaleString('en-US')}`,
+    );
+  }
   return trimmed === RESERVED_NAME
     ? fail('`__proto__` is reserved and cannot be used as a name')
     : ok(trimmed);
@@ -64,6 +73,12 @@ export function text(value: string): Converted<string> {
 export function optionalText(value: unknown): Converted<string | undefined> {
   if (isBlank(value)) return ok(undefined);
   if (typeof value === 'string') return text(value);
+  return fail(expectedGot('text', value));
+}
+
+export function optionalLabel(value: unknown): Converted<string | undefined> {
+  if (isBlank(value)) return ok(undefined);
+  if (typeof value === 'string') return text(value, MAX_LABEL_CHARS);
   return fail(expectedGot('text', value));
 }
 
@@ -271,11 +286,15 @@ export function normaliseDomain(raw: string): string {
     .replace(/\.$/, '');
 }
 
+/** A website as written may carry a path; the host itself is at most 253 characters (DNS). */
+export const MAX_URL_CHARS = 2_048;
+export const MAX_DOMAIN_CHARS = 253;
+
 export function domainOf(value: unknown): Converted<string | undefined> {
   if (isBlank(value)) return ok(undefined);
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= MAX_URL_CHARS) {
     const domain = normaliseDomain(value);
-    if (domain && !/\s/.test(domain)) return ok(domain);
+    if (domain && domain.length <= MAX_DOMAIN_CHARS && !/\s/.test(domain)) return ok(domain);
   }
   return fail(expectedGot('a domain or website such as example.com', value));
 }

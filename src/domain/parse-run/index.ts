@@ -13,6 +13,7 @@ import {
   formatSize,
   type ParseLimits,
   type ParseOptions,
+  RUN_LIMITS,
   type RunUploadInput,
 } from './limits.js';
 
@@ -22,6 +23,7 @@ export {
   detectRunFormat,
   type ParseLimits,
   type ParseOptions,
+  RUN_LIMITS,
   type RunFormat,
   type RunUploadInput,
 } from './limits.js';
@@ -29,6 +31,7 @@ export { formatProblems } from './problems.js';
 
 import { AppError } from '../../errors.js';
 import type { Run } from '../model.js';
+import { invalid } from './problems.js';
 
 /**
  * Parses and validates an upload. Throws `AppError('upload_too_large')` when over the limits and
@@ -50,10 +53,27 @@ export function parseRunUpload(
     );
   }
   const fastPath = options.fastPath ?? true;
-  if (input.format === 'json') return parseJsonRun(input, limits, fastPath);
-  if (input.format === 'csv') return parseCsvRun(input, limits, fastPath);
-  throw new AppError(
-    'upload_invalid',
-    `Unknown upload format ${describe(input.format)}; expected json or csv.`,
-  );
+  let run: Run;
+  if (input.format === 'json') run = parseJsonRun(input, limits, fastPath);
+  else if (input.format === 'csv') run = parseCsvRun(input, limits, fastPath);
+  else {
+    throw new AppError(
+      'upload_invalid',
+      `Unknown upload format ${describe(input.format)}; expected json or csv.`,
+    );
+  }
+  if (options.now) checkNotInFuture(run, options.now);
+  return run;
+}
+
+/** A run dated more than a day after `now` is a typo (2099 for 2026), and would sort above every real run. */
+export function checkNotInFuture(run: Pick<Run, 'started_at'>, now: Date): void {
+  if (Date.parse(run.started_at) - now.getTime() <= RUN_LIMITS.maxFutureMs) return;
+  throw invalid([
+    {
+      where: '',
+      field: 'started_at',
+      message: `expected a time no more than a day in the future, got ${run.started_at}`,
+    },
+  ]);
 }

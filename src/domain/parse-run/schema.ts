@@ -9,8 +9,11 @@ import {
   domainOf,
   expectedGot,
   field,
+  Invalid,
+  isRecord,
   type NumberSpec,
   numberOrDefault,
+  optionalLabel,
   optionalNumber,
   optionalRunId,
   optionalText,
@@ -19,6 +22,7 @@ import {
   requiredText,
   tierOf,
 } from './fields.js';
+import { groupThousands, RUN_LIMITS } from './limits.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shapes
@@ -26,9 +30,29 @@ import {
 export const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'required' : expectedGot(expected, issue.input);
 
+// Every number has a finite, sane range: nothing a real pipeline sends comes near these bounds, and
+// with the list limits (RUN_LIMITS) every sum the aggregate stores stays finite and exact enough.
 export const SCORE: NumberSpec = { expected: 'a number from 0 to 100', min: 0, max: 100 };
-export const SECONDS: NumberSpec = { expected: 'a number of seconds, 0 or more', min: 0 };
-export const CREDITS: NumberSpec = { expected: 'a number, 0 or more', min: 0 };
+export const SECONDS: NumberSpec = { expected: 'a number of seconds from 0 to 86,400', min: 0, max: 86_400 };
+export const CREDITS: NumberSpec = { expected: 'a number from 0 to 1,000,000', min: 0, max: 1_000_000 };
+export const TOTAL_CREDITS: NumberSpec = {
+  expected: 'a number from 0 to 1,000,000,000,000',
+  min: 0,
+  max: 1_000_000_000_000,
+};
+export const TOTAL_CALLS: NumberSpec = {
+  expected: 'a whole number from 0 to 1,000,000,000',
+  min: 0,
+  max: 1_000_000_000,
+  integer: true,
+};
+export const EMPLOYEES: NumberSpec = {
+  expected: 'a whole number from 0 to 10,000,000',
+  min: 0,
+  max: 10_000_000,
+  integer: true,
+  thousands: true,
+};
 export const FRACTION: NumberSpec = { expected: 'a fraction from 0 to 1 (e.g. 0.97)', min: 0, max: 1 };
 
 /**
@@ -39,12 +63,7 @@ export const COMPANY_FIELDS = {
   name: requiredText,
   domain: domainOf,
   industry: optionalText,
-  employees: optionalNumber({
-    expected: 'a whole number, 0 or more',
-    min: 0,
-    integer: true,
-    thousands: true,
-  }),
+  employees: optionalNumber(EMPLOYEES),
   country: optionalText,
   state: optionalText,
   city: optionalText,
@@ -82,10 +101,10 @@ export const apiCallSchema = z.object(fieldShape(API_CALL_FIELDS), { error: type
 export const apiMetricsSchema = z
   .object(
     {
-      total_calls: field(requiredNumber({ expected: 'a whole number, 0 or more', min: 0, integer: true })),
+      total_calls: field(requiredNumber(TOTAL_CALLS)),
       success_rate: field(requiredNumber(FRACTION)),
       avg_response_time: field(requiredNumber(SECONDS)),
-      credits_used: field(requiredNumber(CREDITS)),
+      credits_used: field(requiredNumber(TOTAL_CREDITS)),
       error_rate: field(requiredNumber(FRACTION)),
     },
     { error: typeError('an object') },
@@ -102,22 +121,110 @@ export const apiMetricsSchema = z
   });
 
 export const absentIfNull = (value: unknown): unknown => (value === null ? undefined : value);
-export const qualityScore = requiredNumber({ expected: 'a number' });
+export const qualityScore = requiredNumber(SCORE);
+
+/** The marker issue a bounded list adds for the problems it counted but did not list. */
+export interface MoreProblems {
+  more: number;
+}
+
+/**
+ * A list checked against its length limit before any element is looked at, whose elements are then
+ * converted one by one with the same converters the element schemas are built from (a zod failure
+ * per element costs an Error object; a million of them took seconds). At most `RUN_LIMITS.maxProblems`
+ * issues are kept, the rest only counted (one marker issue carries the count).
+ *
+ * `element` is a field table (each element an object) or one converter (each element a value).
+ */
+export function boundedList<T>(
+  element: Record<string, Converter> | ((value: unknown) => Converted<T>),
+  options: { expected: string; max?: number; what: string },
+) {
+  const table = typeof element === 'function' ? undefined : Object.entries(element);
+  const convert = typeof element === 'function' ? element : undefined;
+  return z.unknown().transform((value, ctx): T[] => {
+    if (!Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: typeError(options.expected)({ input: value }) });
+      return z.NEVER;
+    }
+    if (options.max !== undefined && value.length > options.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected at most ${groupThousands(options.max)} ${options.what}, got ${groupThousands(value.length)}`,
+      });
+      return z.NEVER;
+    }
+    const out: T[] = [];
+    let listed = 0;
+    let more = 0;
+    const problem = (path: Array<string | number>, message: string) => {
+      if (listed >= RUN_LIMITS.maxProblems) {
+        more++;
+        return;
+      }
+      listed++;
+      ctx.addIssue({ code: 'custom', message, path });
+    };
+    for (let i = 0; i < value.length; i++) {
+      const raw: unknown = value[i];
+      if (convert) {
+        const result = convert(raw);
+        if (result instanceof Invalid) problem([i], result.message);
+        else out.push(result);
+        continue;
+      }
+      if (!isRecord(raw)) {
+        problem([i], typeError('an object')({ input: raw }));
+        continue;
+      }
+      const converted: Record<string, unknown> = {};
+      let valid = true;
+      for (const [key, fieldConvert] of table ?? []) {
+        const result = fieldConvert(raw[key]);
+        if (result instanceof Invalid) {
+          valid = false;
+          problem([i, key], result.message);
+        } else {
+          converted[key] = result;
+        }
+      }
+      if (valid) out.push(converted as T);
+    }
+    if (more > 0) {
+      const params: MoreProblems = { more };
+      ctx.addIssue({ code: 'custom', message: `…and ${more} more`, params });
+    }
+    return out;
+  });
+}
+
+type RowOf<F extends Record<string, Converter>> = { [K in keyof F]: ConvertedValue<F[K]> };
 
 export const runSchema = z.object(
   {
     run_id: field(optionalRunId),
     started_at: field(requiredInstant),
-    label: field(optionalText),
-    companies: z.array(companySchema, { error: typeError('a list of companies') }),
+    label: field(optionalLabel),
+    companies: boundedList<RowOf<typeof COMPANY_FIELDS>>(COMPANY_FIELDS, {
+      expected: 'a list of companies',
+      what: 'companies',
+    }),
     api_calls: z.preprocess(
       absentIfNull,
-      z.array(apiCallSchema, { error: typeError('a list of API calls') }).optional(),
+      boundedList<RowOf<typeof API_CALL_FIELDS>>(API_CALL_FIELDS, {
+        expected: 'a list of API calls',
+        max: RUN_LIMITS.maxApiCalls,
+        what: 'API calls',
+      }).optional(),
     ),
     api_metrics: z.preprocess(absentIfNull, apiMetricsSchema.optional()),
     quality_scores: z.preprocess(
       absentIfNull,
-      z.array(field(qualityScore), { error: typeError('a list of numbers') }).optional(),
+      boundedList(qualityScore, {
+        expected: 'a list of numbers',
+        max: RUN_LIMITS.maxQualityScores,
+        what: 'quality scores',
+      }).optional(),
     ),
   },
   { error: typeError('a JSON object with started_at and companies') },

@@ -33,7 +33,13 @@ import {
   type Sleep,
   sendWithRetry,
 } from './delivery.js';
-import { type AlertAction, type DeliveryOutcome, evaluateAlerts, recordDelivery } from './evaluate.js';
+import {
+  type AlertAction,
+  type DeliveryOutcome,
+  evaluateAlerts,
+  forgetRun,
+  recordDelivery,
+} from './evaluate.js';
 import { parseAlertsCommand } from './grammar.js';
 import { measureRun } from './measure.js';
 import {
@@ -60,6 +66,8 @@ export interface Alerts {
   register(app: App): void;
   /** After every stored run: judge it, open/update/resolve incidents, post them. */
   evaluateStoredRun(event: RunStoredEvent): Promise<void>;
+  /** After a run was deleted: the latest evaluated run falls back to the newest one left. */
+  runDeleted(team: string, runId: string): Promise<void>;
   /** Lines under the dashboard: alerts routed nowhere, open incidents, a failed delivery. */
   dashboardNotes(team: string): Promise<string[]>;
   /** Incidents opened and resolved in a window, for the weekly digest. */
@@ -347,6 +355,17 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
   const api: Alerts = {
     subcommand: { name: 'alerts', handle: handleAlertsCommand },
     register,
+
+    async runDeleted(team, runId) {
+      const { deps } = ctx;
+      await serial.run(team, async () => {
+        const [newest] = await deps.store.listRuns(team);
+        await updateState(deps, team, (s) => ({
+          state: forgetRun(s, runId, newest ?? null),
+          result: undefined,
+        }));
+      });
+    },
 
     async evaluateStoredRun(event) {
       const { deps } = ctx;
