@@ -400,7 +400,7 @@ async function hostileFigures(
     try {
       await phase('digest preview and dashboard over that week', async () => {
         for (let i = 0; i < 6; i++) {
-          const d = await answered(app, fake2, 'digest preview', `digest-${i}`, 'Free text');
+          const d = await answered(app, fake2, 'digest preview', `digest-${i}`, 'Apollo weekly digest');
           const b = await answered(app, fake2, '7d', `dash-${i}`, 'All others');
           if (i > 0) {
             digestMs.push(d);
