@@ -306,7 +306,8 @@ async function answered(
   const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
   if (ack.status !== 200) throw new Error(`${text}: ack status ${ack.status}`);
   const posted = await fake.waitForResponse((r) => r.id === id, 120_000);
-  if (!JSON.stringify(posted.body).includes(expect)) throw new Error(`${text}: the answer lacks "${expect}"`);
+  if (!JSON.stringify(posted.body).includes(expect))
+    throw new Error(`${text}: the answer lacks "${expect}": ${JSON.stringify(posted.body).slice(0, 400)}`);
   return since(start);
 }
 
