@@ -133,6 +133,12 @@ export function searchPerformance(
   if (errorRate !== null && errorRate > THRESHOLDS.error_rate) {
     issues.push(`High error rate - review API usage patterns (${formatPercent(errorRate)} > 5%)`);
   }
+  const limitedShare = ratio(api.rate_limited, api.total);
+  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
+    issues.push(
+      `Rate-limited calls - honour retry-after and pace requests (${formatPercent(limitedShare)} of calls got 429 > ${formatPercent(THRESHOLDS.rate_limited_share)})`,
+    );
+  }
   const endpoints = Object.entries(api.endpoints)
     .map(([name, ep]) => endpointPerformance(name, ep))
     .sort((a, b) => b.total_calls - a.total_calls || a.endpoint.localeCompare(b.endpoint));

@@ -53,13 +53,14 @@ export function recommend(
       threshold: THRESHOLDS.error_rate,
     });
   }
-  if (rate_limited_calls > 0) {
+  const limitedShare = search.total_calls > 0 ? rate_limited_calls / search.total_calls : null;
+  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
     recs.push({
       area: 'api',
-      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429); honour retry-after and pace requests.`,
+      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429), ${formatPercent(limitedShare)} of calls (alert above ${formatPercent(THRESHOLDS.rate_limited_share)}); honour retry-after and pace requests.`,
       metric: 'rate_limited_calls',
       value: rate_limited_calls,
-      threshold: 0,
+      threshold: Math.floor(THRESHOLDS.rate_limited_share * search.total_calls),
     });
   }
   const { peak_usage, peak_requests_per_minute, rate_limit } = rate_limit_status;

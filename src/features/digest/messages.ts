@@ -14,10 +14,15 @@ import {
 import {
   formatInt,
   formatPercent,
+  formatPercentValue,
+  formatPercentValueChange,
   formatPointChange,
   formatScore,
   formatSeconds,
+  formatSignedInt,
   formatSignedSeconds,
+  formatVerdict,
+  judgeChange,
 } from '../../domain/format.js';
 import { formatLocalDate, formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
@@ -32,25 +37,29 @@ function value(d: Delta, v: number | null): string {
     case 'seconds':
       return formatSeconds(v);
     case 'percent':
-      return v === null ? 'n/a' : `${v.toFixed(1)}%`;
+      return formatPercentValue(v);
     default:
       return v === null ? 'n/a' : formatInt(v);
   }
 }
 
+function amount(d: Delta, change: number): string {
+  switch (d.kind) {
+    case 'rate':
+      return formatPointChange(change);
+    case 'seconds':
+      return formatSignedSeconds(change);
+    case 'percent':
+      return formatPercentValueChange(change);
+    default:
+      return formatSignedInt(change);
+  }
+}
+
+/** The change with its direction and, by the rule the dashboard shares, whether it is better or worse. */
 function change(d: Delta): string {
   if (d.change === null) return 'no comparison';
-  if (d.change === 0) return '→ no change';
-  const arrow = d.change > 0 ? '↑' : '↓';
-  const amount =
-    d.kind === 'rate'
-      ? formatPointChange(d.change)
-      : d.kind === 'seconds'
-        ? formatSignedSeconds(d.change)
-        : d.kind === 'percent'
-          ? `${d.change >= 0 ? '+' : '−'}${Math.abs(d.change).toFixed(1)} pts`
-          : `${d.change > 0 ? '+' : '−'}${formatInt(Math.abs(d.change))}`;
-  return `${arrow} ${amount}`;
+  return formatVerdict(d.change, judgeChange(d.change, d.higher_is_better), amount(d, d.change));
 }
 
 export function renderDigestText(model: DigestModel): string {
