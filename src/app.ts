@@ -9,16 +9,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
-import { exportSubcommand } from './features/exports/index.js';
+import { exportSubcommand, postTier1Csv } from './features/exports/index.js';
 import { USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
 import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
+import { registerDashboardActions } from './slack/dashboard-actions.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
 import { describeError } from './slack/errors.js';
 import { createIngestKeys, INGEST_KEYS_DOC } from './slack/ingest-keys.js';
@@ -125,12 +127,12 @@ export function createApp(options: {
       logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
     }
   };
-  const dashboardNotes = async (team: string): Promise<string[]> => {
+  const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
     try {
       return await alerts.dashboardNotes(team);
     } catch (error) {
       logger.error(`alerts dashboard notes: ${describeError(error)}`);
-      return [];
+      return { notes: [], open: [] };
     }
   };
   const onSettingsChanged = async (team: string): Promise<void> => {
@@ -217,6 +219,11 @@ export function createApp(options: {
     usage: USAGE_LINES,
   });
   registerActions(app, deps);
+  registerDashboardActions(app, deps, {
+    notes: dashboardNotes,
+    alertsStatus: (team) => alerts.statusMessage(team),
+    tier1Csv: postTier1Csv,
+  });
   registerUploadView(app, deps, { onStored });
   digest.register(app);
   campaigns.register(app);

@@ -13,6 +13,7 @@ import { EXPORT_HELP } from './features/exports/index.js';
 
 export const USAGE_LINES: readonly string[] = [
   CORE_HELP.dashboard,
+  CORE_HELP.full,
   CORE_HELP.post,
   CORE_HELP.upload,
   CORE_HELP.runs,

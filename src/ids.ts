@@ -13,10 +13,18 @@ export const INGEST_CAMPAIGNS_PATH = '/api/campaigns';
 /** Bot scopes the app uses, and no more. */
 export const BOT_SCOPES = ['commands', 'chat:write', 'files:read', 'files:write'] as const;
 
+/** Events the app subscribes to (manifest: settings.event_subscriptions.bot_events). */
+export const BOT_EVENTS = ['app_home_opened'] as const;
+
 export const ACTIONS = {
   runDeleteConfirm: 'run_delete_confirm',
   runDeleteCancel: 'run_delete_cancel',
   digestOpenDashboard: 'digest_open_dashboard',
+  dashboardDetail: 'dashboard_open_detail',
+  dashboardTier1Csv: 'dashboard_tier1_csv',
+  dashboardAlerts: 'dashboard_open_alerts',
+  homePeriod: 'home_period_select',
+  homeTier: 'home_tier_select',
   alertAcknowledge: 'alert_acknowledge',
   alertMute: 'alert_mute_24h',
   alertOpenDashboard: 'alert_open_dashboard',
@@ -43,6 +51,8 @@ export const BLOCKS = {
   uploadLabel: 'upload_label',
   runDelete: 'run_delete',
   alertActions: 'alert_actions',
+  dashboardButtons: 'dashboard_buttons',
+  homeFilters: 'home_filters',
   campaignUndo: 'campaign_undo',
   campaignChannel: 'campaign_channel',
   campaignSent: 'campaign_sent',

@@ -5,7 +5,8 @@ import { PERIOD_USAGE, type PeriodSpec, parsePeriod } from './period.js';
 import { parseRoiSettingsChange, parseSettingsChange, type SettingKey } from './settings.js';
 
 export type Command =
-  | { kind: 'dashboard'; period: PeriodSpec }
+  /** `full`: every section with charts and tables; otherwise the one-screen summary. */
+  | { kind: 'dashboard'; period: PeriodSpec; full?: boolean }
   | { kind: 'post'; period: PeriodSpec }
   | { kind: 'upload' }
   | { kind: 'runs' }
@@ -22,7 +23,8 @@ export type Command =
 
 /** The core subcommands' help lines; every form `parseCommand` accepts appears here. */
 export const CORE_HELP = {
-  dashboard: `\`${COMMAND} [period]\`: the dashboard, only for you. Periods: ${PERIOD_USAGE}.`,
+  dashboard: `\`${COMMAND} [period]\`: the dashboard summary, only for you. Periods: ${PERIOD_USAGE}.`,
+  full: `\`${COMMAND} full [period]\`: the full dashboard (API health, scores, industries, countries, campaigns, funnel, trends).`,
   post: `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
   upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
@@ -44,6 +46,9 @@ export function parseCommand(text: string): Command {
       return { kind: 'dashboard', period: parsePeriod('') };
     case 'help':
       return { kind: 'help' };
+    case 'full':
+      if (rest.length > 1) throw new AppError('bad_command', 'Usage: `full [period]`.');
+      return { kind: 'dashboard', period: parsePeriod(rest[0] ?? ''), full: true };
     case 'post':
       if (rest.length > 1) throw new AppError('bad_command', 'Usage: `post [period]`.');
       return { kind: 'post', period: parsePeriod(rest[0] ?? '') };

@@ -249,7 +249,8 @@ const trend = (current: number | null, previous: number | null, tolerance: numbe
 
 function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));
-  const prev = input.previous ? ratesOf(sumHeadlines(input.previous.runs.map((r) => r.headline))) : null;
+  const prevHeadline = input.previous ? sumHeadlines(input.previous.runs.map((r) => r.headline)) : null;
+  const prev = prevHeadline ? ratesOf(prevHeadline) : null;
   const prevTime = prev?.average_response_time ?? null;
   const periodEnd = input.period.end;
   const lastRuns = sortRunsNewestFirst(
@@ -266,6 +267,8 @@ function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof Campa
     previous_period: input.previous
       ? { start: input.previous.start, end: input.previous.end, runs: input.previous.runs.length }
       : null,
+    tier_1_targets: trend(totals.tiers['Tier 1'].count, prevHeadline?.tier_1 ?? null, 0),
+    companies_discovered: trend(totals.companies, prevHeadline?.companies ?? null, 0),
     qualification_rate: trend(
       now.qualification_rate,
       prev?.qualification_rate ?? null,

@@ -13,12 +13,13 @@ import { parseCommand } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError } from '../errors.js';
 import { COMMAND } from '../ids.js';
-import { type DashboardNotes, dashboardMessage } from './dashboard-message.js';
+import { type DashboardNotes, dashboardMessage, dashboardSummary } from './dashboard-message.js';
 import { requireAdmin } from './deps.js';
 import { notInChannelHint, slackErrorCode } from './errors.js';
 import type { IngestKeys } from './ingest-keys.js';
 import { loadSettings } from './payload.js';
 import { ephemeral, reportFailure } from './reply.js';
+import { sendWithRichFallback } from './rich-fallback.js';
 import type { CommandContext, Subcommand } from './router.js';
 
 export interface CoreCommandOptions {
@@ -69,13 +70,19 @@ export function coreCommands(options: CoreCommandOptions): {
     await c.ack();
     switch (parsed.kind) {
       case 'dashboard': {
-        await c.respond(ephemeral(await dashboardMessage(deps, team, parsed.period, options.notes)));
+        // Summary first; the detail is one button away (a follow-up here, a thread reply when posted).
+        const msg = parsed.full
+          ? await dashboardMessage(deps, team, parsed.period, options.notes)
+          : await dashboardSummary(deps, team, parsed.period, options.notes);
+        await sendWithRichFallback(deps, msg, (m) => c.respond(ephemeral(m)), { anyError: true });
         return;
       }
       case 'post': {
-        const msg = await dashboardMessage(deps, team, parsed.period, options.notes);
+        const msg = await dashboardSummary(deps, team, parsed.period, options.notes);
         try {
-          await c.client.chat.postMessage({ channel: c.channel, ...msg });
+          await sendWithRichFallback(deps, msg, (m) =>
+            c.client.chat.postMessage({ channel: c.channel, ...m }),
+          );
         } catch (error) {
           const hint = notInChannelHint(slackErrorCode(error));
           if (!hint) throw error;
@@ -144,7 +151,7 @@ export function coreCommands(options: CoreCommandOptions): {
     }
   };
   return {
-    subcommands: ['help', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
+    subcommands: ['help', 'full', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
     fallback: handle,
   };
 }

@@ -88,7 +88,12 @@ describe('alerts: routing and permissions', () => {
     assertResponseBody(dashboard);
     const text = visibleText(dashboard);
     expect(text).toContain('Alerts are not routed anywhere: `/apollo-dashboard alerts channel #channel`');
-    expect(text).toContain('1 open alert incident: Average API response time');
+    // The summary: the open alert leads with its measured value, and the status cannot read well.
+    expect(text).toContain('*Open alerts (1)*: #1 Average API response time 2.33s');
+    expect(text).toContain(':red_circle: *Needs attention*: 1 open alert; avg response 2.33s, above 2.00s');
+    expect(dashboard.text).toContain(
+      'Status: Needs attention (1 open alert; avg response 2.33s, above 2.00s).',
+    );
     const view = await alertsView(h);
     expect(view).toContain('*Alerts are not routed anywhere*');
     expect(view).toContain(
@@ -384,7 +389,7 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
     const text = visibleText(dash.body);
     expect(text).toContain('Apollo dashboard');
     expect(text).toContain('run-9');
-    expect(text).toContain('1 open alert incident: Average API response time');
+    expect(text).toContain(':rotating_light: Open alerts: #2 Average API response time 2.33s');
   });
 
   it('kept every surface within Slack’s limits', () => {
