@@ -15,7 +15,8 @@ import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
 import { exportSubcommand, postTier1Csv } from './features/exports/index.js';
-import { USAGE_LINES } from './help.js';
+import { createHome } from './features/home/index.js';
+import { USAGE_GROUPS, USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
 import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
 import { registerActions } from './slack/actions.js';
@@ -118,6 +119,7 @@ export function createApp(options: {
     notes: (team) => dashboardNotes(team),
   });
   const campaigns = createCampaigns(edge);
+  const home = createHome(edge, { notes: (team) => dashboardNotes(team) });
 
   // Cross-feature flows: never let one feature's failure fail the request that triggered it.
   const onStored = async (event: RunStoredEvent): Promise<void> => {
@@ -125,6 +127,12 @@ export function createApp(options: {
       await alerts.evaluateStoredRun(event);
     } catch (error) {
       logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+    }
+    // After the alerts, so the Home tab shows the incidents this run opened or resolved.
+    try {
+      await home.refresh(event.team);
+    } catch (error) {
+      logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
     }
   };
   const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
@@ -202,6 +210,7 @@ export function createApp(options: {
 
   const core = coreCommands({
     usage: USAGE_LINES,
+    helpGroups: USAGE_GROUPS,
     notes: dashboardNotes,
     onSettingsChanged,
     ingestKeys,
@@ -228,6 +237,7 @@ export function createApp(options: {
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
+  home.register(app);
   if (installations) registerUninstall(app, { installations, logger, afterUninstall });
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);

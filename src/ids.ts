@@ -14,7 +14,7 @@ export const INGEST_CAMPAIGNS_PATH = '/api/campaigns';
 export const BOT_SCOPES = ['commands', 'chat:write', 'files:read', 'files:write'] as const;
 
 /** Events the app subscribes to (manifest: settings.event_subscriptions.bot_events). */
-export const BOT_EVENTS = ['app_home_opened'] as const;
+export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
 
 export const ACTIONS = {
   runDeleteConfirm: 'run_delete_confirm',

@@ -249,7 +249,11 @@ const trend = (current: number | null, previous: number | null, tolerance: numbe
 
 function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));
-  const prevHeadline = input.previous ? sumHeadlines(input.previous.runs.map((r) => r.headline)) : null;
+  // A previous period without runs is no comparison (not a change from zero).
+  const prevHeadline =
+    input.previous && input.previous.runs.length > 0
+      ? sumHeadlines(input.previous.runs.map((r) => r.headline))
+      : null;
   const prev = prevHeadline ? ratesOf(prevHeadline) : null;
   const prevTime = prev?.average_response_time ?? null;
   const periodEnd = input.period.end;

@@ -1,5 +1,5 @@
 /** The core subcommands of `/apollo-dashboard` (dashboard, post, upload, runs, settings, help) as router entries. */
-import { renderFailure, renderHelpMessage } from '../blocks/help.js';
+import { type HelpGroup, renderFailure, renderHelpMessage } from '../blocks/help.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
 import {
@@ -25,6 +25,8 @@ import type { CommandContext, Subcommand } from './router.js';
 export interface CoreCommandOptions {
   /** The help lines (every grammar's). */
   usage: readonly string[];
+  /** The same lines grouped for `help`. */
+  helpGroups?: readonly HelpGroup[];
   /** Lines shown under the dashboard (alerts' notes). */
   notes: DashboardNotes;
   /** Called after the workspace's settings changed (the digest follows its time zone). */
@@ -44,7 +46,7 @@ export function coreCommands(options: CoreCommandOptions): {
     const parsed = parseCommand(c.text);
     switch (parsed.kind) {
       case 'help':
-        await c.ack(ephemeral(renderHelpMessage(options.usage)));
+        await c.ack(ephemeral(renderHelpMessage(options.helpGroups ?? options.usage)));
         return;
       case 'upload': {
         await c.ack();

@@ -256,8 +256,7 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
       errors: {
         [BLOCKS.campaignChannel]: 'Pick Email, LinkedIn or Content.',
         [BLOCKS.campaignOpened]: 'Enter a whole number from 0 to 1,000,000,000.',
-        [BLOCKS.campaignResponded]:
-          'responded=12 is more than sent=10; each of opened, responded and converted is at most sent in one update.',
+        [BLOCKS.campaignResponded]: "Responded (12) can't be more than Sent (10).",
         [BLOCKS.campaignDate]: 'That is in the future; today is 2026-11-24.',
       },
     });
