@@ -16,7 +16,7 @@ function hasRichBlocks(msg: SlackMessage): boolean {
  * without them. `anyError`: also on errors without a code (a response_url answers with plain text).
  */
 export async function sendWithRichFallback<T>(
-  deps: Pick<Deps, 'logger'>,
+  deps: Partial<Pick<Deps, 'logger'>>,
   msg: SlackMessage,
   send: (m: SlackMessage) => Promise<T>,
   options: { anyError?: boolean } = {},
@@ -27,7 +27,7 @@ export async function sendWithRichFallback<T>(
     const code = slackErrorCode(error);
     const refused = code === 'invalid_blocks' || (options.anyError === true && code === undefined);
     if (!refused || !hasRichBlocks(msg)) throw error;
-    deps.logger.warn(`Slack refused charts or tables (${describeError(error)}); sending the text version.`);
+    deps.logger?.warn(`Slack refused charts or tables (${describeError(error)}); sending the text version.`);
     return send(withoutRichBlocks(msg));
   }
 }

@@ -7,6 +7,7 @@ import { buildDashboard, storeDashboardSource } from '../../services/dashboard.j
 import type { Deps } from '../../slack/deps.js';
 import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
 import { timeZoneOf } from '../../slack/payload.js';
+import { sendWithRichFallback } from '../../slack/rich-fallback.js';
 import { parseCronFields } from './cron.js';
 import { renderDigestMessage } from './messages.js';
 import { decideCatchUp, type Occurrence, occurrenceAt } from './schedule.js';
@@ -123,7 +124,8 @@ async function post(
 ): Promise<{ ts?: string; error?: string }> {
   try {
     // @slack/web-api retries network errors and 429s itself, honouring Retry-After, with backoff.
-    const res = await client.chat.postMessage({ channel, ...message });
+    // A workspace that refuses the chart (invalid_blocks) gets the same figures without it.
+    const res = await sendWithRichFallback({}, message, (m) => client.chat.postMessage({ channel, ...m }));
     return res.ts ? { ts: res.ts } : {};
   } catch (error) {
     const code = slackErrorCode(error);

@@ -1,6 +1,7 @@
 /** The digest message and the `digest` settings view. */
-import type { KnownBlock } from '@slack/types';
+import { seriesChart } from '../../blocks/charts.js';
 import {
+  type AnyMessageBlock,
   actions,
   button,
   context,
@@ -76,7 +77,7 @@ export function renderDigestMessage(model: DigestModel): SlackMessage {
   const tz = model.time_zone;
   const from = formatLocalDate(new Date(model.window.start), tz);
   const to = formatLocalDate(new Date(model.window.end), tz);
-  const blocks: KnownBlock[] = [header(`Apollo weekly digest · ${from} to ${to}`)];
+  const blocks: AnyMessageBlock[] = [header(`Apollo weekly digest · ${from} to ${to}`)];
   const meta = [
     `Last 7 days vs the 7 before · ${formatInt(model.runs)} run${model.runs === 1 ? '' : 's'} · ${tz}`,
   ];
@@ -144,6 +145,21 @@ export function renderDigestMessage(model: DigestModel): SlackMessage {
         `Qualification rate, last 8 weeks: ${wq.chart}  (${wq.weeks.map((w) => formatPercent(w.rate, 0)).join(' · ')})`,
       ]),
     );
+    // The same weeks as a native line chart; the line above is its text fallback.
+    const chart = seriesChart({
+      kind: 'line',
+      title: 'Qualification rate by week (%)',
+      categories: wq.weeks.map((w) => formatLocalDate(new Date(w.start), tz).slice(5)),
+      series: [
+        {
+          name: 'Qualification %',
+          values: wq.weeks.map((w) => (w.rate === null ? null : Math.round(w.rate * 1000) / 10)),
+        },
+      ],
+      xLabel: 'Week starting',
+      yLabel: 'Qualified (%)',
+    });
+    if (chart) blocks.push(chart);
   }
   blocks.push(openButton);
   return message(renderDigestText(model), blocks);
@@ -181,7 +197,7 @@ export function renderDigestStatus(options: {
     `• *Quiet weeks*: ${state.skip_empty ? 'skipped' : 'a short "no data" message'}`,
   ];
   const missed = state.history.filter((r) => r.status === 'missed' || r.status === 'failed').slice(0, 3);
-  const blocks: KnownBlock[] = [header('Weekly digest'), section(lines.join('\n'))];
+  const blocks: AnyMessageBlock[] = [header('Weekly digest'), section(lines.join('\n'))];
   if (missed.length > 0 && missed[0] !== state.history[0]) {
     blocks.push(section(`*Not delivered*\n${missed.map((r) => `• ${describeRecord(r, tz)}`).join('\n')}`));
   }
