@@ -7,6 +7,7 @@
  * Not part of the bench budgets; it says where the reading time goes.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { DEFAULT_PARSE_LIMITS, readUpload } from '../src/domain/parse-run/index.js';
 import { normaliseApolloJson } from '../src/domain/read/apollo-json.js';
 import { companyRecordsOf } from '../src/domain/read/csv-companies.js';
 import { detectDelimiter, readCsvTable } from '../src/domain/read/csv-table.js';
@@ -56,6 +57,8 @@ time('score scale check', () =>
   ),
 );
 time('one spelling per industry/state/city/country', () => unifySpellings(csvRun.companies));
+const csvUpload = { bytes: csvBytes, contentType: 'text/csv', started_at: startedAt };
+time('the whole reading path (readUpload: bytes to run)', () => readUpload(csvUpload, DEFAULT_PARSE_LIMITS));
 
 const big = generateRun({
   seed: 42,
@@ -80,3 +83,5 @@ time('score scale check', () =>
   ),
 );
 time('one spelling per industry/state/city/country', () => unifySpellings(big.companies));
+const jsonUpload = { bytes: jsonBytes, contentType: 'application/json' };
+time('the whole reading path (readUpload: bytes to run)', () => readUpload(jsonUpload, DEFAULT_PARSE_LIMITS));

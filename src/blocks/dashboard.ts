@@ -227,5 +227,33 @@ export function renderDashboardMessage(
       ]),
     );
   }
+  const warnings = uploadWarningLines(model);
+  if (warnings.length > 0) blocks.push(context(warnings));
   return message(renderDashboardText(model), blocks);
+}
+
+const WARNINGS_SHOWN = 3;
+
+/**
+ * The note under the dashboard for a period that holds runs whose uploads came with warnings (or runs
+ * with no score at all, stored before warnings were kept). Empty when there is nothing to say.
+ */
+export function uploadWarningLines(model: DashboardModel): string[] {
+  const { runs_with_warnings, warnings, unscored_companies } = model.upload_warnings;
+  const lines: string[] = [];
+  if (runs_with_warnings > 0) {
+    const shown = warnings
+      .slice(0, WARNINGS_SHOWN)
+      .map((w) => `\`${escapeMrkdwn(w.run_id)}\`: ${escapeMrkdwn(w.message)}`);
+    const more = warnings.length - shown.length;
+    lines.push(
+      `:warning: ${formatInt(runs_with_warnings)} run${runs_with_warnings === 1 ? '' : 's'} in this period came with upload warnings: ${shown.join(' • ')}${more > 0 ? ` • …and ${more} more (\`${COMMAND} runs\` lists them)` : ''}`,
+    );
+  }
+  if (unscored_companies > 0 && !warnings.some((w) => w.code === 'no_scores')) {
+    lines.push(
+      `:warning: ${formatInt(unscored_companies)} companies come from runs with no ICP score or tier: they count as Unqualified, and the qualification advice leaves them out.`,
+    );
+  }
+  return lines;
 }

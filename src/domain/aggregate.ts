@@ -15,6 +15,8 @@ import {
   type Tier,
   UNKNOWN,
 } from './model.js';
+import { canonicalCountry } from './read/countries.js';
+import { spellingTable } from './read/spelling.js';
 import {
   columnsOfFlat,
   columnsOfPairs,
@@ -289,6 +291,23 @@ function mergeGroups(into: Record<string, GroupStat>, from: Record<string, Group
   }
 }
 
+/**
+ * Groups whose names differ only in case (or, for countries, are one country in the dataset) as one
+ * group, named by the spelling with the most companies. `Unknown` stays as it is.
+ */
+function foldSpellings(
+  groups: Record<string, GroupStat>,
+  canonical?: (name: string) => string | undefined,
+): Record<string, GroupStat> {
+  const counts = new Map<string, number>();
+  for (const [name, g] of Object.entries(groups)) if (name !== UNKNOWN) counts.set(name, g.count);
+  const shownAs = spellingTable(counts, canonical);
+  if ([...shownAs].every(([from, to]) => from === to)) return groups;
+  const out = table<GroupStat>();
+  for (const [name, g] of Object.entries(groups)) mergeGroups(out, { [shownAs.get(name) ?? name]: g });
+  return out;
+}
+
 /** A run's scores in flat form: [score, count, score, count, …], scores ascending and distinct. */
 export type FlatScores = ArrayLike<number>;
 
@@ -451,6 +470,9 @@ export function mergeRunAggregates(aggregates: readonly RunAggregate[]): MergedA
     totals.quality.sum += a.quality.sum;
     mergeApi(totals.api, a.api);
   }
+  // Runs stored apart may spell a group differently (`Banking`, `banking`; older runs `USA`): one row each.
+  totals.industries = foldSpellings(totals.industries);
+  totals.countries = foldSpellings(totals.countries, canonicalCountry);
   const sets = ordered.map(scoreSetOf);
   let merged: Array<[number, number]> | undefined;
   Object.defineProperty(totals, 'scores', {

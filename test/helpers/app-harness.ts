@@ -33,7 +33,7 @@ export interface Harness {
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
   ingest(
-    body: string,
+    body: string | Uint8Array,
     options?: { contentType?: string; query?: string; token?: string | null },
   ): Promise<{
     status: number;
@@ -46,9 +46,16 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: () => Date; dir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    dir?: string;
+    /** Set up the fake Slack before the app starts (e.g. an auth.test that does not answer). */
+    beforeStart?: (fake: FakeSlack) => void;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
+  options.beforeStart?.(fake);
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'apollo-app-')));
   const logs: string[] = [];
   const config = loadConfig({

@@ -98,10 +98,14 @@ export interface NormalisedJson {
   people?: number;
 }
 
+/** Keys only our run format has: an object with one of them is read (and checked) as a run. */
+const RUN_ONLY_KEYS = ['companies', 'started_at', 'run_id', 'api_calls', 'api_metrics'];
+
 function shapeOf(body: unknown): ApolloShape | undefined {
-  if (Array.isArray(body)) return 'organization_list';
-  if (!isRecord(body)) return undefined;
-  if (Array.isArray(body.companies)) return 'run';
+  // A list of anything but objects is left to the run schema, which says what it expected.
+  if (Array.isArray(body)) return body.length === 0 || isRecord(body[0]) ? 'organization_list' : 'run';
+  if (!isRecord(body)) return 'run';
+  if (RUN_ONLY_KEYS.some((key) => key in body)) return 'run';
   const orgs = Array.isArray(body.organizations);
   const accounts = Array.isArray(body.accounts);
   if (orgs && (accounts || isRecord(body.pagination))) return 'search_page';

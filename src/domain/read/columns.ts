@@ -49,13 +49,7 @@ const PREFERRED: ReadonlyArray<readonly [ColumnField, readonly string[]]> = [
 ];
 
 /** Aliases of one field: any of them may be present; two present is a conflict settled by the values. */
-export const SCORE_HEADERS: readonly string[] = [
-  'icp score',
-  'icp fit score',
-  'fit score',
-  'score',
-  'icp rating score',
-];
+export const SCORE_HEADERS: readonly string[] = ['icp score', 'icp fit score', 'fit score', 'score'];
 export const TIER_HEADERS: readonly string[] = ['tier', 'icp tier', 'fit tier', 'icp fit tier'];
 
 /** Contact columns that only a People/Contacts export has. */

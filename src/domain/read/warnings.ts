@@ -3,20 +3,19 @@
  * run (stored in its meta), so every answer, the `runs` list, the dashboard and the exports can show them.
  * `code` is stable (callers branch on it); `message` is for a person.
  */
-export type ReadWarningCode =
-  | 'charset_overridden'
-  | 'encoding_windows_1252'
-  | 'delimiter'
-  | 'decimal_comma'
-  | 'duplicate_column'
-  | 'people_export'
-  | 'people_rows_disagree'
-  | 'no_scores'
-  | 'no_tiers'
-  | 'scores_scaled'
-  | 'missing_figures'
-  | 'null_text'
-  | 'apollo_shape';
+export const READ_WARNING_CODES = [
+  'charset_overridden',
+  'encoding_windows_1252',
+  'decimal_comma',
+  'duplicate_column',
+  'people_export',
+  'people_rows_disagree',
+  'no_scores',
+  'scores_scaled',
+  'missing_figures',
+  'apollo_shape',
+] as const;
+export type ReadWarningCode = (typeof READ_WARNING_CODES)[number];
 
 export interface ReadWarning {
   code: ReadWarningCode;

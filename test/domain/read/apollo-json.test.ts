@@ -109,8 +109,10 @@ describe('normaliseApolloJson', () => {
     );
   });
 
-  it('recognises nothing in other objects', () => {
+  it('recognises nothing in other objects, and leaves other values to the run schema', () => {
     expect(normaliseApolloJson({ foo: 1 }).shape).toBeUndefined();
-    expect(normaliseApolloJson('x').shape).toBeUndefined();
+    expect(normaliseApolloJson({ run_id: 'r1' }).shape).toBe('run');
+    expect(normaliseApolloJson('x').shape).toBe('run');
+    expect(normaliseApolloJson([1, 2]).shape).toBe('run');
   });
 });
