@@ -13,7 +13,6 @@ import { companyRecordsOf } from '../src/domain/read/csv-companies.js';
 import { detectDelimiter, readCsvTable } from '../src/domain/read/csv-table.js';
 import { decodeUpload } from '../src/domain/read/decode.js';
 import { decideScoreScale } from '../src/domain/read/score-scale.js';
-import { unifySpellings } from '../src/domain/read/spelling.js';
 import { companiesToCsv, generateRun, runToJson } from './data.js';
 
 const ROUNDS = 9;
@@ -50,13 +49,7 @@ time('  for comparison: csv-parse as before', () => parseCsv(csvText, { bom: tru
 const table = readCsvTable(csvText);
 if (!table) throw new Error('empty table');
 time('resolve columns, People check, records', () => companyRecordsOf(table));
-time('score scale check', () =>
-  decideScoreScale(
-    csvRun.companies.map((c) => c.icp_score),
-    undefined,
-  ),
-);
-time('one spelling per industry/state/city/country', () => unifySpellings(csvRun.companies));
+time('score scale check', () => decideScoreScale(csvRun.companies, undefined));
 const csvUpload = { bytes: csvBytes, contentType: 'text/csv', started_at: startedAt };
 time('the whole reading path (readUpload: bytes to run)', () => readUpload(csvUpload, DEFAULT_PARSE_LIMITS));
 
@@ -76,12 +69,6 @@ time('  for comparison: Buffer toString as before', () => Buffer.from(jsonBytes)
 time('  for comparison: JSON.parse', () => JSON.parse(jsonText));
 const body = JSON.parse(jsonText);
 time('recognise the shape (run or Apollo answer)', () => normaliseApolloJson(body));
-time('score scale check', () =>
-  decideScoreScale(
-    big.companies.map((c) => c.icp_score),
-    undefined,
-  ),
-);
-time('one spelling per industry/state/city/country', () => unifySpellings(big.companies));
+time('score scale check', () => decideScoreScale(big.companies, undefined));
 const jsonUpload = { bytes: jsonBytes, contentType: 'application/json' };
 time('the whole reading path (readUpload: bytes to run)', () => readUpload(jsonUpload, DEFAULT_PARSE_LIMITS));

@@ -1,10 +1,10 @@
 /**
  * What both formats hand over once an upload is valid, and the steps every reading ends with: the
- * score scale, one spelling per place and industry, and the warnings about scoring.
+ * score scale and the warnings about scoring. (Spellings are grouped where groups are built, in
+ * aggregate.ts, so a 100,000-company upload takes no pass over its companies for them.)
  */
 import type { Run } from '../model.js';
 import { decideScoreScale, type ScoreScale } from '../read/score-scale.js';
-import { unifySpellings } from '../read/spelling.js';
 import type { ReadWarning } from '../read/warnings.js';
 import type { RunFormat } from './limits.js';
 import { invalid } from './problems.js';
@@ -39,8 +39,7 @@ export function finishReading(
 ): RunReading {
   let { companies } = read.run;
   const warnings = [...read.warnings];
-  const scores = companies.map((c) => c.icp_score);
-  const outcome = decideScoreScale(scores, options.scoreScale ?? read.statedScale);
+  const outcome = decideScoreScale(companies, options.scoreScale ?? read.statedScale);
   if (outcome.kind === 'refused') {
     throw invalid([{ where: '', field: read.scoreField, message: outcome.message }]);
   }
@@ -60,14 +59,8 @@ export function finishReading(
     );
   }
   warnings.push(...outcome.warnings);
-  companies = unifySpellings(companies);
-  let scored = 0;
-  let tiered = 0;
-  for (const c of companies) {
-    if (c.icp_score !== undefined) scored++;
-    if (c.tier !== 'Unqualified') tiered++;
-  }
-  if (companies.length > 0 && scored === 0 && tiered === 0) {
+  // No score at all (decided in the same pass as the scale), and then no tier either.
+  if (companies.length > 0 && outcome.scored === 0 && !companies.some((c) => c.tier !== 'Unqualified')) {
     warnings.push({
       code: 'no_scores',
       message: `No company has an ICP score or a tier: ${read.noScoring}. All ${companies.length} count as unscored and Unqualified, so the qualification rate says nothing about the search.`,

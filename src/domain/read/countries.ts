@@ -23,13 +23,19 @@ const EXTRA_ALIASES: ReadonlyArray<readonly [string, string]> = [
 /** The dataset names the USA "United States of America"; Apollo and this app have always said "United States". */
 const DISPLAY: Readonly<Record<string, string>> = { US: 'United States' };
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Lower case, no accents or dots, one space between words, no leading "the". */
 export function countryKey(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Accents are taken off only when there are any: most names are plain ASCII.
+  const plain = NON_ASCII.test(name)
+    ? name
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[’‘`´]/g, "'")
+    : name;
+  return plain
     .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
     .replace(/\./g, '')
     .replace(/[\s_]+/g, ' ')
     .trim()
@@ -51,8 +57,17 @@ for (const [alpha2, alpha3] of codes as ReadonlyArray<readonly string[]>) {
 }
 for (const [alias, code] of EXTRA_ALIASES) if (!codeOf.has(alias)) codeOf.set(alias, code);
 
+/** Recent answers, as the same few names come back in every run's table (bounded). */
+const cache = new Map<string, string | null>();
+const CACHE_SIZE = 2000;
+
 /** The canonical name of a country, or undefined when the dataset does not know it. */
 export function canonicalCountry(name: string): string | undefined {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit ?? undefined;
   const code = codeOf.get(countryKey(name));
-  return code === undefined ? undefined : displayOf.get(code);
+  const shown = code === undefined ? undefined : displayOf.get(code);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(name, shown ?? null);
+  return shown;
 }

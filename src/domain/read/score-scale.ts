@@ -17,39 +17,41 @@ export function parseScoreScale(value: string | undefined): ScoreScale | undefin
   return undefined;
 }
 
+/** `scored`: how many companies have a score. */
 export type ScaleOutcome =
-  | { kind: 'as-is'; warnings: ReadWarning[] }
-  | { kind: 'scaled'; scale: (score: number) => number; warnings: ReadWarning[] }
-  | { kind: 'refused'; message: string }
-  | { kind: 'out-of-scale'; index: number; score: number };
+  | { kind: 'as-is'; warnings: ReadWarning[]; scored: number }
+  | { kind: 'scaled'; scale: (score: number) => number; warnings: ReadWarning[]; scored: number }
+  | { kind: 'refused'; message: string; scored: number }
+  | { kind: 'out-of-scale'; index: number; score: number; scored: number };
 
 const scaleUp = (score: number): number => Number((score * 100).toFixed(10));
 
 /**
- * Decides what to do with a run's scores (given in upload order, undefined for unscored).
+ * Decides what to do with a run's scores (its companies in upload order; unscored ones have none).
  * `out-of-scale`: a stated 0-1 scale with a score above 1 (its index is returned for the message).
  */
 export function decideScoreScale(
-  scores: ReadonlyArray<number | undefined>,
+  companies: ReadonlyArray<{ icp_score?: number }>,
   stated: ScoreScale | undefined,
 ): ScaleOutcome {
-  if (stated === '0-100') return { kind: 'as-is', warnings: [] };
   let count = 0;
   let max = Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
   let fractional = false;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
+  for (let i = 0; i < companies.length; i++) {
+    const s = companies[i]?.icp_score;
     if (s === undefined) continue;
-    if (stated === '0-1' && s > 1) return { kind: 'out-of-scale', index: i, score: s };
+    if (stated === '0-1' && s > 1) return { kind: 'out-of-scale', index: i, score: s, scored: count };
     count++;
     if (s > max) max = s;
     if (s < min) min = s;
     if (s > 0 && s < 1) fractional = true;
   }
+  if (stated === '0-100') return { kind: 'as-is', warnings: [], scored: count };
   if (stated === '0-1') {
     return {
       kind: 'scaled',
+      scored: count,
       scale: scaleUp,
       warnings: [
         {
@@ -62,8 +64,9 @@ export function decideScoreScale(
   if (count > 0 && max <= 1 && fractional) {
     return {
       kind: 'refused',
+      scored: count,
       message: `ICP scores are 0-100, but all ${count} scores here are between ${min} and ${max}: they look like 0-1 fractions. Multiply them by 100, or state the scale (score_scale "0-1": a JSON field, the form's option, the score_scale query parameter or --score-scale 0-1).`,
     };
   }
-  return { kind: 'as-is', warnings: [] };
+  return { kind: 'as-is', warnings: [], scored: count };
 }

@@ -4,6 +4,7 @@
  * against the exact refusal.
  */
 import { describe, expect, it } from 'vitest';
+import { aggregateRun } from '../../../src/domain/aggregate.js';
 import type { Company } from '../../../src/domain/model.js';
 import { readUpload, type UploadInput } from '../../../src/domain/parse-run/index.js';
 import { type AppError, isAppError } from '../../../src/errors.js';
@@ -47,9 +48,24 @@ function figures(companies: readonly Company[]) {
     tiers: counts(companies.map((c) => c.tier)),
     scores,
     median,
-    industries: counts(companies.map((c) => c.industry)),
-    countries: counts(companies.map((c) => c.country)),
+    // Groups as the dashboard builds them: one per industry and country whatever the spelling.
+    industries: groupCounts(aggregate(companies).industries),
+    countries: groupCounts(aggregate(companies).countries),
   };
+}
+
+function aggregate(companies: readonly Company[]) {
+  return aggregateRun({
+    run_id: 'r',
+    started_at: STARTED,
+    companies: [...companies],
+    api_calls: [],
+    quality_scores: [],
+  });
+}
+
+function groupCounts(groups: Record<string, { count: number }>): Record<string, number> {
+  return Object.fromEntries(Object.entries(groups).map(([name, g]) => [name, g.count]));
 }
 
 const SAME_EIGHT = {
@@ -377,13 +393,14 @@ describe("Apollo's JSON answers", () => {
         domain: 'societegenerale.com',
         industry: 'banking',
         employees: 117000,
-        country: 'France',
+        country: 'france',
         state: 'Île-de-France',
         city: 'Paris',
         icp_score: 91,
         tier: 'Tier 1',
       },
     ]);
+    expect(figures(run.companies).countries).toEqual({ France: 1 });
   });
 
   it('a bulk enrich answer', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalCountry } from '../../../src/domain/read/countries.js';
-import { unifySpellings } from '../../../src/domain/read/spelling.js';
+import { spellingTable } from '../../../src/domain/read/spelling.js';
 
 describe('canonicalCountry', () => {
   it('maps names, cases, aliases and ISO codes to one name from the dataset', () => {
@@ -27,24 +27,31 @@ describe('canonicalCountry', () => {
   });
 });
 
-describe('unifySpellings', () => {
+describe('spellingTable', () => {
   it('shows each group in its most frequent spelling and countries by their canonical name', () => {
-    const companies = [
-      { name: 'a', industry: 'banking', country: 'USA', city: 'New York' },
-      { name: 'b', industry: 'Banking', country: 'united states', city: 'new york' },
-      { name: 'c', industry: 'banking', country: 'Atlantis', city: 'New York' },
-      { name: 'd', industry: 'Machinery', country: 'atlantis', state: 'Bavaria' },
-    ];
-    expect(unifySpellings(companies)).toEqual([
-      { name: 'a', industry: 'banking', country: 'United States', city: 'New York' },
-      { name: 'b', industry: 'banking', country: 'United States', city: 'New York' },
-      { name: 'c', industry: 'banking', country: 'Atlantis', city: 'New York' },
-      { name: 'd', industry: 'Machinery', country: 'Atlantis', state: 'Bavaria' },
+    const industries = new Map([
+      ['banking', 2],
+      ['Banking', 1],
+      ['Machinery', 1],
+      [' machinery ', 1],
     ]);
-  });
-
-  it('returns the same objects when nothing changes', () => {
-    const companies = [{ name: 'a', industry: 'banking', country: 'France' }];
-    expect(unifySpellings(companies)[0]).toBe(companies[0]);
+    expect([...spellingTable(industries)]).toEqual([
+      ['banking', 'banking'],
+      ['Banking', 'banking'],
+      ['Machinery', 'Machinery'],
+      [' machinery ', 'Machinery'],
+    ]);
+    const countries = new Map([
+      ['USA', 1],
+      ['united states', 1],
+      ['Atlantis', 1],
+      ['atlantis', 2],
+    ]);
+    expect([...spellingTable(countries, canonicalCountry)]).toEqual([
+      ['USA', 'United States'],
+      ['united states', 'United States'],
+      ['Atlantis', 'atlantis'],
+      ['atlantis', 'atlantis'],
+    ]);
   });
 });
