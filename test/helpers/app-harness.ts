@@ -210,17 +210,20 @@ export function viewSubmissionPayload(o: {
   values: Record<string, Record<string, any>>;
   privateMetadata?: string;
   user?: string;
+  /** The workspace the form was submitted in (default TEAM). */
+  team?: string;
 }): object {
+  const team = o.team ?? TEAM;
   return {
     type: 'view_submission',
-    team: { id: TEAM, domain: 'test' },
-    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: TEAM },
+    team: { id: team, domain: 'test' },
+    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: team },
     api_app_id: 'A_TEST',
     token: 'legacy',
     trigger_id: 'trigger-view',
     view: {
       id: 'V_UPLOAD',
-      team_id: TEAM,
+      team_id: team,
       type: 'modal',
       callback_id: o.callbackId,
       private_metadata: o.privateMetadata ?? '',
