@@ -33,6 +33,7 @@ import {
 } from './slack/installations.js';
 import { registerCommand } from './slack/router.js';
 import { registerUploadView } from './slack/upload-view.js';
+import { createWorkspaceResolver, WORKSPACE_TIMEOUT_MS } from './slack/workspace.js';
 import type { Store } from './store/store.js';
 import { createTokenCipher } from './store/token-cipher.js';
 
@@ -72,21 +73,26 @@ export function createApp(options: {
   const ingestKeys = createIngestKeys({ store, now: deps.now });
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
 
-  /** Single-workspace mode: the workspace the bot token belongs to (auth.test), resolved once. */
-  let teamPromise: Promise<string> | undefined;
-  const teamId = (): Promise<string> => {
-    teamPromise ??= app.client.auth.test().then(
-      (r): string => {
-        if (!r.team_id) throw new Error('auth.test returned no team_id');
-        return r.team_id;
-      },
-      (error: unknown) => {
-        teamPromise = undefined;
-        throw error;
-      },
-    );
-    return teamPromise;
-  };
+  /**
+   * Single-workspace mode: the workspace the bot token belongs to, learned once at start-up and kept
+   * in the store, so an upload never waits on Slack (see slack/workspace.ts). Distributed mode has no
+   * such workspace: ingest keys name theirs.
+   */
+  const workspace = installations
+    ? undefined
+    : createWorkspaceResolver({
+        store,
+        logger,
+        authTest: (() => {
+          const probe = new WebClient(config.botToken, {
+            ...clientOptions,
+            logger,
+            retryConfig: { retries: 0 },
+            timeout: WORKSPACE_TIMEOUT_MS,
+          });
+          return () => probe.auth.test();
+        })(),
+      });
   const botTokenFor = async (team: string): Promise<string | null> =>
     installations ? installations.botTokenFor(team) : (config.botToken ?? null);
   /** One client per token; read from the store each time, so another replica's install counts at once. */
@@ -105,7 +111,8 @@ export function createApp(options: {
   const ingestTeam = async (bearer: string | undefined): Promise<string | null> => {
     if (!bearer) return null;
     // INGEST_TOKEN is the single workspace's; in distributed mode only ingest keys name a workspace.
-    if (!installations && config.ingestToken && tokenMatches(bearer, config.ingestToken)) return teamId();
+    if (workspace && config.ingestToken && tokenMatches(bearer, config.ingestToken))
+      return workspace.teamId();
     const team = await ingestKeys.teamOf(bearer);
     if (team === null) return null;
     return (await botTokenFor(team)) === null ? null : team;
@@ -277,6 +284,7 @@ export function createApp(options: {
     purgeUninstalled,
     async start() {
       // Listen first, so Slack is answered while the digest starts (it may post a late send).
+      void workspace?.learn();
       let port = config.port;
       if (socketMode) {
         await app.start();

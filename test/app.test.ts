@@ -357,13 +357,14 @@ describe('the app over signed HTTP against a fake Slack', () => {
         privateMetadata: JSON.stringify({ channel_id: 'C_GONE' }),
         values: {
           [BLOCKS.uploadPaste]: {
-            [ACTIONS.uploadPaste]: { type: 'plain_text_input', value: '{"companies": []}' },
+            [ACTIONS.uploadPaste]: { type: 'plain_text_input', value: '{"companies": [{"tier": "Gold"}]}' },
           },
         },
       }),
     );
     const dm = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'U_ADMIN');
-    expect(visibleText(dm.args)).toContain('started_at');
+    expect(visibleText(dm.args)).toContain('Upload rejected');
+    expect(visibleText(dm.args)).toContain('companies[0]');
   });
 
   it('lists runs, refuses deletion to non-admins, and deletes after confirmation', async () => {

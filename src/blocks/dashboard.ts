@@ -245,6 +245,8 @@ export function renderDashboardMessage(
     );
     visuals.unshift(qualificationTrendChart(model));
   }
+  const warnings = uploadWarningLines(model);
+  if (warnings.length > 0) blocks.push(context(warnings));
   // Charts and tables come last: every figure in them is in the text above, so when the message
   // runs out of room they are what is left out.
   blocks.push(...present(visuals));
@@ -310,7 +312,7 @@ export function renderDashboardSummary(
   const alerts = options.alerts ?? NO_ALERTS;
   const blocks: AnyMessageBlock[] = [
     header(`Apollo dashboard · ${model.period.label}`),
-    context([periodLine(model), ...alerts.notes].slice(0, 10)),
+    context([periodLine(model), ...alerts.notes, ...uploadWarningLines(model)].slice(0, 10)),
   ];
   const buttons = actions(
     [
@@ -451,4 +453,30 @@ export function endpointTable(model: DashboardModel, limit = 20) {
 /** Charts and tables with nothing to draw are left out; the text sections beside them carry the figures. */
 export function present<T>(items: ReadonlyArray<T | null>): T[] {
   return items.filter((i): i is T => i !== null);
+}
+
+const WARNINGS_SHOWN = 3;
+
+/**
+ * The note under the dashboard for a period that holds runs whose uploads came with warnings (or runs
+ * with no score at all, stored before warnings were kept). Empty when there is nothing to say.
+ */
+export function uploadWarningLines(model: DashboardModel): string[] {
+  const { runs_with_warnings, warnings, unscored_companies } = model.upload_warnings;
+  const lines: string[] = [];
+  if (runs_with_warnings > 0) {
+    const shown = warnings
+      .slice(0, WARNINGS_SHOWN)
+      .map((w) => `\`${escapeMrkdwn(w.run_id)}\`: ${escapeMrkdwn(w.message)}`);
+    const more = warnings.length - shown.length;
+    lines.push(
+      `:warning: ${formatInt(runs_with_warnings)} run${runs_with_warnings === 1 ? '' : 's'} in this period came with upload warnings: ${shown.join(' • ')}${more > 0 ? ` • …and ${more} more (\`${COMMAND} runs\` lists them)` : ''}`,
+    );
+  }
+  if (unscored_companies > 0 && !warnings.some((w) => w.code === 'no_scores')) {
+    lines.push(
+      `:warning: ${formatInt(unscored_companies)} companies come from runs with no ICP score or tier: they count as Unqualified, and the qualification advice leaves them out.`,
+    );
+  }
+  return lines;
 }

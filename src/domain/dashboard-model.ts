@@ -5,6 +5,7 @@ import type { CampaignSection, CampaignTrends, Funnel, RoiAssumptions } from './
 import type { CampaignUpdate } from './campaigns.js';
 import type { Campaign, ScoreBucket, Tier } from './model.js';
 import type { PeriodInfo } from './period.js';
+import type { ReadWarningCode } from './read/warnings.js';
 import type { RunMeta } from './run-meta.js';
 import type { Trend } from './trend.js';
 
@@ -130,6 +131,7 @@ export interface DashboardModel {
   funnel: Funnel;
   recommendations: Recommendation[];
   trends: Trends;
+  upload_warnings: UploadWarnings;
 }
 
 export interface DashboardSettings {
@@ -152,4 +154,14 @@ export interface DashboardInput {
   generatedAt: Date;
   /** Every recorded campaign update of the workspace; the period's dates are picked here. */
   campaigns?: readonly CampaignUpdate[];
+  /** Index entries of the runs in the period, for the warnings their uploads came with. */
+  currentRuns?: readonly RunMeta[];
+}
+
+/** What the uploads of the period's runs came with (a People export, no scores, an encoding …). */
+export interface UploadWarnings {
+  runs_with_warnings: number;
+  warnings: Array<{ run_id: string; code: ReadWarningCode; message: string }>;
+  /** Companies of runs with no score and no tier at all: their Unqualified says nothing about the search. */
+  unscored_companies: number;
 }

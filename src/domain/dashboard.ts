@@ -11,6 +11,7 @@ import {
   type GroupStat,
   headlineOf,
   mergeRunAggregates,
+  type RunAggregate,
   type RunHeadline,
   sumHeadlines,
   type Totals,
@@ -36,6 +37,7 @@ import type {
   SearchPerformance,
   TierBreakdown,
   Trends,
+  UploadWarnings,
 } from './dashboard-model.js';
 import { formatPercent, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
@@ -49,7 +51,7 @@ import {
   UNKNOWN,
 } from './model.js';
 import { recommend } from './recommendations.js';
-import { sortRunsNewestFirst } from './run-meta.js';
+import { type RunMeta, sortRunsNewestFirst } from './run-meta.js';
 import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
 import { THRESHOLDS } from './thresholds.js';
 import { computeTrend, type Trend } from './trend.js';
@@ -308,6 +310,9 @@ function campaignSectionOf(input: DashboardInput, totals: Totals | null): Campai
 
 export function computeDashboard(input: DashboardInput): DashboardModel {
   const { totals, scoreSets } = mergeRunAggregates(input.current);
+  let unscoredCompanies = 0;
+  for (const aggregate of input.current)
+    if (isUnscoredRun(aggregate)) unscoredCompanies += aggregate.companies;
   const summary = summarize(totals);
   const search = searchPerformance(totals, input.settings);
   const qualification = qualificationAnalytics(totals, scoreSets);
@@ -344,7 +349,24 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
       creditCost: input.settings.credit_cost ?? null,
       campaigns: campaignSection.totals,
     }),
-    recommendations: recommend(summary, search, qualification),
+    recommendations: recommend(summary, search, qualification, unscoredCompanies),
     trends: { ...trends(totals, input), ...computeCampaignTrends(campaignSection, previousCampaigns) },
+    upload_warnings: uploadWarningsOf(input.currentRuns ?? [], unscoredCompanies),
   };
+}
+
+/** A run with no score and no tier at all (stored before warnings were kept, too). */
+function isUnscoredRun(aggregate: RunAggregate): boolean {
+  return aggregate.companies > 0 && aggregate.scored === 0 && aggregate.qualified === 0;
+}
+
+function uploadWarningsOf(runs: readonly RunMeta[], unscoredCompanies: number): UploadWarnings {
+  const warnings: UploadWarnings['warnings'] = [];
+  let runsWithWarnings = 0;
+  for (const run of runs) {
+    if (!run.warnings || run.warnings.length === 0) continue;
+    runsWithWarnings++;
+    for (const w of run.warnings) warnings.push({ run_id: run.run_id, code: w.code, message: w.message });
+  }
+  return { runs_with_warnings: runsWithWarnings, warnings, unscored_companies: unscoredCompanies };
 }

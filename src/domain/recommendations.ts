@@ -4,7 +4,7 @@ import type {
   Recommendation,
   SearchPerformance,
 } from './dashboard-model.js';
-import { formatInt, formatPercent, formatScore, formatSeconds, round } from './format.js';
+import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round } from './format.js';
 import { UNKNOWN } from './model.js';
 import { THRESHOLDS } from './thresholds.js';
 
@@ -20,6 +20,8 @@ export function recommend(
   summary: ExecutiveSummary,
   search: SearchPerformance,
   q: QualificationAnalytics,
+  /** Companies of runs with no score and no tier at all (0 when none). */
+  unscoredCompanies = 0,
 ): Recommendation[] {
   const recs: Recommendation[] = [];
   const { success_rate, average_response_time, error_rate, rate_limited_calls, rate_limit_status } = search;
@@ -74,12 +76,16 @@ export function recommend(
     });
   }
 
-  const discovered = summary.total_companies_discovered;
-  const rate = summary.qualification_rate;
+  // Companies of runs that carried no score or tier are Unqualified only because nothing was scored:
+  // they say nothing about the search filters, so the advice is judged on the scored runs alone.
+  const discovered = summary.total_companies_discovered - unscoredCompanies;
+  const rate = ratio(summary.total_companies_qualified, discovered);
   if (rate !== null && rate < THRESHOLDS.qualification_good) {
+    const leftOut =
+      unscoredCompanies > 0 ? ` (${formatInt(unscoredCompanies)} companies of unscored runs left out)` : '';
     recs.push({
       area: 'qualification',
-      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%.`,
+      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%${leftOut}.`,
       metric: 'qualification_rate',
       value: rate,
       threshold: THRESHOLDS.qualification_good,

@@ -2,8 +2,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import type { RunUploadInput } from '../domain/parse-run/index.js';
-import { formatProblems } from '../domain/parse-run/index.js';
+import { formatProblems, type UploadInput } from '../domain/parse-run/index.js';
+import { parseScoreScale } from '../domain/read/score-scale.js';
 import { AppError, httpStatusOf, isAppError } from '../errors.js';
 import { HEALTH_PATH, INGEST_RUNS_PATH } from '../ids.js';
 import { ingestRun } from '../services/ingest.js';
@@ -36,7 +36,7 @@ function bearer(req: IncomingMessage): string | undefined {
 }
 
 /** Reads a body up to `maxBytes`; rejects with `upload_too_large` as soon as it is exceeded. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -59,7 +59,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on('error', (e) => {
       if (!failed) reject(e);
@@ -87,7 +87,8 @@ export function ingestRoute(options: {
   maxBytes: number;
   /** For the log and the 503 message, e.g. "The run". */
   what: string;
-  handle: (body: string, req: IncomingMessage, res: ServerResponse, team: string) => Promise<void>;
+  /** The body as bytes: a route decodes it (the runs route honours `charset=`). */
+  handle: (body: Buffer, req: IncomingMessage, res: ServerResponse, team: string) => Promise<void>;
 }): CustomRoute {
   const { deps } = options;
   return {
@@ -99,6 +100,17 @@ export function ingestRoute(options: {
         team = await options.authenticate(bearer(req));
       } catch (error) {
         req.resume();
+        if (isAppError(error, 'workspace_unknown')) {
+          // Single-workspace mode before auth.test ever answered: refuse quickly, say when to retry.
+          deps.logger.warn(`${options.what} was refused: ${error.message}`);
+          sendJson(
+            res,
+            httpStatusOf(error),
+            { error: error.code, message: `${error.message} Nothing was stored; retry later.` },
+            { 'Retry-After': String(WORKSPACE_RETRY_AFTER_S) },
+          );
+          return;
+        }
         deps.logger.error(`${options.what}: the ingest key could not be checked: ${describeError(error)}`);
         sendJson(res, 503, { error: 'unavailable', message: 'The key could not be checked. Retry later.' });
         return;
@@ -144,6 +156,9 @@ export function ingestRoute(options: {
 /** The workspace a bearer token writes into, or null when it is no valid token. */
 export type IngestAuthenticator = (bearer: string | undefined) => Promise<string | null>;
 
+/** How long an API client waits before retrying while the workspace is not known yet. */
+export const WORKSPACE_RETRY_AFTER_S = 30;
+
 export interface RouteOptions {
   deps: Deps;
   /** What happens after a run is stored (alerts evaluate it); never throws. */
@@ -176,16 +191,33 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
       what: 'The run',
       handle: async (body, req, res, team) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        const contentType = String(req.headers['content-type'] ?? '');
-        const input: RunUploadInput = { text: body, format: /csv/i.test(contentType) ? 'csv' : 'json' };
+        const contentType = req.headers['content-type'];
+        // The format comes from the content when the type is generic (text/plain, octet-stream).
+        const upload: UploadInput = { bytes: body, ...(contentType ? { contentType } : {}) };
         for (const key of ['started_at', 'run_id', 'label'] as const) {
           const v = url.searchParams.get(key);
-          if (v !== null && v.trim() !== '') input[key] = v.trim();
+          if (v !== null && v.trim() !== '') upload[key] = v.trim();
+        }
+        const scale = url.searchParams.get('score_scale');
+        if (scale !== null && scale.trim() !== '') {
+          const parsed = parseScoreScale(scale);
+          if (!parsed) {
+            throw new AppError('upload_invalid', 'The run has 1 problem.', {
+              problems: [
+                {
+                  where: '',
+                  field: 'score_scale',
+                  message: `expected 0-100 or 0-1, got ${JSON.stringify(scale)}`,
+                },
+              ],
+            });
+          }
+          upload.score_scale = parsed;
         }
         const result = await ingestRun({
           store: deps.store,
           team,
-          input,
+          upload,
           limits: deps.config.limits,
           source: 'api',
           now: deps.now(),
@@ -194,6 +226,7 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
         deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
         sendJson(res, 201, {
           run: result.meta,
+          warnings: result.reading.warnings,
           replaced: result.replaced !== null,
           message: result.replaced
             ? `Run ${result.meta.run_id} replaced the earlier upload with the same run_id.`

@@ -1,14 +1,20 @@
-/** Storing a run, the same way for every way in (modal, HTTP, CLI checks use the parse half). */
+/** Storing a run, the same way for every way in (Slack form, HTTP; the CLI uses the reading half). */
 import { aggregateRun, headlineOf } from '../domain/aggregate.js';
 import type { Run } from '../domain/model.js';
-import { type ParseLimits, parseRunUpload, type RunUploadInput } from '../domain/parse-run/index.js';
-import type { RunMeta, RunSource } from '../domain/run-meta.js';
+import {
+  type ParseLimits,
+  type RunReading,
+  readUpload,
+  type UploadInput,
+} from '../domain/parse-run/index.js';
+import type { ReadWarning } from '../domain/read/warnings.js';
+import { type RunMeta, type RunSource, warningsToKeep } from '../domain/run-meta.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 
 export interface IngestOptions {
   store: Store;
   team: string;
-  input: RunUploadInput;
+  upload: UploadInput;
   limits: ParseLimits;
   source: RunSource;
   uploadedBy?: string;
@@ -17,7 +23,16 @@ export interface IngestOptions {
   onStored?: (run: Run, result: SaveRunResult) => Promise<void> | void;
 }
 
-export function buildRunRecord(run: Run, meta: { source: RunSource; uploadedBy?: string; now: Date }) {
+export function buildRunRecord(
+  run: Run,
+  meta: {
+    source: RunSource;
+    uploadedBy?: string;
+    now: Date;
+    warnings?: readonly ReadWarning[];
+    contactRows?: number;
+  },
+) {
   const aggregate = aggregateRun(run);
   const runMeta: RunMeta = {
     run_id: run.run_id,
@@ -28,18 +43,40 @@ export function buildRunRecord(run: Run, meta: { source: RunSource; uploadedBy?:
   };
   if (run.label !== undefined) runMeta.label = run.label;
   if (meta.uploadedBy !== undefined) runMeta.uploaded_by = meta.uploadedBy;
+  if (meta.warnings !== undefined && meta.warnings.length > 0)
+    runMeta.warnings = warningsToKeep(meta.warnings);
+  if (meta.contactRows !== undefined) runMeta.contact_rows = meta.contactRows;
   return { run, aggregate, meta: runMeta };
 }
 
-/** Parses, validates, aggregates and stores one run; throws `upload_invalid`/`upload_too_large` and stores nothing then. */
-export async function ingestRun(options: IngestOptions): Promise<SaveRunResult> {
-  const run = parseRunUpload(options.input, options.limits);
-  const record = buildRunRecord(run, {
+/** A reading turned into what the store keeps. */
+export function recordOfReading(
+  reading: RunReading,
+  meta: { source: RunSource; uploadedBy?: string; now: Date },
+) {
+  return buildRunRecord(reading.run, {
+    ...meta,
+    warnings: reading.warnings,
+    ...(reading.contactRows === undefined ? {} : { contactRows: reading.contactRows }),
+  });
+}
+
+export interface IngestResult extends SaveRunResult {
+  reading: RunReading;
+}
+
+/**
+ * Reads, validates, aggregates and stores one upload; throws `upload_invalid`/`upload_too_large` and
+ * stores nothing then. Warnings never stop a valid upload: they are kept with the run.
+ */
+export async function ingestRun(options: IngestOptions): Promise<IngestResult> {
+  const reading = readUpload(options.upload, options.limits);
+  const record = recordOfReading(reading, {
     source: options.source,
-    uploadedBy: options.uploadedBy,
+    ...(options.uploadedBy === undefined ? {} : { uploadedBy: options.uploadedBy }),
     now: options.now,
   });
   const result = await options.store.saveRun(options.team, record);
-  await options.onStored?.(run, result);
-  return result;
+  await options.onStored?.(reading.run, result);
+  return { ...result, reading };
 }

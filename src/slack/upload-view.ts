@@ -2,7 +2,7 @@
 import type { App, ViewStateValue } from '@slack/bolt';
 import { renderFailure } from '../blocks/help.js';
 import { renderUploadErrors, renderUploadResult, type UploadModalMetadata } from '../blocks/upload.js';
-import { detectRunFormat, type RunUploadInput } from '../domain/parse-run/index.js';
+import type { UploadInput } from '../domain/parse-run/index.js';
 import { parseLocalDate, zonedTimeToUtc } from '../domain/time.js';
 import { type UploadFormField, validateUploadForm } from '../domain/upload-form.js';
 import { AppError, isAppError, userMessageOf } from '../errors.js';
@@ -36,7 +36,7 @@ function stateValue(values: StateValues, block: string, action: string) {
 }
 
 /** Downloads a file the user attached, with the bot token, refusing more than `maxBytes`. */
-export async function downloadSlackFile(file: SlackFile, token: string, maxBytes: number): Promise<string> {
+export async function downloadSlackFile(file: SlackFile, token: string, maxBytes: number): Promise<Buffer> {
   const url = file.url_private_download ?? file.url_private;
   if (!url) throw new AppError('upload_invalid', 'Slack did not give a download link for the file.');
   if (file.size !== undefined && file.size > maxBytes) {
@@ -54,7 +54,7 @@ export async function downloadSlackFile(file: SlackFile, token: string, maxBytes
       `The file is over the ${(maxBytes / 1048576).toFixed(0)} MiB limit.`,
     );
   }
-  return bytes.toString('utf8');
+  return bytes;
 }
 
 export function registerUploadView(
@@ -69,6 +69,9 @@ export function registerUploadView(
     const date = stateValue(values, BLOCKS.uploadDate, ACTIONS.uploadDate)?.selected_date ?? undefined;
     const runId = stateValue(values, BLOCKS.uploadRunId, ACTIONS.uploadRunId)?.value?.trim() || undefined;
     const label = stateValue(values, BLOCKS.uploadLabel, ACTIONS.uploadLabel)?.value?.trim() || undefined;
+    const fractions = (
+      stateValue(values, BLOCKS.uploadScale, ACTIONS.uploadScale)?.selected_options ?? []
+    ).some((o) => o.value === '0-1');
     const file = files[0];
     const problem = validateUploadForm({ hasFile: file !== undefined, pasted, runId });
     if (problem) {
@@ -88,37 +91,34 @@ export function registerUploadView(
     const target = { user, ...(meta.channel_id ? { channel: meta.channel_id } : {}) };
     const sourceName = file ? `file ${file.name ?? 'upload'}` : 'pasted text';
     try {
-      const text = file
+      const bytes = file
         ? await downloadSlackFile(file, client.token ?? '', deps.config.limits.maxBytes)
-        : pasted;
+        : Buffer.from(pasted, 'utf8');
       const settings = await loadSettings(deps, team);
       const day = date ? parseLocalDate(date) : null;
-      const format = detectRunFormat({
-        text,
+      // The form's run date (or now) dates an upload that carries none: a CSV, or one of Apollo's answers.
+      const upload: UploadInput = {
+        bytes,
         ...(file?.name ? { filename: file.name } : {}),
         ...(file?.mimetype ? { contentType: file.mimetype } : {}),
-      });
-      // The form's run date is for CSV, which carries no run metadata; a JSON run keeps its own.
-      const startedAt =
-        format !== 'csv'
-          ? undefined
-          : day
-            ? zonedTimeToUtc(day, settings.timezone).toISOString()
-            : deps.now().toISOString();
-      const input: RunUploadInput = { text, format };
-      if (startedAt) input.started_at = startedAt;
-      if (runId) input.run_id = runId;
-      if (label) input.label = label;
+        default_started_at: day
+          ? zonedTimeToUtc(day, settings.timezone).toISOString()
+          : deps.now().toISOString(),
+      };
+      if (runId) upload.run_id = runId;
+      if (label) upload.label = label;
+      if (fractions) upload.score_scale = '0-1';
       const result = await ingestRun({
         store: deps.store,
         team,
-        input,
+        upload,
         limits: deps.config.limits,
         source: 'slack',
         uploadedBy: user,
         now: deps.now(),
         onStored: (run, stored) => options.onStored({ team, run, result: stored }),
       });
+      const format = result.reading.format;
       deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);
       await tellUser(client, deps.logger, target, renderUploadResult({ ...result, source: sourceName }));
     } catch (error) {

@@ -200,6 +200,7 @@ describe('upload', () => {
       BLOCKS.uploadFile,
       BLOCKS.uploadPaste,
       BLOCKS.uploadDate,
+      BLOCKS.uploadScale,
       BLOCKS.uploadRunId,
       BLOCKS.uploadLabel,
     ]);

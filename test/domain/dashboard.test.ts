@@ -235,7 +235,7 @@ describe('computeDashboard: one mixed run, every section', () => {
         ],
         geographic_analysis: [
           {
-            name: 'US',
+            name: 'United States',
             count: 3,
             share: 0.5,
             scored: 3,
@@ -767,7 +767,7 @@ describe('tier breakdown, groups and quality', () => {
 
   it('analyses countries with Unknown for a missing country', () => {
     expect(q.geographic_analysis.map((g) => [g.name, g.count, g.average_score])).toEqual([
-      ['US', 3, 95.25],
+      ['United States', 3, 95.25],
       ['Chile', 2, 35],
       ['France', 2, 50.5],
       ['Unknown', 1, 65],

@@ -33,7 +33,7 @@ export interface Harness {
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
   ingest(
-    body: string,
+    body: string | Uint8Array,
     options?: { contentType?: string; query?: string; token?: string | null },
   ): Promise<{
     status: number;
@@ -46,9 +46,16 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: () => Date; dir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    dir?: string;
+    /** Set up the fake Slack before the app starts (e.g. an auth.test that does not answer). */
+    beforeStart?: (fake: FakeSlack) => void;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
+  options.beforeStart?.(fake);
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'apollo-app-')));
   const logs: string[] = [];
   const config = loadConfig({
@@ -203,17 +210,20 @@ export function viewSubmissionPayload(o: {
   values: Record<string, Record<string, any>>;
   privateMetadata?: string;
   user?: string;
+  /** The workspace the form was submitted in (default TEAM). */
+  team?: string;
 }): object {
+  const team = o.team ?? TEAM;
   return {
     type: 'view_submission',
-    team: { id: TEAM, domain: 'test' },
-    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: TEAM },
+    team: { id: team, domain: 'test' },
+    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: team },
     api_app_id: 'A_TEST',
     token: 'legacy',
     trigger_id: 'trigger-view',
     view: {
       id: 'V_UPLOAD',
-      team_id: TEAM,
+      team_id: team,
       type: 'modal',
       callback_id: o.callbackId,
       private_metadata: o.privateMetadata ?? '',

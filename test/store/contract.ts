@@ -110,6 +110,36 @@ export function storeContract(target: ContractTarget): void {
       expect(await rawKeys('%:agg:run-big:%')).toHaveLength(1);
     });
 
+    it("keeps a run's upload warnings and contact rows; a run stored without them reads without them", async () => {
+      const store = await open();
+      const warned = buildRunRecord(makeRun('run-warned', '2026-11-02T00:00:00.000Z', 3), {
+        source: 'api',
+        now: NOW,
+        warnings: [
+          { code: 'people_export', message: 'A People export: 7 contact rows became 3 companies.' },
+          { code: 'no_scores', message: 'No company has an ICP score or a tier.' },
+        ],
+        contactRows: 7,
+      });
+      const plain = record(makeRun('run-plain', '2026-11-01T00:00:00.000Z', 2));
+      expect(plain.meta).not.toHaveProperty('warnings');
+      await store.saveRun('T1', warned);
+      await store.saveRun('T1', plain);
+      await store.close();
+
+      const reopened = await open();
+      const [first, second] = await reopened.listRuns('T1');
+      expect(first?.run_id).toBe('run-warned');
+      expect(first?.warnings).toEqual([
+        { code: 'people_export', message: 'A People export: 7 contact rows became 3 companies.' },
+        { code: 'no_scores', message: 'No company has an ICP score or a tier.' },
+      ]);
+      expect(first?.contact_rows).toBe(7);
+      expect(second).toEqual(plain.meta);
+      expect(second).not.toHaveProperty('warnings');
+      expect(second).not.toHaveProperty('contact_rows');
+    });
+
     it('returns nothing for runs that are not there', async () => {
       const store = await open();
       expect(await store.listRuns('T1')).toEqual([]);

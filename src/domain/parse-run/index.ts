@@ -26,9 +26,19 @@ export {
   type RunUploadInput,
 } from './limits.js';
 export { formatProblems } from './problems.js';
+export type { RunReading } from './reading.js';
 
 import { AppError } from '../../errors.js';
 import type { Run } from '../model.js';
+import { finishReading, type RunReading } from './reading.js';
+import { readUploadBytes, type UploadInput } from './upload.js';
+
+export type { UploadInput } from './upload.js';
+
+/** An upload's bytes read as a run: decoded, its format detected, validated (see upload.ts). */
+export function readUpload(input: UploadInput, limits: ParseLimits = DEFAULT_PARSE_LIMITS): RunReading {
+  return readUploadBytes(input, limits, (text, l) => readRunUpload(text, l));
+}
 
 /**
  * Parses and validates an upload. Throws `AppError('upload_too_large')` when over the limits and
@@ -42,6 +52,15 @@ export function parseRunUpload(
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
   options: ParseOptions = {},
 ): Run {
+  return readRunUpload(input, limits, options).run;
+}
+
+/** As `parseRunUpload`, with what was noticed on the way: warnings, and the contact rows of a People export. */
+export function readRunUpload(
+  input: RunUploadInput,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  options: ParseOptions = {},
+): RunReading {
   const bytes = Buffer.byteLength(input.text, 'utf8');
   if (bytes > limits.maxBytes) {
     throw new AppError(
@@ -50,8 +69,9 @@ export function parseRunUpload(
     );
   }
   const fastPath = options.fastPath ?? true;
-  if (input.format === 'json') return parseJsonRun(input, limits, fastPath);
-  if (input.format === 'csv') return parseCsvRun(input, limits, fastPath);
+  const scale = input.score_scale === undefined ? {} : { scoreScale: input.score_scale };
+  if (input.format === 'json') return finishReading(parseJsonRun(input, limits, fastPath), 'json', scale);
+  if (input.format === 'csv') return finishReading(parseCsvRun(input, limits, fastPath), 'csv', scale);
   throw new AppError(
     'upload_invalid',
     `Unknown upload format ${describe(input.format)}; expected json or csv.`,

@@ -250,10 +250,10 @@ function campaignRoute(ctx: EdgeContext): CustomRoute {
     authenticate: ctx.ingestTeam,
     maxBytes: MAX_CAMPAIGN_BODY_BYTES,
     what: 'The campaign updates',
-    handle: async (text, _req, res, team) => {
+    handle: async (body, _req, res, team) => {
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(body.toString('utf8'));
       } catch {
         sendJson(res, 400, {
           error: 'upload_invalid',
