@@ -17,6 +17,13 @@ import { USAGE_LINES } from './help.js';
 import { buildRoutes } from './http/routes.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
+import {
+  createSlackDelivery,
+  DEFAULT_SLACK_POLICY,
+  type SlackDelivery,
+  type SlackPolicy,
+  slackClientOptions,
+} from './slack/delivery.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
 import { describeError } from './slack/errors.js';
 import { registerCommand } from './slack/router.js';
@@ -28,6 +35,9 @@ export interface RunningApp {
   deps: Deps;
   /** Starts listening; returns the HTTP port actually bound (useful with PORT=0). */
   start(): Promise<{ port: number }>;
+  /** Waits for the work started after a request was answered (alert evaluation and delivery). */
+  settle(): Promise<void>;
+  /** Ends Slack calls at once (their outcome is recorded as undelivered), finishes store work, stops. */
   stop(): Promise<void>;
 }
 
@@ -36,8 +46,18 @@ export function createApp(options: {
   store: Store;
   logger: Logger;
   now?: () => Date;
+  /** Timeouts and retries of every Slack call (tests shorten them). */
+  slackPolicy?: Partial<SlackPolicy>;
+  /** How often the digest re-reads every workspace's stored schedule (replicas follow a change). */
+  digestResyncMs?: number;
 }): RunningApp {
   const { config, store, logger } = options;
+  const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
+  let slack: SlackDelivery | undefined;
+  const slackOf = (): SlackDelivery => {
+    slack ??= createSlackDelivery(app.client, { policy: slackPolicy, logger });
+    return slack;
+  };
   const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
 
   let teamPromise: Promise<string> | undefined;
@@ -60,6 +80,9 @@ export function createApp(options: {
     get client() {
       return app.client;
     },
+    get slack() {
+      return slackOf();
+    },
     teamId,
   };
 
@@ -68,16 +91,22 @@ export function createApp(options: {
   const digest = createDigest(edge, {
     incidents: alerts.incidentsInWindow,
     notes: (team) => dashboardNotes(team),
+    ...(options.digestResyncMs !== undefined ? { resyncMs: options.digestResyncMs } : {}),
   });
   const campaigns = createCampaigns(edge);
 
   // Cross-feature flows: never let one feature's failure fail the request that triggered it.
+  // Alerts run after the answer: an upload is never kept waiting on Slack.
+  const background = new Set<Promise<void>>();
   const onStored = async (event: RunStoredEvent): Promise<void> => {
-    try {
-      await alerts.evaluateStoredRun(event);
-    } catch (error) {
+    const work = alerts.evaluateStoredRun(event).catch((error: unknown) => {
       logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
-    }
+    });
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const settle = async (): Promise<void> => {
+    while (background.size > 0) await Promise.all([...background]);
   };
   const dashboardNotes = async (team: string): Promise<string[]> => {
     try {
@@ -96,7 +125,10 @@ export function createApp(options: {
   };
 
   const customRoutes = [...buildRoutes({ deps, teamId, onStored }), ...campaigns.routes()];
-  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  const clientOptions = {
+    ...slackClientOptions(slackPolicy),
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  };
   const socketMode = config.appToken !== undefined;
   const app = socketMode
     ? new App({
@@ -127,9 +159,10 @@ export function createApp(options: {
     ],
     fallback: core.fallback,
     usage: USAGE_LINES,
+    slack: slackOf,
   });
   registerActions(app, deps);
-  registerUploadView(app, deps, { onStored });
+  registerUploadView(app, deps, { onStored, slack: slackOf });
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
@@ -158,8 +191,13 @@ export function createApp(options: {
       }
       return { port };
     },
+    settle,
     async stop() {
+      // Slack first: every pending call ends now and is recorded as not delivered (retried later,
+      // looked up by its marker before any re-post), so the store work behind it can finish.
+      slack?.close();
       await digest.stop();
+      await settle();
       await alerts.stop();
       await app.stop();
     },

@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'not_found'
   | 'forbidden'
-  | 'bad_command';
+  | 'bad_command'
+  | 'slack_unavailable';
 
 export interface FieldProblem {
   /** "row 3" (CSV line), "companies[2]" (JSON index) or "" for the whole input. */
@@ -52,6 +53,7 @@ export const ERROR_TABLE: Record<ErrorCode, { user: 'message' | 'generic'; statu
   not_found: { user: 'message', status: 404 },
   forbidden: { user: 'message', status: 403 },
   bad_command: { user: 'message', status: 400 },
+  slack_unavailable: { user: 'message', status: 503 },
 };
 
 /** The words a person sees for a failure (raw text: renderers escape it). */

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Run } from '../domain/model.js';
 import { ADMIN_REFUSAL, AppError } from '../errors.js';
 import type { SaveRunResult, Store } from '../store/store.js';
+import type { SlackDelivery } from './delivery.js';
 
 /** `now` is injected so tests control the clock. */
 export interface Deps {
@@ -19,6 +20,8 @@ export interface EdgeContext {
   deps: Deps;
   /** Read lazily: the Bolt app (and its client) exists only after the features are built. */
   readonly client: WebClient;
+  /** The delivery policy around `client`: every call the feature makes goes through it. */
+  readonly slack: SlackDelivery;
   /** The workspace the bot token belongs to (auth.test), resolved once. */
   teamId: () => Promise<string>;
 }

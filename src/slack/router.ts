@@ -11,12 +11,15 @@ import { renderCommandError } from '../blocks/help.js';
 import { splitWords } from '../domain/command.js';
 import { isAppError, isUsageError } from '../errors.js';
 import { COMMAND } from '../ids.js';
+import type { SlackDelivery } from './delivery.js';
 import type { Deps } from './deps.js';
 import { ephemeral, reportFailure } from './reply.js';
 
 export interface CommandContext {
   deps: Deps;
   client: WebClient;
+  /** The delivery policy: every Web API call goes through it. */
+  slack: SlackDelivery;
   ack: AckFn<string | RespondArguments>;
   respond: RespondFn;
   team: string;
@@ -41,11 +44,16 @@ export interface CommandRoutes {
   fallback: Subcommand['handle'];
   /** The help lines shown after every command error. */
   usage: readonly string[];
+  /** The delivery policy for the workspace's client. */
+  slack: () => SlackDelivery;
 }
 
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
-  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(COMMAND, async ({ command, ack, respond: rawRespond, client }) => {
+    const slack = routes.slack();
+    // A response_url reply is not safe to repeat: one attempt, bounded, ended at shutdown.
+    const respond: RespondFn = (message) => slack.within('response_url reply', () => rawRespond(message));
     const [head, ...args] = splitWords(command.text ?? '');
     const handler = table.get((head ?? '').toLowerCase());
     let acked = false;
@@ -57,6 +65,7 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
       await (handler ? handler.handle.bind(handler) : routes.fallback)({
         deps,
         client,
+        slack,
         ack: trackedAck,
         respond,
         team: command.team_id,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { SlackPolicy } from '../../src/slack/delivery.js';
 import { createKeyvStore } from '../../src/store/keyv-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -32,9 +33,13 @@ export interface Harness {
     options?: { user?: string; channel?: string; team?: string },
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
+  /**
+   * POSTs a run to the ingest API. The API answers before alerts are delivered; unless `settle` is
+   * false this then waits for that delivery too, so a test can look at what was posted.
+   */
   ingest(
     body: string,
-    options?: { contentType?: string; query?: string; token?: string | null },
+    options?: { contentType?: string; query?: string; token?: string | null; settle?: boolean },
   ): Promise<{
     status: number;
     json: any;
@@ -46,7 +51,13 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: () => Date; dir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    dir?: string;
+    slackPolicy?: Partial<SlackPolicy>;
+    digestResyncMs?: number;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'apollo-app-')));
@@ -69,7 +80,12 @@ export async function startHarness(
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
-  let running = createApp({ config, store, logger, now: nowFn });
+  const appOptions = {
+    now: nowFn,
+    ...(options.slackPolicy ? { slackPolicy: options.slackPolicy } : {}),
+    ...(options.digestResyncMs !== undefined ? { digestResyncMs: options.digestResyncMs } : {}),
+  };
+  let running = createApp({ config, store, logger, ...appOptions });
   let { port } = await running.start();
   const harness: Harness = {
     fake,
@@ -112,6 +128,7 @@ export async function startHarness(
       if (token !== null) headers.Authorization = `Bearer ${token}`;
       const res = await fetch(`${harness.url}/api/runs${o.query ?? ''}`, { method: 'POST', headers, body });
       const text = await res.text();
+      if (o.settle !== false) await running.settle();
       let json: any;
       try {
         json = JSON.parse(text);
@@ -125,7 +142,7 @@ export async function startHarness(
       await running.stop().catch(() => undefined);
       await store.close();
       store = await createKeyvStore({ url: config.storeUrl });
-      running = createApp({ config, store, logger, now: nowFn });
+      running = createApp({ config, store, logger, ...appOptions });
       ({ port } = await running.start());
     },
     async stop() {

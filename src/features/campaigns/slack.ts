@@ -12,8 +12,9 @@ import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
 import { ingestRoute, sendJson } from '../../http/routes.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../ids.js';
+import type { SlackDelivery } from '../../slack/delivery.js';
 import type { Deps, EdgeContext } from '../../slack/deps.js';
-import { describeError } from '../../slack/errors.js';
+import { describeError, TRIGGER_BUDGET_MS, triggerHint } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure, tellUser } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
@@ -103,12 +104,18 @@ async function openForm(ctx: CommandContext): Promise<void> {
       now: deps.now(),
       defaultTimeZone: deps.config.defaultTimeZone,
     });
-    await ctx.client.views.open({
-      trigger_id: ctx.triggerId,
-      view: renderCampaignModal({ channel_id: ctx.channel, tz: context.timeZone, today: context.today }),
-    });
+    await ctx.slack.call(
+      'views.open',
+      {
+        trigger_id: ctx.triggerId,
+        view: renderCampaignModal({ channel_id: ctx.channel, tz: context.timeZone, today: context.today }),
+      },
+      { safe: false, key: ctx.user, budgetMs: TRIGGER_BUDGET_MS, what: 'campaign form' },
+    );
   } catch (error) {
-    await reportFailure(deps, ctx.respond, 'Could not open the campaign form.', error);
+    const hint = triggerHint(error);
+    if (hint) await ctx.respond(ephemeral(renderFailure('Could not open the campaign form.', hint)));
+    else await reportFailure(deps, ctx.respond, 'Could not open the campaign form.', error);
   }
 }
 
@@ -148,8 +155,8 @@ export const campaignSubcommand: Subcommand = {
 
 type StateValues = Record<string, Record<string, ViewStateValue>>;
 
-function registerListeners(app: App, deps: Deps): void {
-  app.view(VIEWS.campaign, async ({ ack, view, body, client }) => {
+function registerListeners(app: App, deps: Deps, slack: () => SlackDelivery): void {
+  app.view(VIEWS.campaign, async ({ ack, view, body }) => {
     let meta: Partial<CampaignModalMetadata> = {};
     try {
       meta = JSON.parse(view.private_metadata || '{}') as CampaignModalMetadata;
@@ -210,7 +217,7 @@ function registerListeners(app: App, deps: Deps): void {
       msg = renderFailure('The campaign update was not stored.', userMessageOf(error));
     }
     try {
-      await tellUser(client, deps.logger, target, msg);
+      await tellUser(slack(), deps.logger, target, msg);
     } catch (error) {
       deps.logger.error(`Could not tell ${user} about their campaign update: ${describeError(error)}`);
     }
@@ -303,7 +310,7 @@ export function createCampaigns(ctx: EdgeContext): Campaigns {
   return {
     subcommand: campaignSubcommand,
     register(app) {
-      registerListeners(app, ctx.deps);
+      registerListeners(app, ctx.deps, () => ctx.slack);
     },
     routes() {
       const token = ctx.deps.config.ingestToken;

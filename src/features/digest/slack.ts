@@ -46,15 +46,31 @@ export interface Digest {
   stop(): Promise<void>;
 }
 
+/** How often every workspace's stored schedule is read again, so a change made on another replica is followed. */
+export const DIGEST_RESYNC_MS = 30_000;
+
 export function createDigest(
   ctx: EdgeContext,
-  options: { incidents: IncidentsSource; notes: DashboardNotes },
+  options: { incidents: IncidentsSource; notes: DashboardNotes; resyncMs?: number },
 ): Digest {
   let scheduler: Scheduler | undefined;
+  let resync: NodeJS.Timeout | undefined;
+  let resyncing: Promise<void> | undefined;
+
+  /** Puts every workspace's stored schedule in node-cron (a change on another replica included). */
+  async function rescheduleAll(): Promise<void> {
+    for (const team of await ctx.deps.store.listWorkspaces()) {
+      try {
+        await reschedule(team);
+      } catch (error) {
+        ctx.deps.logger.error(`Digest schedule refresh for ${team}: ${describeError(error)}`);
+      }
+    }
+  }
 
   const digestContext = (c: EdgeContext): DigestContext => ({
     deps: c.deps,
-    client: c.client,
+    slack: c.slack,
     incidents: options.incidents,
   });
 
@@ -184,9 +200,23 @@ export function createDigest(
           ctx.deps.logger.error(`Digest start-up for ${team}: ${describeError(error)}`);
         }
       }
+      resync = setInterval(() => {
+        if (resyncing) return;
+        resyncing = rescheduleAll()
+          .catch((error: unknown) =>
+            ctx.deps.logger.error(`Digest schedule refresh: ${describeError(error)}`),
+          )
+          .finally(() => {
+            resyncing = undefined;
+          });
+      }, options.resyncMs ?? DIGEST_RESYNC_MS);
+      resync.unref();
     },
 
     async stop() {
+      clearInterval(resync);
+      resync = undefined;
+      await resyncing;
       await scheduler?.stopAll();
       scheduler = undefined;
     },
