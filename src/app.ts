@@ -30,6 +30,9 @@ import { registerCommand } from './slack/router.js';
 import { registerUploadView } from './slack/upload-view.js';
 import type { Store } from './store/store.js';
 
+/** Besides start-up, orphaned run data is looked for this often. */
+const RECLAIM_EVERY_MS = 6 * 3_600_000;
+
 export interface RunningApp {
   app: App;
   deps: Deps;
@@ -50,6 +53,8 @@ export function createApp(options: {
   slackPolicy?: Partial<SlackPolicy>;
   /** How often the digest re-reads every workspace's stored schedule (replicas follow a change). */
   digestResyncMs?: number;
+  /** How often orphaned run data (from uploads a crash interrupted) is looked for, besides start-up. */
+  reclaimEveryMs?: number;
 }): RunningApp {
   const { config, store, logger } = options;
   const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
@@ -170,10 +175,27 @@ export function createApp(options: {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
 
+  // Store hygiene: data of uploads a crash interrupted is found and removed, size logged.
+  let reclaimTimer: NodeJS.Timeout | undefined;
+  const reclaim = async (): Promise<void> => {
+    try {
+      const { records, bytes } = await store.reclaimOrphans();
+      if (records > 0)
+        logger.info(
+          `Reclaimed ${records} orphaned run record${records === 1 ? '' : 's'} (${(bytes / 1048576).toFixed(2)} MiB) left by interrupted uploads.`,
+        );
+    } catch (error) {
+      logger.error(`Reclaiming orphaned run data failed: ${describeError(error)}`);
+    }
+  };
+
   return {
     app,
     deps,
     async start() {
+      await reclaim();
+      reclaimTimer = setInterval(() => void reclaim(), options.reclaimEveryMs ?? RECLAIM_EVERY_MS);
+      reclaimTimer.unref();
       // Listen first, so Slack is answered while the digest starts (it may post a late send).
       let port = config.port;
       if (socketMode) {
@@ -193,6 +215,7 @@ export function createApp(options: {
     },
     settle,
     async stop() {
+      clearInterval(reclaimTimer);
       // Slack first: every pending call ends now and is recorded as not delivered (retried later,
       // looked up by its marker before any re-post), so the store work behind it can finish.
       slack?.close();

@@ -31,6 +31,8 @@ export interface Backend {
    */
   claim(key: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(key: string): Promise<void>;
+  /** Every key of run data (aggregates, company chunks: `t:<team>:agg:…`, `t:<team>:co:…`) and its stored size. */
+  runDataKeys(): Promise<Array<{ key: string; bytes: number }>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

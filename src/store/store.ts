@@ -47,6 +47,11 @@ export interface Store {
    */
   claim(team: string, name: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(team: string, name: string): Promise<void>;
+  /**
+   * Finds and removes run data no index entry points to (chunks an interrupted upload left behind,
+   * e.g. in files written before uploads became one transaction). Returns what was removed.
+   */
+  reclaimOrphans(): Promise<{ records: number; bytes: number }>;
   /** Every workspace that has stored anything, for jobs that run per workspace. */
   listWorkspaces(): Promise<string[]>;
   /** Throws when the store cannot be read. */

@@ -149,11 +149,9 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
   let seq = 0;
   const next = () => ++seq;
 
-  const nextTs = (): string => {
-    const micros = next() * 100;
-    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
-  };
+  // Like Slack's: the current second, and a unique counter in the microseconds.
+  const nextTs = (): string =>
+    `${Math.floor(Date.now() / 1000)}.${String(next() % 1_000_000).padStart(6, '0')}`;
   const nextId = (prefix: string): string => `${prefix}${String(next()).padStart(8, '0')}`;
 
   let origin = '';

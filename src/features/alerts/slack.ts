@@ -107,6 +107,14 @@ export function createAlerts(ctx: EdgeContext): Alerts {
           deps.logger.info(
             `Alert incident #${incident.number}: an earlier post arrived after all (ts ${ts}).`,
           );
+          // It shows the incident as it was then: bring it up to date (safe to repeat; best effort).
+          await slack
+            .call('chat.update', { channel, ts, ...body }, { safe: true, key: channel, what: 'adopted post' })
+            .catch((error: unknown) =>
+              deps.logger.warn(
+                `Alert incident #${incident.number}: updating the adopted post failed: ${describeError(error)}`,
+              ),
+            );
           return { ok: true, at: deps.now(), ts, channel };
         }
       } catch (error) {
