@@ -80,6 +80,13 @@ export async function startHarness(
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
+  // Bolt checks the token (auth.test) as the app is built, without retries: let that call finish
+  // before a test may close the fake, or its failure would surface as an unhandled rejection.
+  let builtAt = Date.now();
+  const authChecked = async () => {
+    await fake.waitFor((c) => c.method === 'auth.test' && c.at >= builtAt, 5_000).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
   const appOptions = {
     now: nowFn,
     ...(options.slackPolicy ? { slackPolicy: options.slackPolicy } : {}),
@@ -87,6 +94,7 @@ export async function startHarness(
   };
   let running = createApp({ config, store, logger, ...appOptions });
   let { port } = await running.start();
+  await authChecked();
   const harness: Harness = {
     fake,
     get running() {
@@ -142,8 +150,10 @@ export async function startHarness(
       await running.stop().catch(() => undefined);
       await store.close();
       store = await createKeyvStore({ url: config.storeUrl });
+      builtAt = Date.now();
       running = createApp({ config, store, logger, ...appOptions });
       ({ port } = await running.start());
+      await authChecked();
     },
     async stop() {
       await running.stop().catch(() => undefined);
