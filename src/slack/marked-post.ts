@@ -5,7 +5,7 @@
  * the message it finds, so a late success is kept rather than duplicated.
  */
 import type { SlackMessage } from '../blocks/kit.js';
-import type { SlackDelivery } from './delivery.js';
+import { isSlackCallError, type SlackDelivery } from './delivery.js';
 
 export const MARKER_EVENT_TYPE = 'apollo_dashboard_post';
 
@@ -20,6 +20,24 @@ export function withMarker<T extends SlackMessage>(
 interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: { marker?: unknown } };
+}
+
+/**
+ * Like `findMarkedPost`, but when Slack refuses the lookup itself (a workspace that has not granted
+ * the history scopes yet, a channel the bot cannot read) it answers null: a possible duplicate is
+ * better than an alert never sent. A lookup that times out still throws (post nothing blind then).
+ */
+export async function findMarkedPostOrNone(
+  slack: SlackDelivery,
+  options: { channel: string; marker: string; since: Date; onRefused?: (error: unknown) => void },
+): Promise<string | null> {
+  try {
+    return await findMarkedPost(slack, options);
+  } catch (error) {
+    if (isSlackCallError(error)) throw error;
+    options.onRefused?.(error);
+    return null;
+  }
 }
 
 /**

@@ -126,6 +126,24 @@ describe('alerts when Slack answers late, not at all, or refuses', () => {
     expect(topLevel(h)).toHaveLength(1);
   });
 
+  it('posts an incident whose earlier try was lost even when Slack refuses the history lookup (missing scope)', async () => {
+    h.fake.inject('chat.postMessage', { kind: 'hang' }, { times: 1 });
+    expect((await h.ingest(runBody(t0, 'scope-1', 9, 3))).status).toBe(201);
+    const open = (await stateOf(h))?.rules.response_time?.incident;
+    expect(open?.post_attempt).toBeDefined();
+    h.fake.on('conversations.history', () => ({ ok: false, error: 'missing_scope' }));
+    expect((await h.ingest(runBody(t0, 'scope-2', 10, 3))).status).toBe(201);
+    const after = (await stateOf(h))?.rules.response_time?.incident;
+    expect(after?.number).toBe(open?.number);
+    expect(after?.message_ts).toBeDefined();
+    expect(
+      h.logs.some(
+        (l) => l.includes('WARN') && l.includes('could not look for an earlier post (missing_scope)'),
+      ),
+    ).toBe(true);
+    expect((await h.ingest(runBody(t0, 'scope-3', 11, 1.5))).status).toBe(201);
+  });
+
   it('re-sends nothing after a restart', async () => {
     const before = h.fake.calls.length;
     await h.restart();
@@ -176,11 +194,14 @@ describe('people hear back within Slack’s windows', () => {
     await (await h.command('digest channel <#C0DIGEST|digest>')).reply();
     h.fake.reset();
     h.fake.inject('chat.postMessage', { kind: 'hang' });
-    const { reply } = await h.command('digest now');
-    const body = await reply(POLICY.totalMs + 2_000).catch((e) => {
-      throw new Error(`${e}\n${h.logs.slice(-8).join('\n')}`);
-    });
-    expect(visibleText(body)).toContain('The digest was not posted.');
+    const { responseId } = await h.command('digest now');
+    const slow = await h.fake.waitForResponse((r) => r.id === responseId, 2_000);
+    expect(visibleText(slow.body)).toContain('Slack is slow');
+    const final = await h.fake.waitForResponse(
+      (r) => r.id === responseId && visibleText(r.body).includes('The digest was not posted.'),
+      POLICY.totalMs + 2_000,
+    );
+    expect(visibleText(final.body)).toContain('Slack did not complete chat.postMessage');
     expect(h.fake.callsOf('chat.postMessage')).toHaveLength(1);
   });
 

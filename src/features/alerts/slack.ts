@@ -21,7 +21,7 @@ import { dashboardMessage } from '../../slack/dashboard-message.js';
 import { describeDeliveryError, isSlackCallError } from '../../slack/delivery.js';
 import { type Deps, type EdgeContext, isAdmin, type RunStoredEvent, requireAdmin } from '../../slack/deps.js';
 import { describeError } from '../../slack/errors.js';
-import { findMarkedPost, withMarker } from '../../slack/marked-post.js';
+import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { loadSettings, teamOf, timeZoneOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
@@ -98,10 +98,14 @@ export function createAlerts(ctx: EdgeContext): Alerts {
     const marker = incidentMarker(team, incident);
     if (incident.post_attempt) {
       try {
-        const ts = await findMarkedPost(slack, {
+        const ts = await findMarkedPostOrNone(slack, {
           channel,
           marker,
           since: new Date(incident.post_attempt.at),
+          onRefused: (error) =>
+            deps.logger.warn(
+              `Alert incident #${incident.number}: could not look for an earlier post (${describeDeliveryError(error)}); posting it.`,
+            ),
         });
         if (ts !== null) {
           deps.logger.info(

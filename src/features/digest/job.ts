@@ -6,7 +6,7 @@ import { buildDashboard, storeDashboardSource } from '../../services/dashboard.j
 import { isSlackCallError, type SlackDelivery } from '../../slack/delivery.js';
 import type { Deps } from '../../slack/deps.js';
 import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
-import { findMarkedPost, withMarker } from '../../slack/marked-post.js';
+import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { timeZoneOf } from '../../slack/payload.js';
 import { parseCronFields } from './cron.js';
 import { renderDigestMessage } from './messages.js';
@@ -178,7 +178,15 @@ export async function sendScheduledDigest(
     const tried = state.history.find((r) => r.local === occurrence.local);
     // A failed earlier try may have reached Slack after all: adopt it rather than post again.
     const found = tried
-      ? await findMarkedPost(ctx.slack, { channel: state.channel, marker, since: new Date(tried.at) })
+      ? await findMarkedPostOrNone(ctx.slack, {
+          channel: state.channel,
+          marker,
+          since: new Date(tried.at),
+          onRefused: (error) =>
+            deps.logger.warn(
+              `Digest for ${team}: could not look for an earlier post (${describeError(error)}).`,
+            ),
+        })
       : null;
     const sent = found ? { ts: found } : await post(ctx, state.channel, message, marker);
     if (sent.error !== undefined) {

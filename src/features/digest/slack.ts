@@ -7,8 +7,9 @@ import { parsePeriod } from '../../domain/period.js';
 import { AppError } from '../../errors.js';
 import { ACTIONS } from '../../ids.js';
 import { type DashboardNotes, dashboardMessage } from '../../slack/dashboard-message.js';
+import { withSlowNotice } from '../../slack/delivery.js';
 import { type Deps, type EdgeContext, requireAdmin } from '../../slack/deps.js';
-import { describeError } from '../../slack/errors.js';
+import { describeError, SLACK_SLOW } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { Subcommand } from '../../slack/router.js';
@@ -123,7 +124,12 @@ export function createDigest(
             const state = await loadDigestState(deps, team);
             if (!state?.channel)
               throw new AppError('not_found', 'Set the digest channel first: `digest channel #channel`.');
-            const rec = await sendDigestNow(digestContext(ctx), team);
+            const rec = await withSlowNotice(sendDigestNow(digestContext(ctx), team), {
+              afterMs: ctx.slack.policy.slowNoticeMs,
+              notify: async () => {
+                await c.respond(ephemeral(SLACK_SLOW));
+              },
+            });
             await c.respond(
               ephemeral(
                 rec.status === 'posted'
