@@ -8,17 +8,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
 import { exportSubcommand } from './features/exports/index.js';
 import { USAGE_LINES } from './help.js';
-import { buildRoutes } from './http/routes.js';
+import { buildRoutes, tokenMatches } from './http/routes.js';
+import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
 import {
-  createSlackDelivery,
+  createSlackDeliveries,
   DEFAULT_SLACK_POLICY,
   type SlackDelivery,
   type SlackPolicy,
@@ -26,9 +28,21 @@ import {
 } from './slack/delivery.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
 import { describeError } from './slack/errors.js';
+import { createIngestKeys, INGEST_KEYS_DOC } from './slack/ingest-keys.js';
+import {
+  createInstallations,
+  INSTALLATION_DOC,
+  INSTALLATION_LINK_DOC,
+  type Installations,
+} from './slack/installations.js';
 import { registerCommand } from './slack/router.js';
 import { registerUploadView } from './slack/upload-view.js';
 import type { Store } from './store/store.js';
+import { createTokenCipher } from './store/token-cipher.js';
+
+/** How often uninstalled workspaces are checked for data past its retention. */
+const PURGE_INTERVAL_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Besides start-up, orphaned run data is looked for this often. */
 const RECLAIM_EVERY_MS = 6 * 3_600_000;
@@ -36,6 +50,13 @@ const RECLAIM_EVERY_MS = 6 * 3_600_000;
 export interface RunningApp {
   app: App;
   deps: Deps;
+  /** The per-workspace client lookup every send outside a Slack request uses (null: not installed). */
+  clientFor(team: string): Promise<WebClient | null>;
+  /**
+   * Distributed mode: deletes the data of workspaces uninstalled more than the retention period ago
+   * (runs hourly while started); returns the workspaces deleted.
+   */
+  purgeUninstalled(): Promise<string[]>;
   /** Starts listening; returns the HTTP port actually bound (useful with PORT=0). */
   start(): Promise<{ port: number }>;
   /** Waits for the work started after a request was answered (alert evaluation and delivery). */
@@ -58,13 +79,21 @@ export function createApp(options: {
 }): RunningApp {
   const { config, store, logger } = options;
   const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
-  let slack: SlackDelivery | undefined;
-  const slackOf = (): SlackDelivery => {
-    slack ??= createSlackDelivery(app.client, { policy: slackPolicy, logger });
-    return slack;
-  };
+  const deliveries = createSlackDeliveries({ policy: slackPolicy, logger });
   const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
 
+  // Distributed mode: installations in the store, tokens sealed with SLACK_TOKEN_KEY.
+  const oauth = config.oauth;
+  const installations: Installations | undefined = oauth
+    ? createInstallations({ store, cipher: createTokenCipher(oauth.tokenKey), now: deps.now })
+    : undefined;
+  const ingestKeys = createIngestKeys({ store, now: deps.now });
+  const clientOptions = {
+    ...slackClientOptions(slackPolicy),
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  };
+
+  /** Single-workspace mode: the workspace the bot token belongs to (auth.test), resolved once. */
   let teamPromise: Promise<string> | undefined;
   const teamId = (): Promise<string> => {
     teamPromise ??= app.client.auth.test().then(
@@ -79,16 +108,40 @@ export function createApp(options: {
     );
     return teamPromise;
   };
-  // The client is only read once the app exists; features receive this context lazily.
+  const botTokenFor = async (team: string): Promise<string | null> =>
+    installations ? installations.botTokenFor(team) : (config.botToken ?? null);
+  /** One client per token; read from the store each time, so another replica's install counts at once. */
+  const clients = new Map<string, WebClient>();
+  const clientFor = async (team: string): Promise<WebClient | null> => {
+    if (!installations) return app.client;
+    const token = await installations.botTokenFor(team);
+    if (token === null) return null;
+    let client = clients.get(token);
+    if (!client) {
+      client = new WebClient(token, { ...clientOptions, logger });
+      clients.set(token, client);
+    }
+    return client;
+  };
+  const ingestTeam = async (bearer: string | undefined): Promise<string | null> => {
+    if (!bearer) return null;
+    // INGEST_TOKEN is the single workspace's; in distributed mode only ingest keys name a workspace.
+    if (!installations && config.ingestToken && tokenMatches(bearer, config.ingestToken)) return teamId();
+    const team = await ingestKeys.teamOf(bearer);
+    if (team === null) return null;
+    return (await botTokenFor(team)) === null ? null : team;
+  };
+  const slackFor = async (team: string): Promise<SlackDelivery | null> => {
+    const client = await clientFor(team);
+    return client ? deliveries.of(client) : null;
+  };
   const edge: EdgeContext = {
     deps,
-    get client() {
-      return app.client;
-    },
-    get slack() {
-      return slackOf();
-    },
-    teamId,
+    botTokenFor,
+    clientFor,
+    slackFor,
+    slackOf: (client) => deliveries.of(client),
+    ingestTeam,
   };
 
   // The features, by name.
@@ -129,31 +182,70 @@ export function createApp(options: {
     }
   };
 
-  const customRoutes = [...buildRoutes({ deps, teamId, onStored }), ...campaigns.routes()];
-  const clientOptions = {
-    ...slackClientOptions(slackPolicy),
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  /** Deletes the workspace's data now; its installation and ingest keys stay. */
+  const deleteWorkspaceData = async (team: string): Promise<void> => {
+    await store.deleteWorkspace(team, {
+      keepDocuments: [INSTALLATION_DOC, INSTALLATION_LINK_DOC, INGEST_KEYS_DOC],
+    });
+    logger.info(`Deleted the data of ${team} on request.`);
+    await onSettingsChanged(team);
   };
+
+  const customRoutes = [...buildRoutes({ deps, authenticate: ingestTeam, onStored }), ...campaigns.routes()];
   const socketMode = config.appToken !== undefined;
-  const app = socketMode
+  const app = oauth
     ? new App({
-        token: config.botToken,
-        appToken: config.appToken,
-        socketMode: true,
-        logger,
-        clientOptions,
-        customRoutes,
-        installerOptions: { port: config.port },
-      })
-    : new App({
-        token: config.botToken,
         signingSecret: config.signingSecret ?? '',
         logger,
         clientOptions,
         customRoutes,
-      });
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        stateSecret: oauth.stateSecret,
+        scopes: [...BOT_SCOPES],
+        installationStore: installations?.boltStore,
+        ...(oauth.redirectUrl ? { redirectUri: oauth.redirectUrl } : {}),
+        installerOptions: {
+          installPath: INSTALL_PATH,
+          redirectUriPath: OAUTH_REDIRECT_PATH,
+          directInstall: true,
+          stateVerification: true,
+          callbackOptions: {
+            afterInstallation: async (installation) => {
+              const where = installation.isEnterpriseInstall
+                ? `org ${installation.enterprise?.id}`
+                : `workspace ${installation.team?.id}`;
+              logger.info(`Installed in ${where}.`);
+              return true;
+            },
+          },
+        },
+      })
+    : socketMode
+      ? new App({
+          token: config.botToken,
+          appToken: config.appToken,
+          socketMode: true,
+          logger,
+          clientOptions,
+          customRoutes,
+          installerOptions: { port: config.port },
+        })
+      : new App({
+          token: config.botToken,
+          signingSecret: config.signingSecret ?? '',
+          logger,
+          clientOptions,
+          customRoutes,
+        });
 
-  const core = coreCommands({ usage: USAGE_LINES, notes: dashboardNotes, onSettingsChanged });
+  const core = coreCommands({
+    usage: USAGE_LINES,
+    notes: dashboardNotes,
+    onSettingsChanged,
+    ingestKeys,
+    deleteWorkspaceData,
+  });
   registerCommand(app, deps, {
     subcommands: [
       ...core.subcommands,
@@ -164,13 +256,14 @@ export function createApp(options: {
     ],
     fallback: core.fallback,
     usage: USAGE_LINES,
-    slack: slackOf,
+    slack: (client) => deliveries.of(client),
   });
   registerActions(app, deps);
-  registerUploadView(app, deps, { onStored, slack: slackOf });
+  registerUploadView(app, deps, { onStored, slack: (client) => deliveries.of(client) });
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
+  if (installations) registerUninstall(app, { installations, logger, afterUninstall });
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
@@ -188,10 +281,38 @@ export function createApp(options: {
       logger.error(`Reclaiming orphaned run data failed: ${describeError(error)}`);
     }
   };
+  /** Tokens are gone: stop the workspace's (or the whole org's) scheduled work. */
+  async function afterUninstall(source: { teamId?: string; isEnterpriseInstall: boolean }): Promise<void> {
+    clients.clear();
+    const teams =
+      source.isEnterpriseInstall || !source.teamId ? await store.listWorkspaces() : [source.teamId];
+    for (const team of teams) await onSettingsChanged(team);
+  }
+
+  async function purgeUninstalled(): Promise<string[]> {
+    if (!installations || !oauth) return [];
+    const now = deps.now().getTime();
+    // Every status first: an org's record is deleted with the org, and its teams read it.
+    const due: string[] = [];
+    for (const team of await store.listWorkspaces()) {
+      if (team.startsWith('_')) continue;
+      const status = await installations.status(team);
+      if (status.kind !== 'uninstalled') continue;
+      if (now - status.since.getTime() >= oauth.retentionDays * DAY_MS) due.push(team);
+    }
+    for (const team of due) {
+      await store.deleteWorkspace(team);
+      logger.info(`Deleted the data of ${team}: uninstalled ${oauth.retentionDays} days ago or more.`);
+    }
+    return due;
+  }
+  let purgeTimer: NodeJS.Timeout | undefined;
 
   return {
     app,
     deps,
+    clientFor,
+    purgeUninstalled,
     async start() {
       await reclaim();
       reclaimTimer = setInterval(() => void reclaim(), options.reclaimEveryMs ?? RECLAIM_EVERY_MS);
@@ -211,18 +332,81 @@ export function createApp(options: {
       } catch (error) {
         logger.error(`digest failed to start: ${describeError(error)}`);
       }
+      if (installations) {
+        const purge = () =>
+          purgeUninstalled().catch((error: unknown) =>
+            logger.error(`Deleting uninstalled workspaces' data: ${describeError(error)}`),
+          );
+        await purge();
+        purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
+        purgeTimer.unref();
+      }
       return { port };
     },
     settle,
     async stop() {
+      if (purgeTimer) clearInterval(purgeTimer);
+      purgeTimer = undefined;
       clearInterval(reclaimTimer);
       // Slack first: every pending call ends now and is recorded as not delivered (retried later,
       // looked up by its marker before any re-post), so the store work behind it can finish.
-      slack?.close();
+      deliveries.close();
       await digest.stop();
       await settle();
       await alerts.stop();
       await app.stop();
     },
   };
+}
+
+/**
+ * app_uninstalled and tokens_revoked (Bolt skips authorize for both): the tokens are dropped at
+ * once and the workspace's scheduled work stops; its data is kept for the retention period.
+ */
+function registerUninstall(
+  app: App,
+  options: {
+    installations: Installations;
+    logger: Logger;
+    afterUninstall: (source: { teamId?: string; isEnterpriseInstall: boolean }) => Promise<void>;
+  },
+): void {
+  const { installations, logger } = options;
+  const sourceOf = (
+    body: {
+      team_id?: string;
+      enterprise_id?: string;
+      authorizations?: Array<{ is_enterprise_install?: boolean }>;
+    },
+    context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+  ) => {
+    const teamId = context.teamId ?? body.team_id;
+    const enterpriseId = context.enterpriseId ?? body.enterprise_id;
+    return {
+      ...(teamId ? { teamId } : {}),
+      ...(enterpriseId ? { enterpriseId } : {}),
+      isEnterpriseInstall:
+        body.authorizations?.[0]?.is_enterprise_install ?? context.isEnterpriseInstall ?? false,
+    };
+  };
+  const uninstall = async (source: ReturnType<typeof sourceOf>, why: string) => {
+    await installations.uninstall(source);
+    logger.info(
+      `${why}: tokens of ${source.isEnterpriseInstall ? source.enterpriseId : source.teamId} removed.`,
+    );
+    await options.afterUninstall(source);
+  };
+  app.event('app_uninstalled', async ({ body, context }) => {
+    await uninstall(sourceOf(body, context), 'Uninstalled');
+  });
+  app.event('tokens_revoked', async ({ event, body, context }) => {
+    const source = sourceOf(body, context);
+    const botUser = await installations.botUserOf(source);
+    if (botUser !== null && (event.tokens.bot ?? []).includes(botUser)) {
+      await uninstall(source, 'Bot token revoked');
+      return;
+    }
+    if ((event.tokens.oauth ?? []).length > 0)
+      await installations.revokeUserTokens(source, event.tokens.oauth ?? []);
+  });
 }

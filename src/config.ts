@@ -4,6 +4,16 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError } from './errors.js';
+import { OAUTH_REDIRECT_PATH } from './ids.js';
+
+/** SLACK_TOKEN_KEY as 32 bytes (64 hex digits, or base64/base64url of 32 bytes), else null. */
+export function tokenKeyBytes(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) return null;
+  const bytes = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
 
 export const README_SETUP = 'README.md, section "Create the Slack app from manifest.yml"';
 
@@ -14,9 +24,35 @@ const envSchema = z
   .object({
     SLACK_BOT_TOKEN: z.preprocess(
       blankToUndefined,
+      z.string().startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }).optional(),
+    ),
+    SLACK_CLIENT_ID: optionalString,
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: z.preprocess(
+      blankToUndefined,
+      z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    ),
+    SLACK_TOKEN_KEY: z.preprocess(
+      blankToUndefined,
       z
-        .string({ error: 'is required' })
-        .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+        .string()
+        .refine((v) => tokenKeyBytes(v) !== null, {
+          error: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+        })
+        .optional(),
+    ),
+    SLACK_REDIRECT_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ error: 'must be a URL' })
+        .refine((v) => new URL(v).pathname === OAUTH_REDIRECT_PATH, {
+          error: `must end with ${OAUTH_REDIRECT_PATH}`,
+        })
+        .optional(),
+    ),
+    DATA_RETENTION_DAYS: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'must be a number of days' }).int().min(0).max(3650).default(30),
     ),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess(
@@ -63,6 +99,38 @@ const envSchema = z
   })
   .superRefine(
     (env, ctx) => {
+      const oauth = [
+        'SLACK_CLIENT_ID',
+        'SLACK_CLIENT_SECRET',
+        'SLACK_STATE_SECRET',
+        'SLACK_TOKEN_KEY',
+      ] as const;
+      const given = oauth.filter((name) => env[name] !== undefined);
+      if (given.length > 0) {
+        // Distributed mode: every OAuth variable, over HTTP (Slack's redirect needs a public URL).
+        for (const name of oauth) {
+          if (env[name] === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'is required to install to any workspace',
+            });
+        }
+        if (env.SLACK_BOT_TOKEN !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['SLACK_BOT_TOKEN'],
+            message: 'must be empty when SLACK_CLIENT_ID is set (tokens come from each installation)',
+          });
+        if (env.SLACK_APP_TOKEN !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['SLACK_APP_TOKEN'],
+            message: 'must be empty when SLACK_CLIENT_ID is set (installing to any workspace needs HTTP)',
+          });
+      } else if (env.SLACK_BOT_TOKEN === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required' });
+      }
       if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
         ctx.addIssue({
           code: 'custom',
@@ -75,8 +143,23 @@ const envSchema = z
     { when: () => true },
   );
 
+/** Distributed mode: installed to any workspace with OAuth; tokens come from each installation. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** 32 bytes: AES-256-GCM key for the tokens at rest. */
+  tokenKey: Buffer;
+  redirectUrl: string | undefined;
+  /** How long an uninstalled workspace's data is kept before it is deleted. */
+  retentionDays: number;
+}
+
 export interface Config {
-  botToken: string;
+  /** Single-workspace mode: the one bot token. Undefined in distributed mode. */
+  botToken: string | undefined;
+  /** Set in distributed mode (SLACK_CLIENT_ID …); undefined in single-workspace mode. */
+  oauth?: OAuthConfig | undefined;
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
@@ -111,6 +194,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     botToken: e.SLACK_BOT_TOKEN,
+    oauth:
+      e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_TOKEN_KEY
+        ? {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET,
+            stateSecret: e.SLACK_STATE_SECRET,
+            tokenKey: tokenKeyBytes(e.SLACK_TOKEN_KEY) as Buffer,
+            redirectUrl: e.SLACK_REDIRECT_URL,
+            retentionDays: e.DATA_RETENTION_DAYS,
+          }
+        : undefined,
     signingSecret: e.SLACK_SIGNING_SECRET,
     appToken: e.SLACK_APP_TOKEN,
     port: e.PORT,

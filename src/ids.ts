@@ -4,6 +4,9 @@ export const COMMAND = '/apollo-dashboard';
 /** Where the HTTP receiver takes Slack's requests (manifest: slash command, interactivity). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
+/** Distributed mode: where an install starts, and where Slack sends the browser back (Bolt's defaults). */
+export const INSTALL_PATH = '/slack/install';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 export const INGEST_RUNS_PATH = '/api/runs';
 export const INGEST_CAMPAIGNS_PATH = '/api/campaigns';
 

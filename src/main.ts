@@ -37,6 +37,10 @@ async function main(): Promise<void> {
     config.appToken,
     config.ingestToken,
     storePassword(config.storeUrl),
+    config.oauth?.clientSecret,
+    config.oauth?.stateSecret,
+    config.oauth?.tokenKey.toString('base64'),
+    config.oauth?.tokenKey.toString('hex'),
   ].filter((s): s is string => typeof s === 'string');
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
   if (dotEnv)

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BOT_SCOPES, COMMAND, SLACK_EVENTS_PATH } from '../src/ids.js';
+import { BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from '../src/ids.js';
 
 interface Manifest {
   display_information?: { name?: string; description?: string };
@@ -16,8 +16,9 @@ interface Manifest {
       should_escape?: boolean;
     }>;
   };
-  oauth_config?: { scopes?: { bot?: string[]; user?: string[] } };
+  oauth_config?: { redirect_urls?: string[]; scopes?: { bot?: string[]; user?: string[] } };
   settings?: {
+    event_subscriptions?: { request_url?: string; bot_events?: string[] };
     interactivity?: { is_enabled?: boolean; request_url?: string };
     socket_mode_enabled?: boolean;
   };
@@ -58,5 +59,13 @@ describe('manifest.yml', () => {
     expect(new Set(scopes).size).toBe(scopes.length);
     expect([...scopes].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config?.scopes?.user ?? []).toEqual([]);
+  });
+
+  it('names the OAuth redirect path and the uninstall events distributed mode handles', () => {
+    const redirects = manifest.oauth_config?.redirect_urls ?? [];
+    expect(redirects.map((u) => new URL(u).pathname)).toEqual([OAUTH_REDIRECT_PATH]);
+    const events = manifest.settings?.event_subscriptions;
+    expect(new URL(events?.request_url ?? '').pathname).toBe(SLACK_EVENTS_PATH);
+    expect([...(events?.bot_events ?? [])].sort()).toEqual(['app_uninstalled', 'tokens_revoked']);
   });
 });

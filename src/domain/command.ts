@@ -13,6 +13,11 @@ export type Command =
   | { kind: 'settings' }
   /** A null value removes the stored setting (back to its default). */
   | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number | null>> }
+  | { kind: 'ingest-key-new' }
+  | { kind: 'ingest-key-list' }
+  | { kind: 'ingest-key-revoke'; prefix: string }
+  /** Without `confirm`: only the warning of what would be deleted. */
+  | { kind: 'delete-data'; confirmed: boolean }
   | { kind: 'help' };
 
 /** The core subcommands' help lines; every form `parseCommand` accepts appears here. */
@@ -21,7 +26,7 @@ export const CORE_HELP = {
   post: `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
   upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
-  settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them.`,
+  settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them · \`settings ingest-key new|list|revoke <prefix>\`: keys for the ingest API · \`settings delete-data [confirm]\`: delete this workspace's data now.`,
   roi: `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit.`,
   help: `\`${COMMAND} help\`: this list.`,
 } as const;
@@ -51,12 +56,35 @@ export function parseCommand(text: string): Command {
         return { kind: 'runs-delete', runId };
       throw new AppError('bad_command', 'Usage: `runs` or `runs delete <run_id>`.');
     }
-    case 'settings':
-      if (rest[0]?.toLowerCase() === 'roi')
-        return { kind: 'settings-set', change: parseRoiSettingsChange(rest.slice(1)) };
+    case 'settings': {
+      const sub = rest[0]?.toLowerCase();
+      if (sub === 'roi') return { kind: 'settings-set', change: parseRoiSettingsChange(rest.slice(1)) };
+      if (sub === 'ingest-key') {
+        const verb = rest[1]?.toLowerCase();
+        const prefix = rest[2];
+        const extra = rest.slice(3);
+        if (verb === 'new' && prefix === undefined) return { kind: 'ingest-key-new' };
+        if (verb === 'list' && prefix === undefined) return { kind: 'ingest-key-list' };
+        if (verb === 'revoke' && prefix !== undefined && extra.length === 0)
+          return { kind: 'ingest-key-revoke', prefix };
+        throw new AppError(
+          'bad_command',
+          'Usage: `settings ingest-key new`, `… list` or `… revoke <prefix>`.',
+        );
+      }
+      if (sub === 'delete-data') {
+        if (rest.length === 1) return { kind: 'delete-data', confirmed: false };
+        if (rest.length === 2 && rest[1]?.toLowerCase() === 'confirm')
+          return { kind: 'delete-data', confirmed: true };
+        throw new AppError(
+          'bad_command',
+          'Usage: `settings delete-data`, then `settings delete-data confirm`.',
+        );
+      }
       return rest.length === 0
         ? { kind: 'settings' }
         : { kind: 'settings-set', change: parseSettingsChange(rest) };
+    }
     default:
       if (words.length === 1) return { kind: 'dashboard', period: parsePeriod(head) };
       throw new AppError('bad_command', `I don't know \`${words.join(' ')}\`.`);

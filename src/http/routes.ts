@@ -83,29 +83,42 @@ function tooLarge(bytes: number, max: number): AppError {
 export function ingestRoute(options: {
   path: string;
   deps: Deps;
-  token: string;
+  /** The workspace the bearer token writes into (INGEST_TOKEN or a workspace's ingest key), or null. */
+  authenticate: IngestAuthenticator;
   maxBytes: number;
   /** For the log and the 503 message, e.g. "The run". */
   what: string;
-  handle: (body: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  handle: (body: string, req: IncomingMessage, res: ServerResponse, team: string) => Promise<void>;
 }): CustomRoute {
-  const { deps, token } = options;
+  const { deps } = options;
   return {
     path: options.path,
     method: ['POST'],
     handler: async (req, res) => {
-      if (!tokenMatches(bearer(req), token)) {
+      let team: string | null;
+      try {
+        team = await options.authenticate(bearer(req));
+      } catch (error) {
+        req.resume();
+        deps.logger.error(`${options.what}: the ingest key could not be checked: ${describeError(error)}`);
+        sendJson(res, 503, { error: 'unavailable', message: 'The key could not be checked. Retry later.' });
+        return;
+      }
+      if (team === null) {
         req.resume();
         sendJson(
           res,
           401,
-          { error: 'unauthorized', message: 'Send Authorization: Bearer <INGEST_TOKEN>.' },
+          {
+            error: 'unauthorized',
+            message: 'Send Authorization: Bearer <INGEST_TOKEN or an ingest key of your workspace>.',
+          },
           { 'WWW-Authenticate': 'Bearer' },
         );
         return;
       }
       try {
-        await options.handle(await readBody(req, options.maxBytes), req, res);
+        await options.handle(await readBody(req, options.maxBytes), req, res, team);
       } catch (error) {
         const status = httpStatusOf(error);
         if (isAppError(error, 'upload_too_large')) {
@@ -183,15 +196,17 @@ export async function checkHealth(store: Store, timeoutMs: number): Promise<Heal
   }
 }
 
+/** The workspace a bearer token writes into, or null when it is no valid token. */
+export type IngestAuthenticator = (bearer: string | undefined) => Promise<string | null>;
+
 export interface RouteOptions {
   deps: Deps;
   /** What happens after a run is stored (alerts evaluate it); never throws. */
   onStored: (event: RunStoredEvent) => Promise<void>;
-  /** The workspace the bot token belongs to (auth.test), resolved once. */
-  teamId: () => Promise<string>;
+  authenticate: IngestAuthenticator;
 }
 
-export function buildRoutes({ deps, teamId, onStored }: RouteOptions): CustomRoute[] {
+export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): CustomRoute[] {
   const routes: CustomRoute[] = [
     {
       path: HEALTH_PATH,
@@ -204,16 +219,14 @@ export function buildRoutes({ deps, teamId, onStored }: RouteOptions): CustomRou
       },
     },
   ];
-  const token = deps.config.ingestToken;
-  if (!token) return routes;
   routes.push(
     ingestRoute({
       path: INGEST_RUNS_PATH,
       deps,
-      token,
+      authenticate,
       maxBytes: deps.config.limits.maxBytes,
       what: 'The run',
-      handle: async (body, req, res) => {
+      handle: async (body, req, res, team) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const contentType = String(req.headers['content-type'] ?? '');
         const input: RunUploadInput = { text: body, format: /csv/i.test(contentType) ? 'csv' : 'json' };
@@ -221,7 +234,6 @@ export function buildRoutes({ deps, teamId, onStored }: RouteOptions): CustomRou
           const v = url.searchParams.get(key);
           if (v !== null && v.trim() !== '') input[key] = v.trim();
         }
-        const team = await teamId();
         const result = await ingestRun({
           store: deps.store,
           team,

@@ -3,6 +3,13 @@ import { renderFailure, renderHelpMessage } from '../blocks/help.js';
 import { message, section } from '../blocks/kit.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
+import {
+  renderDataDeleted,
+  renderDeleteDataWarning,
+  renderIngestKeyList,
+  renderIngestKeyRevoked,
+  renderNewIngestKey,
+} from '../blocks/workspace.js';
 import { parseCommand } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError } from '../errors.js';
@@ -19,6 +26,7 @@ import {
   TRIGGER_BUDGET_MS,
   triggerHint,
 } from './errors.js';
+import type { IngestKeys } from './ingest-keys.js';
 import { loadSettings } from './payload.js';
 import { ephemeral, reportFailure } from './reply.js';
 import type { CommandContext, Subcommand } from './router.js';
@@ -30,6 +38,9 @@ export interface CoreCommandOptions {
   notes: DashboardNotes;
   /** Called after the workspace's settings changed (the digest follows its time zone). */
   onSettingsChanged: (team: string) => Promise<void>;
+  ingestKeys: IngestKeys;
+  /** `settings delete-data confirm`: the workspace's data goes now; its installation stays. */
+  deleteWorkspaceData: (team: string) => Promise<void>;
 }
 
 /** The router table's core entries, and the fallback for text that names no subcommand (a period). */
@@ -67,6 +78,10 @@ export function coreCommands(options: CoreCommandOptions): {
       }
       case 'settings-set':
       case 'runs-delete':
+      case 'ingest-key-new':
+      case 'ingest-key-list':
+      case 'ingest-key-revoke':
+      case 'delete-data':
         requireAdmin(deps.config, user);
         break;
     }
@@ -136,6 +151,32 @@ export function coreCommands(options: CoreCommandOptions): {
         await options.onSettingsChanged(team);
         const resolved = resolveSettings(stored, { timeZone: deps.config.defaultTimeZone });
         await c.respond(ephemeral(renderSettings(resolved)));
+        return;
+      }
+      case 'ingest-key-new': {
+        const { key, prefix } = await options.ingestKeys.create(team, user);
+        deps.logger.info(`Ingest key ${prefix}… created for ${team} by ${user}.`);
+        await c.respond(ephemeral(renderNewIngestKey(key)));
+        return;
+      }
+      case 'ingest-key-list': {
+        const [keys, settings] = await Promise.all([options.ingestKeys.list(team), loadSettings(deps, team)]);
+        await c.respond(ephemeral(renderIngestKeyList(keys, settings.timezone)));
+        return;
+      }
+      case 'ingest-key-revoke': {
+        const revoked = await options.ingestKeys.revoke(team, parsed.prefix.replace(/…$/, ''));
+        deps.logger.info(`Ingest key ${revoked.prefix}… of ${team} revoked by ${user}.`);
+        await c.respond(ephemeral(renderIngestKeyRevoked(revoked.prefix)));
+        return;
+      }
+      case 'delete-data': {
+        if (!parsed.confirmed) {
+          await c.respond(ephemeral(renderDeleteDataWarning()));
+          return;
+        }
+        await options.deleteWorkspaceData(team);
+        await c.respond(ephemeral(renderDataDeleted()));
         return;
       }
     }

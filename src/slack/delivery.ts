@@ -352,6 +352,37 @@ export function createSlackDelivery(
   };
 }
 
+/** One delivery policy per WebClient (one per workspace token), all ended together at shutdown. */
+export interface SlackDeliveries {
+  of(client: WebClient): SlackDelivery;
+  close(): void;
+}
+
+export function createSlackDeliveries(options: {
+  policy?: Partial<SlackPolicy>;
+  logger?: Logger;
+}): SlackDeliveries {
+  const byClient = new WeakMap<WebClient, SlackDelivery>();
+  const all = new Set<SlackDelivery>();
+  let closed = false;
+  return {
+    of(client) {
+      let delivery = byClient.get(client);
+      if (!delivery) {
+        delivery = createSlackDelivery(client, options);
+        if (closed) delivery.close();
+        byClient.set(client, delivery);
+        all.add(delivery);
+      }
+      return delivery;
+    },
+    close() {
+      closed = true;
+      for (const d of all) d.close();
+    },
+  };
+}
+
 /**
  * Runs `work` for a person who is waiting; if it has no outcome after `afterMs`, `notify` tells
  * them Slack is slow (once), and the work goes on. When they were told and it then succeeds,

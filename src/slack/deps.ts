@@ -15,15 +15,26 @@ export interface Deps {
   now: () => Date;
 }
 
-/** What a feature's edge needs besides `Deps`: the app's Web API client and the bot's workspace. */
+/**
+ * What a feature's edge needs besides `Deps`. Every send outside a Slack request (scheduled work,
+ * alerts after an API upload) goes through `clientFor(team)`, so it carries that workspace's token.
+ * Inside a request, use the client Bolt hands the listener (it is authorized for the request's team).
+ */
 export interface EdgeContext {
   deps: Deps;
-  /** Read lazily: the Bolt app (and its client) exists only after the features are built. */
-  readonly client: WebClient;
-  /** The delivery policy around `client`: every call the feature makes goes through it. */
-  readonly slack: SlackDelivery;
-  /** The workspace the bot token belongs to (auth.test), resolved once. */
-  teamId: () => Promise<string>;
+  /**
+   * The bot token serving the workspace: single-workspace mode SLACK_BOT_TOKEN; distributed mode its
+   * installation's (or its org's). Null when the workspace has not installed the app or uninstalled it.
+   */
+  botTokenFor: (team: string) => Promise<string | null>;
+  /** A Web API client with `botTokenFor(team)`, or null when there is no token. */
+  clientFor: (team: string) => Promise<WebClient | null>;
+  /** The workspace an ingest request writes into, from its bearer token, or null when it is not valid. */
+  ingestTeam: (bearer: string | undefined) => Promise<string | null>;
+  /** The delivery policy around `clientFor(team)`: every send outside a request goes through it. */
+  slackFor: (team: string) => Promise<SlackDelivery | null>;
+  /** The delivery policy around a given client (the one Bolt hands a listener). */
+  slackOf: (client: WebClient) => SlackDelivery;
 }
 
 /** A run that has just been stored, whichever way it came in (Slack form, ingest API). */

@@ -44,14 +44,14 @@ export interface CommandRoutes {
   fallback: Subcommand['handle'];
   /** The help lines shown after every command error. */
   usage: readonly string[];
-  /** The delivery policy for the workspace's client. */
-  slack: () => SlackDelivery;
+  /** The delivery policy around the listener's client (authorized for the request's workspace). */
+  slack: (client: WebClient) => SlackDelivery;
 }
 
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
   app.command(COMMAND, async ({ command, ack, respond: rawRespond, client }) => {
-    const slack = routes.slack();
+    const slack = routes.slack(client);
     // A response_url reply is not safe to repeat: one attempt, bounded, ended at shutdown.
     const respond: RespondFn = (message) => slack.within('response_url reply', () => rawRespond(message));
     const [head, ...args] = splitWords(command.text ?? '');

@@ -1,5 +1,6 @@
 /** The upload modal's submission: check the form, close it at once, then fetch, validate and store. */
 import type { App, ViewStateValue } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../blocks/help.js';
 import { renderUploadErrors, renderUploadResult, type UploadModalMetadata } from '../blocks/upload.js';
 import { detectRunFormat, type RunUploadInput } from '../domain/parse-run/index.js';
@@ -118,10 +119,13 @@ export async function downloadSlackFile(
 export function registerUploadView(
   app: App,
   deps: Deps,
-  options: { onStored: (event: RunStoredEvent) => Promise<void>; slack: () => SlackDelivery },
+  options: {
+    onStored: (event: RunStoredEvent) => Promise<void>;
+    slack: (client: WebClient) => SlackDelivery;
+  },
 ): void {
-  app.view(VIEWS.upload, async ({ ack, view, body }) => {
-    const slack = options.slack();
+  app.view(VIEWS.upload, async ({ ack, view, body, client }) => {
+    const slack = options.slack(client);
     const values = view.state.values as StateValues;
     const files = stateValue(values, BLOCKS.uploadFile, ACTIONS.uploadFile)?.files ?? [];
     const pasted = stateValue(values, BLOCKS.uploadPaste, ACTIONS.uploadPaste)?.value?.trim() ?? '';
@@ -149,7 +153,7 @@ export function registerUploadView(
     try {
       const text = file
         ? await downloadSlackFile(file, {
-            token: deps.config.botToken,
+            token: client.token ?? '',
             maxBytes: deps.config.limits.maxBytes,
             apiUrl: deps.config.slackApiUrl,
             logger: deps.logger,

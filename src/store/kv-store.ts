@@ -279,6 +279,14 @@ export function createKvStore(backend: Backend): Store {
         }
         return { records, bytes };
       }),
+    deleteWorkspace: (team, options = {}) =>
+      guard('delete the workspace', () =>
+        backend.deletePrefix(`t:${team}:`, {
+          keep: (options.keepDocuments ?? []).map((name) => keys.document(team, name)),
+          // Uploads and settings changes of the workspace wait for the deletion, and then start afresh.
+          lock: [keys.index(team), keys.settings(team)],
+        }),
+      ),
 
     listWorkspaces: () =>
       guard('list workspaces', async () => (await read(keys.workspaces(), workspacesSchema)) ?? []),

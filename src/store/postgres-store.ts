@@ -215,6 +215,27 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       );
       return rows.map((r) => ({ key: r.key, bytes: Number(r.bytes) }));
     },
+    deletePrefix: async (prefix, { keep, lock }) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const key of [...new Set(lock)].sort()) {
+          await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+        }
+        // left(), not LIKE: `_` and `%` in a team id are no wildcards.
+        await client.query(
+          'DELETE FROM records WHERE left(key, length($1)) = $1 AND NOT (key = ANY($2::text[]))',
+          [prefix, [...keep]],
+        );
+        await client.query('DELETE FROM claims WHERE left(key, length($1)) = $1', [prefix]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     ping: async () => {
       await pool.query('SELECT 1 FROM records LIMIT 1');
     },

@@ -96,6 +96,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     'INSERT INTO keyv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
   const remove = db.prepare<[string]>('DELETE FROM keyv WHERE key = ?');
+  const keysWithPrefix = db.prepare<[number, string], { key: string }>(
+    'SELECT key FROM keyv WHERE substr(key, 1, ?) = ?',
+  );
 
   const apply = (writes: readonly Write[]) => {
     for (const [key, json] of writes) {
@@ -151,6 +154,18 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
           )
           .all()
           .map((r) => ({ key: r.key.slice(NAMESPACE.length), bytes: r.bytes ?? 0 })),
+      ),
+    deletePrefix: (prefix, { keep }) =>
+      run(() =>
+        db
+          .transaction(() => {
+            const kept = new Set(keep.map((k) => NAMESPACE + k));
+            // substr, not LIKE: `_` and `%` in a team id are no wildcards.
+            for (const p of [NAMESPACE + prefix, `claim:${prefix}`]) {
+              for (const { key } of keysWithPrefix.all(p.length, p)) if (!kept.has(key)) remove.run(key);
+            }
+          })
+          .immediate(),
       ),
     ping: () =>
       run(() => {

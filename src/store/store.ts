@@ -52,6 +52,12 @@ export interface Store {
    * e.g. in files written before uploads became one transaction). Returns what was removed.
    */
   reclaimOrphans(): Promise<{ records: number; bytes: number }>;
+  /**
+   * Deletes everything stored for the workspace (runs, settings, documents, claims) except the
+   * documents named in `keepDocuments`, in one transaction. It may stay in `listWorkspaces` (with
+   * nothing stored, it reads as empty everywhere).
+   */
+  deleteWorkspace(team: string, options?: { keepDocuments?: readonly string[] }): Promise<void>;
   /** Every workspace that has stored anything, for jobs that run per workspace. */
   listWorkspaces(): Promise<string[]>;
   /** Throws when the store cannot be read. */

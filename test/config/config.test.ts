@@ -243,4 +243,67 @@ describe('createLogger', () => {
     logger.info('hello');
     expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+Z INFO \[jobs\] hello$/);
   });
+
+  describe('distributed mode (install to any workspace)', () => {
+    const KEY_HEX = 'a1'.repeat(32);
+    const CLIENT_SECRET = 'client-SECRET-0123456789';
+    const STATE = 'state-SECRET-0123456789';
+    const oauthEnv = {
+      SLACK_SIGNING_SECRET: SIGNING,
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_STATE_SECRET: STATE,
+      SLACK_TOKEN_KEY: KEY_HEX,
+    };
+
+    it('needs no SLACK_BOT_TOKEN, reads the key as 32 bytes, and defaults the retention to 30 days', () => {
+      const config = loadConfig(oauthEnv);
+      expect(config.botToken).toBeUndefined();
+      expect(config.oauth?.clientId).toBe('1111.2222');
+      expect(config.oauth?.tokenKey.equals(Buffer.from(KEY_HEX, 'hex'))).toBe(true);
+      expect(config.oauth?.retentionDays).toBe(30);
+      expect(config.oauth?.redirectUrl).toBeUndefined();
+    });
+
+    it('takes the key as base64 too, and a redirect URL ending in the redirect path', () => {
+      const key = Buffer.alloc(32, 7);
+      const config = loadConfig({
+        ...oauthEnv,
+        SLACK_TOKEN_KEY: key.toString('base64'),
+        SLACK_REDIRECT_URL: 'https://apollo.example.com/slack/oauth_redirect',
+        DATA_RETENTION_DAYS: '7',
+      });
+      expect(config.oauth?.tokenKey.equals(key)).toBe(true);
+      expect(config.oauth?.redirectUrl).toBe('https://apollo.example.com/slack/oauth_redirect');
+      expect(config.oauth?.retentionDays).toBe(7);
+    });
+
+    it('names every missing OAuth variable once one is set', () => {
+      const error = configError({ SLACK_SIGNING_SECRET: SIGNING, SLACK_CLIENT_ID: '1111.2222' });
+      for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY'])
+        expect(error.message).toContain(name);
+      expect(error.message).not.toContain('SLACK_BOT_TOKEN');
+    });
+
+    it('rejects a key that is not 32 bytes, a bot token beside OAuth, and a wrong redirect path, without printing secrets', () => {
+      const error = configError({
+        ...oauthEnv,
+        SLACK_TOKEN_KEY: 'too-SECRET-short',
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_REDIRECT_URL: 'https://apollo.example.com/oauth',
+      });
+      expect(error.message).toContain('SLACK_TOKEN_KEY');
+      expect(error.message).toContain('SLACK_BOT_TOKEN');
+      expect(error.message).toContain('SLACK_REDIRECT_URL');
+      expectNoSecrets(error.message);
+      expect(error.message).not.toContain(CLIENT_SECRET);
+      expect(configError({ ...oauthEnv, SLACK_TOKEN_KEY: 'ab'.repeat(16) }).message).toContain(
+        'SLACK_TOKEN_KEY',
+      );
+    });
+
+    it('refuses Socket Mode with OAuth (the install redirect needs HTTP)', () => {
+      expect(configError({ ...oauthEnv, SLACK_APP_TOKEN: APP }).message).toContain('SLACK_APP_TOKEN');
+    });
+  });
 });

@@ -10,7 +10,7 @@ import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { SlackPolicy } from '../../src/slack/delivery.js';
-import { createKeyvStore } from '../../src/store/keyv-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { interactionBody, postSigned, type SignedResponse, slashCommandBody } from './signed-request.js';
@@ -30,7 +30,7 @@ export interface Harness {
   /** Sends `/apollo-dashboard <text>`; returns the ack and a way to wait for the response_url reply. */
   command(
     text: string,
-    options?: { user?: string; channel?: string; team?: string },
+    options?: { user?: string; channel?: string; team?: string; enterprise?: string; orgInstall?: boolean },
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
   /**
@@ -73,10 +73,17 @@ export async function startHarness(
     LOG_LEVEL: 'info',
     ...options.env,
   });
-  let store = await createKeyvStore({ url: config.storeUrl });
+  let store = await openStore({ url: config.storeUrl });
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [BOT_TOKEN, SIGNING_SECRET, INGEST_TOKEN],
+    secrets: [
+      BOT_TOKEN,
+      SIGNING_SECRET,
+      INGEST_TOKEN,
+      ...['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY'].flatMap(
+        (k) => options.env?.[k] ?? [],
+      ),
+    ],
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
@@ -84,6 +91,8 @@ export async function startHarness(
   // before a test may close the fake, or its failure would surface as an unhandled rejection.
   let builtAt = Date.now();
   const authChecked = async () => {
+    // Only a single-workspace app (one bot token) checks it at start; OAuth mode has none yet.
+    if (!config.botToken) return;
     await fake.waitFor((c) => c.method === 'auth.test' && c.at >= builtAt, 5_000).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 20));
   };
@@ -118,6 +127,8 @@ export async function startHarness(
         channelId: o.channel ?? 'C_GENERAL',
         responseUrl: fake.responseUrl(responseId),
         triggerId: `trigger-${counter}`,
+        ...(o.enterprise ? { enterpriseId: o.enterprise } : {}),
+        ...(o.orgInstall ? { isEnterpriseInstall: true } : {}),
       });
       const ack = await postSigned(`${harness.url}/slack/events`, body, { secret: SIGNING_SECRET });
       return {
@@ -149,7 +160,7 @@ export async function startHarness(
       // The app may already be stopped (a test simulating downtime stops it first).
       await running.stop().catch(() => undefined);
       await store.close();
-      store = await createKeyvStore({ url: config.storeUrl });
+      store = await openStore({ url: config.storeUrl });
       builtAt = Date.now();
       running = createApp({ config, store, logger, ...appOptions });
       ({ port } = await running.start());

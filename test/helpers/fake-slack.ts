@@ -25,6 +25,24 @@ export interface RecordedUpload {
   filename?: string;
 }
 
+/** An installation Slack grants for an OAuth `code` (what `oauth.v2.access` answers for it). */
+export interface FakeGrant {
+  code: string;
+  /** The workspace; omitted for an org-wide (Enterprise Grid) install. */
+  teamId?: string;
+  teamName?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+  botToken: string;
+  botUserId: string;
+  botId?: string;
+  /** The user who clicked Allow. */
+  installerId: string;
+  /** Default `commands,chat:write,files:read,files:write`. */
+  scopes?: string;
+  appId?: string;
+}
+
 /** What an {@link FakeSlack.on} handler may return besides a plain JSON body. */
 export interface FakeHttpAnswer {
   status: number;
@@ -99,6 +117,13 @@ export interface FakeSlack {
     predicate: (r: { id: string; body: any }) => boolean,
     timeoutMs?: number,
   ): Promise<{ id: string; body: any }>;
+  /**
+   * Registers what `oauth.v2.access` answers for `grant.code` (once: a code is single-use, as in
+   * Slack). From then on `auth.test` with the granted bot token answers for that team or org.
+   */
+  grantInstall(grant: FakeGrant): void;
+  /** Calls with this token answer `token_revoked` from now on, as after an uninstall. */
+  revokeToken(token: string): void;
   /** Back to the state right after start: clears calls, responses, uploads, overrides, rate limits and served files. */
   reset(): void;
   close(): Promise<void>;
@@ -144,6 +169,9 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
   const files = new Map<string, ServedFile>();
   const uploadNames = new Map<string, string>();
   const dmChannels = new Map<string, string>();
+  const grants = new Map<string, FakeGrant>();
+  const grantedTokens = new Map<string, FakeGrant>();
+  const revokedTokens = new Set<string>();
   const callWaiters = new Set<Waiter<RecordedCall>>();
   const responseWaiters = new Set<Waiter<RecordedResponse>>();
   let seq = 0;
@@ -156,9 +184,48 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
 
   let origin = '';
 
-  const defaultAnswer = (method: string, args: Record<string, any>): Record<string, unknown> => {
+  const oauthAccess = (args: Record<string, any>): Record<string, unknown> => {
+    if (!args.client_id || !args.client_secret) return { ok: false, error: 'invalid_client_id' };
+    const grant = grants.get(String(args.code ?? ''));
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    grants.delete(grant.code);
+    grantedTokens.set(grant.botToken, grant);
+    const org = grant.isEnterpriseInstall === true;
+    return {
+      ok: true,
+      app_id: grant.appId ?? 'A_APOLLO',
+      authed_user: { id: grant.installerId },
+      scope: grant.scopes ?? 'commands,chat:write,files:read,files:write',
+      token_type: 'bot',
+      access_token: grant.botToken,
+      bot_user_id: grant.botUserId,
+      team: org || !grant.teamId ? null : { id: grant.teamId, name: grant.teamName ?? grant.teamId },
+      enterprise: grant.enterpriseId ? { id: grant.enterpriseId, name: grant.enterpriseId } : null,
+      is_enterprise_install: org,
+    };
+  };
+
+  const defaultAnswer = (
+    method: string,
+    args: Record<string, any>,
+    token: string | undefined,
+  ): Record<string, unknown> => {
+    const granted = token === undefined ? undefined : grantedTokens.get(token);
     switch (method) {
+      case 'oauth.v2.access':
+        return oauthAccess(args);
       case 'auth.test':
+        if (granted) {
+          return {
+            ok: true,
+            team_id: granted.teamId ?? '',
+            user_id: granted.botUserId,
+            bot_id: granted.botId ?? `B_${granted.botUserId}`,
+            ...(granted.enterpriseId ? { enterprise_id: granted.enterpriseId } : {}),
+            is_enterprise_install: granted.isEnterpriseInstall === true,
+            url: `https://${(granted.teamId ?? granted.enterpriseId ?? 'x').toLowerCase()}.slack.com/`,
+          };
+        }
         return {
           ok: true,
           team_id: teamId,
@@ -273,6 +340,11 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
     calls.push(call);
     notify(callWaiters, call);
 
+    if (token !== undefined && revokedTokens.has(token)) {
+      sendJson(res, 200, { ok: false, error: 'token_revoked' });
+      return;
+    }
+
     const limit = rateLimits.get(method);
     if (limit && limit.remaining > 0 && (limit.match?.(args) ?? true)) {
       limit.remaining -= 1;
@@ -307,7 +379,7 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
     const handler = overrides.get(method);
     let answer: unknown;
     if (handler) answer = await handler(args, call);
-    if (answer === undefined) answer = defaultAnswer(method, args);
+    if (answer === undefined) answer = defaultAnswer(method, args, token);
     if (fault?.kind === 'status') {
       sendJson(res, fault.status, { ok: false, error: 'fake_fault' });
       return;
@@ -508,6 +580,12 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
         const seen = responses.map((r) => `${r.id}: ${JSON.stringify(r.body).slice(0, 200)}`);
         return seen.length > 0 ? `responses seen: ${seen.join('; ')}` : 'no responses seen';
       });
+    },
+    grantInstall(grant) {
+      grants.set(grant.code, grant);
+    },
+    revokeToken(token) {
+      revokedTokens.add(token);
     },
     reset() {
       calls.length = 0;

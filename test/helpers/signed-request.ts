@@ -67,6 +67,9 @@ export interface SlashCommandFields {
   /** Default `/apollo-dashboard`. */
   command?: string;
   apiAppId?: string;
+  /** Enterprise Grid: the org, and whether the app is installed org-wide. */
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
 }
 
 /** A slash-command body, urlencoded in the field order Slack uses. */
@@ -82,7 +85,8 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     command: fields.command ?? '/apollo-dashboard',
     text: fields.text,
     api_app_id: fields.apiAppId ?? 'A_TEST',
-    is_enterprise_install: 'false',
+    ...(fields.enterpriseId ? { enterprise_id: fields.enterpriseId } : {}),
+    is_enterprise_install: fields.isEnterpriseInstall ? 'true' : 'false',
     response_url: fields.responseUrl,
     trigger_id: fields.triggerId ?? '1700000000.123456789.abcdef0123456789abcdef0123456789',
   }).toString();

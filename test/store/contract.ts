@@ -417,6 +417,47 @@ export function storeContract(target: ContractTarget): void {
     });
   });
 
+  describe('deleting a workspace', () => {
+    it('deletes runs, settings, documents and claims, keeping only the documents asked for; other workspaces untouched', async () => {
+      const store = await open();
+      const docSchema = z.object({ n: z.number() });
+      for (const team of ['T_A', 'T_AB']) {
+        await store.saveRun(team, record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 10_001)));
+        await store.updateSettings(team, () => ({
+          timezone: { value: 'Asia/Tokyo', set_by: 'U9', set_at: 'x' },
+        }));
+        await store.updateDocument(team, 'kept', docSchema, () => ({ value: { n: 1 }, result: undefined }));
+        await store.updateDocument(team, 'dropped', docSchema, () => ({
+          value: { n: 2 },
+          result: undefined,
+        }));
+        expect(await store.claim(team, 'digest:x', { now: new Date(), staleMs: 3_600_000 })).toBe(true);
+      }
+
+      await store.deleteWorkspace('T_A', { keepDocuments: ['kept'] });
+      expect(await store.listRuns('T_A')).toEqual([]);
+      expect(await store.getCompanies('T_A', 'run-1')).toBeNull();
+      expect(await store.getSettings('T_A')).toEqual({});
+      expect(await store.getDocument('T_A', 'dropped', docSchema)).toBeUndefined();
+      expect(await store.getDocument('T_A', 'kept', docSchema)).toEqual({ n: 1 });
+      expect(await rawKeys('%t:T_A:co:%')).toEqual([]);
+      // The claim went too: the action can be claimed again.
+      expect(await store.claim('T_A', 'digest:x', { now: new Date(), staleMs: 3_600_000 })).toBe(true);
+
+      await store.deleteWorkspace('T_A');
+      expect(await store.getDocument('T_A', 'kept', docSchema)).toBeUndefined();
+      // T_AB starts with "T_A" and `_` is a LIKE wildcard: neither makes it part of T_A.
+      expect((await store.listRuns('T_AB')).map((r) => r.run_id)).toEqual(['run-1']);
+      expect(await store.getCompanies('T_AB', 'run-1')).toHaveLength(10_001);
+      expect((await store.getSettings('T_AB')).timezone?.value).toBe('Asia/Tokyo');
+      expect(await store.getDocument('T_AB', 'dropped', docSchema)).toEqual({ n: 2 });
+      expect(await store.claim('T_AB', 'digest:x', { now: new Date(), staleMs: 3_600_000 })).toBe(false);
+      // The workspace can store again afterwards.
+      await store.saveRun('T_A', record(makeRun('run-2', '2026-11-03T00:00:00.000Z', 3)));
+      expect((await store.listRuns('T_A')).map((r) => r.run_id)).toEqual(['run-2']);
+    });
+  });
+
   describe('health', () => {
     it('ping succeeds on a working store and fails after close', async () => {
       const store = await open();

@@ -93,7 +93,8 @@ export function createAlerts(ctx: EdgeContext): Alerts {
     incident: Incident,
     body: SlackMessage,
   ): Promise<DeliveryOutcome> {
-    const slack = ctx.slack;
+    const slack = await ctx.slackFor(team);
+    if (!slack) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
     const channel = action.incident.channel ?? '';
     const marker = incidentMarker(team, incident);
     if (incident.post_attempt) {
@@ -155,7 +156,8 @@ export function createAlerts(ctx: EdgeContext): Alerts {
     state: AlertState,
     timeZone: string,
   ): Promise<DeliveryOutcome> {
-    const slack = ctx.slack;
+    const slack = await ctx.slackFor(team);
+    if (!slack) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
     const rs = state.rules[action.rule];
     const now = deps.now();
     const muted =
@@ -277,7 +279,9 @@ export function createAlerts(ctx: EdgeContext): Alerts {
       if (parsed.change.kind === 'channel') {
         const channel = parsed.change.channel.id;
         try {
-          await ctx.slack.call(
+          const slack = await ctx.slackFor(team);
+          if (!slack) throw new Error('the app is not installed in this workspace');
+          await slack.call(
             'chat.postMessage',
             { channel, ...renderChannelWelcome(cmd.user) },
             { safe: false, key: channel, what: 'channel welcome' },

@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../../blocks/help.js';
 import type { SlackMessage } from '../../blocks/kit.js';
 import {
@@ -155,8 +156,8 @@ export const campaignSubcommand: Subcommand = {
 
 type StateValues = Record<string, Record<string, ViewStateValue>>;
 
-function registerListeners(app: App, deps: Deps, slack: () => SlackDelivery): void {
-  app.view(VIEWS.campaign, async ({ ack, view, body }) => {
+function registerListeners(app: App, deps: Deps, slack: (client: WebClient) => SlackDelivery): void {
+  app.view(VIEWS.campaign, async ({ ack, view, body, client }) => {
     let meta: Partial<CampaignModalMetadata> = {};
     try {
       meta = JSON.parse(view.private_metadata || '{}') as CampaignModalMetadata;
@@ -217,7 +218,7 @@ function registerListeners(app: App, deps: Deps, slack: () => SlackDelivery): vo
       msg = renderFailure('The campaign update was not stored.', userMessageOf(error));
     }
     try {
-      await tellUser(slack(), deps.logger, target, msg);
+      await tellUser(slack(client), deps.logger, target, msg);
     } catch (error) {
       deps.logger.error(`Could not tell ${user} about their campaign update: ${describeError(error)}`);
     }
@@ -249,15 +250,15 @@ function registerListeners(app: App, deps: Deps, slack: () => SlackDelivery): vo
   });
 }
 
-function campaignRoute(ctx: EdgeContext, token: string): CustomRoute {
+function campaignRoute(ctx: EdgeContext): CustomRoute {
   const { deps } = ctx;
   return ingestRoute({
     path: INGEST_CAMPAIGNS_PATH,
     deps,
-    token,
+    authenticate: ctx.ingestTeam,
     maxBytes: MAX_CAMPAIGN_BODY_BYTES,
     what: 'The campaign updates',
-    handle: async (text, _req, res) => {
+    handle: async (text, _req, res, team) => {
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -269,7 +270,6 @@ function campaignRoute(ctx: EdgeContext, token: string): CustomRoute {
         });
         return;
       }
-      const team = await ctx.teamId();
       const now = deps.now();
       const context = await campaignContext(deps.store, team, {
         now,
@@ -310,11 +310,10 @@ export function createCampaigns(ctx: EdgeContext): Campaigns {
   return {
     subcommand: campaignSubcommand,
     register(app) {
-      registerListeners(app, ctx.deps, () => ctx.slack);
+      registerListeners(app, ctx.deps, ctx.slackOf);
     },
     routes() {
-      const token = ctx.deps.config.ingestToken;
-      return token ? [campaignRoute(ctx, token)] : [];
+      return [campaignRoute(ctx)];
     },
   };
 }

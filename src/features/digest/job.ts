@@ -33,8 +33,14 @@ export type IncidentsSource = (
 
 export interface DigestContext {
   deps: Deps;
-  slack: SlackDelivery;
+  /** The delivery policy to send with, or the app's lookup of the workspace's own (null: not installed). */
+  slack: SlackDelivery | ((team: string) => Promise<SlackDelivery | null>);
   incidents: IncidentsSource;
+}
+
+/** The delivery policy for the workspace's digest, or null when the workspace has no token (uninstalled). */
+export async function digestClient(ctx: DigestContext, team: string): Promise<SlackDelivery | null> {
+  return typeof ctx.slack === 'function' ? ctx.slack(team) : ctx.slack;
 }
 
 export async function loadDigestState(deps: Deps, team: string): Promise<DigestState | undefined> {
@@ -112,7 +118,7 @@ async function record(deps: Deps, team: string, rec: SendRecord, manual = false)
 }
 
 async function post(
-  ctx: DigestContext,
+  slack: SlackDelivery,
   channel: string,
   message: SlackMessage,
   marker?: string,
@@ -120,7 +126,7 @@ async function post(
   try {
     // The delivery policy retries a 429 and a refused connection; a post whose answer was lost
     // is not repeated (a scheduled one is looked up by its marker before any second try).
-    const res = await ctx.slack.call(
+    const res = await slack.call(
       'chat.postMessage',
       { channel, ...(marker ? withMarker(message, marker) : message) },
       { safe: false, key: channel, what: 'digest post' },
@@ -160,6 +166,9 @@ export async function sendScheduledDigest(
     );
     return 'inactive';
   }
+  // Uninstalled (or its tokens revoked): no send, and no claim, so a reinstall may still send it.
+  const client = await digestClient(ctx, team);
+  if (!client) return 'inactive';
   const claimName = `digest:${occurrence.local}`;
   if (!(await deps.store.claim(team, claimName, { now: deps.now(), staleMs: CLAIM_STALE_MS })))
     return 'duplicate';
@@ -178,7 +187,7 @@ export async function sendScheduledDigest(
     const tried = state.history.find((r) => r.local === occurrence.local);
     // A failed earlier try may have reached Slack after all: adopt it rather than post again.
     const found = tried
-      ? await findMarkedPostOrNone(ctx.slack, {
+      ? await findMarkedPostOrNone(client, {
           channel: state.channel,
           marker,
           since: new Date(tried.at),
@@ -188,7 +197,7 @@ export async function sendScheduledDigest(
             ),
         })
       : null;
-    const sent = found ? { ts: found } : await post(ctx, state.channel, message, marker);
+    const sent = found ? { ts: found } : await post(client, state.channel, message, marker);
     if (sent.error !== undefined) {
       deps.logger.error(`Digest for ${team} (${occurrence.local}) was not delivered: ${sent.error}`);
       await record(deps, team, {
@@ -237,7 +246,10 @@ export async function sendDigestNow(ctx: DigestContext, team: string): Promise<S
   const now = deps.now();
   const tz = await digestTimeZone(deps, team, state);
   const { message } = await buildDigest(ctx, team, { end: now, lateFor: null, timeZone: tz });
-  const sent = await post(ctx, state.channel, message);
+  const client = await digestClient(ctx, team);
+  const sent = client
+    ? await post(client, state.channel, message)
+    : { error: 'the app is not installed in this workspace' };
   const rec: SendRecord = {
     local: `now:${now.toISOString()}`,
     intended_at: now.toISOString(),

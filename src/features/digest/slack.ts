@@ -71,7 +71,7 @@ export function createDigest(
 
   const digestContext = (c: EdgeContext): DigestContext => ({
     deps: c.deps,
-    slack: c.slack,
+    slack: c.slackFor,
     incidents: options.incidents,
   });
 
@@ -79,7 +79,8 @@ export function createDigest(
   async function reschedule(team: string): Promise<void> {
     if (!scheduler) return;
     const state = await loadDigestState(ctx.deps, team);
-    if (!state?.enabled || !state.channel) {
+    // Not installed (or uninstalled): nothing is scheduled for the workspace.
+    if (!state?.enabled || !state.channel || (await ctx.botTokenFor(team)) === null) {
       scheduler.remove(team);
       return;
     }
@@ -125,7 +126,7 @@ export function createDigest(
             if (!state?.channel)
               throw new AppError('not_found', 'Set the digest channel first: `digest channel #channel`.');
             const rec = await withSlowNotice(sendDigestNow(digestContext(ctx), team), {
-              afterMs: ctx.slack.policy.slowNoticeMs,
+              afterMs: c.slack.policy.slowNoticeMs,
               notify: async () => {
                 await c.respond(ephemeral(SLACK_SLOW));
               },
