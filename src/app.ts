@@ -9,16 +9,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
-import { exportSubcommand } from './features/exports/index.js';
-import { USAGE_LINES } from './help.js';
+import { exportSubcommand, postTier1Csv } from './features/exports/index.js';
+import { createHome } from './features/home/index.js';
+import { USAGE_GROUPS, USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
 import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
+import { registerDashboardActions } from './slack/dashboard-actions.js';
 import {
   createSlackDeliveries,
   DEFAULT_SLACK_POLICY,
@@ -152,26 +155,37 @@ export function createApp(options: {
     ...(options.digestResyncMs !== undefined ? { resyncMs: options.digestResyncMs } : {}),
   });
   const campaigns = createCampaigns(edge);
+  const home = createHome(edge, { notes: (team) => dashboardNotes(team) });
 
   // Cross-feature flows: never let one feature's failure fail the request that triggered it.
   // Alerts run after the answer: an upload is never kept waiting on Slack.
   const background = new Set<Promise<void>>();
   const onStored = async (event: RunStoredEvent): Promise<void> => {
-    const work = alerts.evaluateStoredRun(event).catch((error: unknown) => {
-      logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
-    });
+    const work = (async () => {
+      try {
+        await alerts.evaluateStoredRun(event);
+      } catch (error) {
+        logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+      // After the alerts, so the Home tab shows the incidents this run opened or resolved.
+      try {
+        await home.refresh(event.team);
+      } catch (error) {
+        logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+    })();
     background.add(work);
     void work.finally(() => background.delete(work));
   };
   const settle = async (): Promise<void> => {
     while (background.size > 0) await Promise.all([...background]);
   };
-  const dashboardNotes = async (team: string): Promise<string[]> => {
+  const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
     try {
       return await alerts.dashboardNotes(team);
     } catch (error) {
       logger.error(`alerts dashboard notes: ${describeError(error)}`);
-      return [];
+      return { notes: [], open: [] };
     }
   };
   const onSettingsChanged = async (team: string): Promise<void> => {
@@ -241,6 +255,7 @@ export function createApp(options: {
 
   const core = coreCommands({
     usage: USAGE_LINES,
+    helpGroups: USAGE_GROUPS,
     notes: dashboardNotes,
     onSettingsChanged,
     ingestKeys,
@@ -259,10 +274,17 @@ export function createApp(options: {
     slack: (client) => deliveries.of(client),
   });
   registerActions(app, deps);
+  registerDashboardActions(app, deps, {
+    notes: dashboardNotes,
+    alertsStatus: (team) => alerts.statusMessage(team),
+    tier1Csv: postTier1Csv,
+    slack: (client) => deliveries.of(client),
+  });
   registerUploadView(app, deps, { onStored, slack: (client) => deliveries.of(client) });
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
+  home.register(app);
   if (installations) registerUninstall(app, { installations, logger, afterUninstall });
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);

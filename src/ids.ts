@@ -21,10 +21,18 @@ export const BOT_SCOPES = [
   'groups:history',
 ] as const;
 
+/** Events the app subscribes to (manifest: settings.event_subscriptions.bot_events). */
+export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+
 export const ACTIONS = {
   runDeleteConfirm: 'run_delete_confirm',
   runDeleteCancel: 'run_delete_cancel',
   digestOpenDashboard: 'digest_open_dashboard',
+  dashboardDetail: 'dashboard_open_detail',
+  dashboardTier1Csv: 'dashboard_tier1_csv',
+  dashboardAlerts: 'dashboard_open_alerts',
+  homePeriod: 'home_period_select',
+  homeTier: 'home_tier_select',
   alertAcknowledge: 'alert_acknowledge',
   alertMute: 'alert_mute_24h',
   alertOpenDashboard: 'alert_open_dashboard',
@@ -51,6 +59,8 @@ export const BLOCKS = {
   uploadLabel: 'upload_label',
   runDelete: 'run_delete',
   alertActions: 'alert_actions',
+  dashboardButtons: 'dashboard_buttons',
+  homeFilters: 'home_filters',
   campaignUndo: 'campaign_undo',
   campaignChannel: 'campaign_channel',
   campaignSent: 'campaign_sent',

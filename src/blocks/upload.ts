@@ -13,13 +13,14 @@ export interface UploadModalMetadata {
 export function renderUploadModal(meta: UploadModalMetadata): View {
   const blocks: KnownBlock[] = [
     section(
-      'Upload one run of the Find Accounts workflow: a JSON run or an Apollo CSV export with `ICP Score`, `Tier` and `Campaign` columns. Attach a file, or paste a small one.',
+      'Upload one run of the Find Accounts workflow: a JSON run or an Apollo CSV export with `ICP Score`, `Tier` and `Campaign` columns. *One of the two is required*: attach a file, or paste a small one.',
     ),
     {
       type: 'input',
       block_id: BLOCKS.uploadFile,
       optional: true,
       label: { type: 'plain_text', text: 'Run file (JSON or CSV)' },
+      hint: { type: 'plain_text', text: 'Required unless you paste the run below.' },
       element: {
         type: 'file_input',
         action_id: ACTIONS.uploadFile,
@@ -32,6 +33,7 @@ export function renderUploadModal(meta: UploadModalMetadata): View {
       block_id: BLOCKS.uploadPaste,
       optional: true,
       label: { type: 'plain_text', text: 'Or paste JSON / CSV' },
+      hint: { type: 'plain_text', text: 'Required unless you attach a file above.' },
       element: {
         type: 'plain_text_input',
         action_id: ACTIONS.uploadPaste,

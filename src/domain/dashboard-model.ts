@@ -101,6 +101,9 @@ export interface Recommendation {
 
 export interface Trends extends CampaignTrends {
   previous_period: { start: string | null; end: string | null; runs: number } | null;
+  /** Tier 1 accounts: the headline figure. */
+  tier_1_targets: Trend;
+  companies_discovered: Trend;
   qualification_rate: Trend;
   api_success_rate: Trend;
   average_response_time: Trend;

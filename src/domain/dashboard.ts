@@ -133,6 +133,12 @@ export function searchPerformance(
   if (errorRate !== null && errorRate > THRESHOLDS.error_rate) {
     issues.push(`High error rate - review API usage patterns (${formatPercent(errorRate)} > 5%)`);
   }
+  const limitedShare = ratio(api.rate_limited, api.total);
+  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
+    issues.push(
+      `Rate-limited calls - honour retry-after and pace requests (${formatPercent(limitedShare)} of calls got 429 > ${formatPercent(THRESHOLDS.rate_limited_share)})`,
+    );
+  }
   const endpoints = Object.entries(api.endpoints)
     .map(([name, ep]) => endpointPerformance(name, ep))
     .sort((a, b) => b.total_calls - a.total_calls || a.endpoint.localeCompare(b.endpoint));
@@ -243,7 +249,12 @@ const trend = (current: number | null, previous: number | null, tolerance: numbe
 
 function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));
-  const prev = input.previous ? ratesOf(sumHeadlines(input.previous.runs.map((r) => r.headline))) : null;
+  // A previous period without runs is no comparison (not a change from zero).
+  const prevHeadline =
+    input.previous && input.previous.runs.length > 0
+      ? sumHeadlines(input.previous.runs.map((r) => r.headline))
+      : null;
+  const prev = prevHeadline ? ratesOf(prevHeadline) : null;
   const prevTime = prev?.average_response_time ?? null;
   const periodEnd = input.period.end;
   const lastRuns = sortRunsNewestFirst(
@@ -260,6 +271,8 @@ function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof Campa
     previous_period: input.previous
       ? { start: input.previous.start, end: input.previous.end, runs: input.previous.runs.length }
       : null,
+    tier_1_targets: trend(totals.tiers['Tier 1'].count, prevHeadline?.tier_1 ?? null, 0),
+    companies_discovered: trend(totals.companies, prevHeadline?.companies ?? null, 0),
     qualification_rate: trend(
       now.qualification_rate,
       prev?.qualification_rate ?? null,

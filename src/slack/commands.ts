@@ -1,5 +1,5 @@
 /** The core subcommands of `/apollo-dashboard` (dashboard, post, upload, runs, settings, help) as router entries. */
-import { renderFailure, renderHelpMessage } from '../blocks/help.js';
+import { type HelpGroup, renderFailure, renderHelpMessage } from '../blocks/help.js';
 import { message, section } from '../blocks/kit.js';
 import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
@@ -14,7 +14,7 @@ import { parseCommand } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError } from '../errors.js';
 import { COMMAND } from '../ids.js';
-import { type DashboardNotes, dashboardMessage } from './dashboard-message.js';
+import { type DashboardNotes, dashboardMessage, dashboardSummary } from './dashboard-message.js';
 import { withSlowNotice } from './delivery.js';
 import { requireAdmin } from './deps.js';
 import {
@@ -29,11 +29,14 @@ import {
 import type { IngestKeys } from './ingest-keys.js';
 import { loadSettings } from './payload.js';
 import { ephemeral, reportFailure } from './reply.js';
+import { sendWithRichFallback } from './rich-fallback.js';
 import type { CommandContext, Subcommand } from './router.js';
 
 export interface CoreCommandOptions {
   /** The help lines (every grammar's). */
   usage: readonly string[];
+  /** The same lines grouped for `help`. */
+  helpGroups?: readonly HelpGroup[];
   /** Lines shown under the dashboard (alerts' notes). */
   notes: DashboardNotes;
   /** Called after the workspace's settings changed (the digest follows its time zone). */
@@ -53,7 +56,7 @@ export function coreCommands(options: CoreCommandOptions): {
     const parsed = parseCommand(c.text);
     switch (parsed.kind) {
       case 'help':
-        await c.ack(ephemeral(renderHelpMessage(options.usage)));
+        await c.ack(ephemeral(renderHelpMessage(options.helpGroups ?? options.usage)));
         return;
       case 'upload': {
         await c.ack();
@@ -88,17 +91,24 @@ export function coreCommands(options: CoreCommandOptions): {
     await c.ack();
     switch (parsed.kind) {
       case 'dashboard': {
-        await c.respond(ephemeral(await dashboardMessage(deps, team, parsed.period, options.notes)));
+        // Summary first; the detail is one button away (a follow-up here, a thread reply when posted).
+        const msg = parsed.full
+          ? await dashboardMessage(deps, team, parsed.period, options.notes)
+          : await dashboardSummary(deps, team, parsed.period, options.notes);
+        await sendWithRichFallback(deps, msg, (m) => c.respond(ephemeral(m)), { anyError: true });
         return;
       }
       case 'post': {
-        const msg = await dashboardMessage(deps, team, parsed.period, options.notes);
+        const msg = await dashboardSummary(deps, team, parsed.period, options.notes);
         try {
           await withSlowNotice(
-            c.slack.call(
-              'chat.postMessage',
-              { channel: c.channel, ...msg },
-              { safe: false, key: c.channel, what: 'dashboard post' },
+            // A workspace that refuses charts or tables (invalid_blocks) gets the same figures without them.
+            sendWithRichFallback(deps, msg, (m) =>
+              c.slack.call(
+                'chat.postMessage',
+                { channel: c.channel, ...m },
+                { safe: false, key: c.channel, what: 'dashboard post' },
+              ),
             ),
             {
               afterMs: c.slack.policy.slowNoticeMs,
@@ -182,7 +192,7 @@ export function coreCommands(options: CoreCommandOptions): {
     }
   };
   return {
-    subcommands: ['help', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
+    subcommands: ['help', 'full', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
     fallback: handle,
   };
 }

@@ -8,7 +8,11 @@
 import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { renderCommandError } from '../blocks/help.js';
-import { splitWords } from '../domain/command.js';
+import { closestWord, splitWords } from '../domain/command.js';
+
+/** Period words a typo may be meant as. */
+const PERIOD_WORDS = ['7d', '30d', '90d', 'all', 'last'] as const;
+
 import { isAppError, isUsageError } from '../errors.js';
 import { COMMAND } from '../ids.js';
 import type { SlackDelivery } from './delivery.js';
@@ -76,13 +80,32 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
         args: handler ? args : [head ?? '', ...args].filter(Boolean),
       });
     } catch (error) {
+      const usageError = (problem: string) => {
+        if (handler) return renderCommandError(problem, routes.usage, handler.name);
+        // No subcommand matched: a near miss gets "did you mean" and only that command's usage.
+        const guess = closestWord(head ?? '', [...table.keys(), ...PERIOD_WORDS]);
+        if (guess === null) return renderCommandError(problem, routes.usage);
+        const isPeriod = (PERIOD_WORDS as readonly string[]).includes(guess);
+        const suggestion = isPeriod ? guess : [guess, ...args].join(' ');
+        return renderCommandError(
+          `${problem} Did you mean \`${COMMAND} ${suggestion}\`?`,
+          routes.usage,
+          isPeriod ? '[period]' : guess,
+        );
+      };
       if (!acked && isUsageError(error)) {
-        await ack(ephemeral(renderCommandError(error.message, routes.usage)));
+        await ack(
+          ephemeral(
+            error.code === 'bad_command'
+              ? usageError(error.message)
+              : renderCommandError(error.message, routes.usage),
+          ),
+        );
         return;
       }
       if (!acked) await ack();
       if (isAppError(error, 'bad_command')) {
-        await respond(ephemeral(renderCommandError(error.message, routes.usage)));
+        await respond(ephemeral(usageError(error.message)));
         return;
       }
       await reportFailure(deps, respond, `\`${COMMAND} ${command.text ?? ''}\` failed.`, error);

@@ -154,7 +154,11 @@ describe('apollo-dashboard report', () => {
       rate_limited_calls: 1,
       status_codes: { '200': 2, '429': 1 },
     });
-    expect(search.performance_issues).toHaveLength(2);
+    // Success and error rate, and 1 of the 24 calls rate-limited: 4.2 %, above the 1 % share alerts use too.
+    expect(search.performance_issues).toHaveLength(3);
+    expect(search.performance_issues[2]).toBe(
+      'Rate-limited calls - honour retry-after and pace requests (4.2% of calls got 429 > 1.0%)',
+    );
 
     const q = model.qualification_analytics;
     // Scores 35 40 55 61 74 78 85 88 92 95; Ember Labs and Kestrel Mining are unscored.

@@ -8,7 +8,7 @@ import {
   type RunMeasurement,
   worse,
 } from './measure.js';
-import { ALERT_RULE_IDS, type AlertRuleId, HISTORY_LIMIT } from './rules.js';
+import { ALERT_RULE_IDS, ALERT_RULES, type AlertRuleId, HISTORY_LIMIT } from './rules.js';
 import {
   type AlertActionKind,
   type AlertState,
@@ -166,6 +166,12 @@ export function evaluateAlerts(input: {
     if (!incident) {
       rs.last_evaluation = { run_id: m.run.run_id, at, outcome: breaching ? 'breach' : 'ok', value };
       if (!breaching) continue;
+      // One alert per problem: a rule measuring the same failure as an open incident joins it.
+      const cover = coveringIncident(state, id);
+      if (cover) {
+        rs.last_evaluation.note = `named in incident #${cover.number}`;
+        continue;
+      }
       const opened: Incident = {
         number: state.next_incident,
         rule: id,
@@ -240,6 +246,13 @@ export function evaluateAlerts(input: {
     actions.push({ kind, rule: id, incident: structuredClone(incident), reply: false });
   }
   return { state, actions };
+}
+
+/** The open incident of the rule that covers `rule` (same failure), when that rule is on. */
+export function coveringIncident(state: AlertState, rule: AlertRuleId): Incident | undefined {
+  const cover = ALERT_RULES[rule].covered_by;
+  if (cover === undefined || !resolveRule(state, cover).enabled) return undefined;
+  return state.rules[cover]?.incident;
 }
 
 export type DeliveryOutcome =

@@ -9,6 +9,7 @@
  */
 
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { DashboardAlerts } from '../../blocks/dashboard.js';
 import { renderFailure } from '../../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
 import { aggregateRun } from '../../domain/aggregate.js';
@@ -36,9 +37,9 @@ import {
   renderIncidentMessage,
   renderIncidentReply,
 } from './messages.js';
-import { ALERT_RULE_IDS, ALERT_RULES, ALERTS_DOC, type AlertRuleId, MUTE_BUTTON_MS } from './rules.js';
+import { ALERT_RULE_IDS, ALERTS_DOC, type AlertRuleId, MUTE_BUTTON_MS } from './rules.js';
 import { type AlertState, alertStateSchema, emptyAlertState, type Incident } from './state.js';
-import { summarizeIncidents } from './summary.js';
+import { openIncidentLines, summarizeIncidents } from './summary.js';
 
 /** What the app wires: the subcommand, the buttons, and the flows other parts call by name. */
 export interface Alerts {
@@ -46,8 +47,10 @@ export interface Alerts {
   register(app: App): void;
   /** After every stored run: judge it, open/update/resolve incidents, post them. */
   evaluateStoredRun(event: RunStoredEvent): Promise<void>;
-  /** Lines under the dashboard: alerts routed nowhere, open incidents, a failed delivery. */
-  dashboardNotes(team: string): Promise<string[]>;
+  /** What the dashboard shows of alerts: notes (routed nowhere, a failed delivery) and the open incidents. */
+  dashboardNotes(team: string): Promise<DashboardAlerts>;
+  /** The `alerts` status view, for the dashboard's Alerts button. */
+  statusMessage(team: string): Promise<SlackMessage>;
   /** Incidents opened and resolved in a window, for the weekly digest. */
   incidentsInWindow(
     team: string,
@@ -437,17 +440,16 @@ export function createAlerts(ctx: EdgeContext): Alerts {
       if (!state?.channel) {
         notes.push(`:warning: Alerts are not routed anywhere: \`${COMMAND} alerts channel #channel\``);
       }
-      if (!state) return notes;
-      const open = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident);
-      if (open.length > 0) {
-        notes.push(
-          `:rotating_light: ${open.length} open alert incident${open.length === 1 ? '' : 's'}: ${open.map((r) => ALERT_RULES[r].name).join(', ')}. See \`${COMMAND} alerts\`.`,
-        );
-      }
+      if (!state) return { notes, open: [] };
       if (ALERT_RULE_IDS.some((r) => state.rules[r]?.delivery_error)) {
         notes.push(`:warning: An alert could not be delivered to Slack. See \`${COMMAND} alerts\`.`);
       }
-      return notes;
+      return { notes, open: openIncidentLines(state) };
+    },
+
+    async statusMessage(team) {
+      const state = await loadState(ctx.deps, team);
+      return renderAlertsStatus(state, { timeZone: await timeZoneOf(ctx.deps, team), now: ctx.deps.now() });
     },
 
     async incidentsInWindow(team, window) {

@@ -159,10 +159,13 @@ export interface ResolvedAlertOptions {
 export function resolveRule(state: AlertState, rule: AlertRuleId): ResolvedRule {
   const def = ALERT_RULES[rule];
   const rs = state.rules[rule];
+  // A value set when the 429 rule counted calls (a whole number) means nothing as a share: default.
+  const fits = (v: number | undefined) =>
+    v !== undefined && def.unit === 'percent' && v > 1 ? undefined : v;
   return {
     def,
-    threshold: rs?.threshold ?? def.threshold,
-    recovery: rs?.recovery ?? def.recovery,
+    threshold: fits(rs?.threshold) ?? def.threshold,
+    recovery: fits(rs?.recovery) ?? def.recovery,
     enabled: rs?.enabled ?? true,
   };
 }

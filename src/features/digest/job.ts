@@ -8,6 +8,7 @@ import type { Deps } from '../../slack/deps.js';
 import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
 import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { timeZoneOf } from '../../slack/payload.js';
+import { sendWithRichFallback } from '../../slack/rich-fallback.js';
 import { parseCronFields } from './cron.js';
 import { renderDigestMessage } from './messages.js';
 import { decideCatchUp, type Occurrence, occurrenceAt, previousOccurrence } from './schedule.js';
@@ -126,10 +127,13 @@ async function post(
   try {
     // The delivery policy retries a 429 and a refused connection; a post whose answer was lost
     // is not repeated (a scheduled one is looked up by its marker before any second try).
-    const res = await slack.call(
-      'chat.postMessage',
-      { channel, ...(marker ? withMarker(message, marker) : message) },
-      { safe: false, key: channel, what: 'digest post' },
+    // A workspace that refuses the chart (invalid_blocks) gets the same figures without it.
+    const res = await sendWithRichFallback({}, message, (m) =>
+      slack.call(
+        'chat.postMessage',
+        { channel, ...(marker ? withMarker(m, marker) : m) },
+        { safe: false, key: channel, what: 'digest post' },
+      ),
     );
     const ts = (res as { ts?: unknown }).ts;
     return typeof ts === 'string' ? { ts } : {};

@@ -73,7 +73,9 @@ async function uploadFile(slack: SlackDelivery, channel: string, file: ExportFil
   );
 }
 
-async function postExport(ctx: CommandContext, file: ExportFile, deps: Deps): Promise<void> {
+type PostTarget = Pick<CommandContext, 'slack' | 'channel' | 'respond'>;
+
+async function postExport(ctx: PostTarget, file: ExportFile, deps: Deps): Promise<void> {
   try {
     await withSlowNotice(uploadFile(ctx.slack, ctx.channel, file), {
       afterMs: ctx.slack.policy.slowNoticeMs,
@@ -97,23 +99,41 @@ async function postExport(ctx: CommandContext, file: ExportFile, deps: Deps): Pr
   }
 }
 
+/**
+ * The dashboard's "Tier 1 as CSV" button: the period's Tier 1 companies, posted as a file where the
+ * button was clicked (the same path as `export companies <period> tier=1`).
+ */
+export async function postTier1Csv(
+  target: PostTarget & { deps: Deps; team: string },
+  periodKey: string,
+): Promise<void> {
+  await buildAndPost(target, parseExportArgs(['companies', ...(periodKey ? [periodKey] : []), 'tier=1']));
+}
+
+async function buildAndPost(
+  ctx: PostTarget & { deps: Deps; team: string },
+  request: ReturnType<typeof parseExportArgs>,
+): Promise<void> {
+  const { deps } = ctx;
+  const file = await buildExport({
+    source: await storeExportSource(deps.store, ctx.team),
+    request,
+    now: deps.now(),
+    defaultTimeZone: deps.config.defaultTimeZone,
+  });
+  if (file.runs === 0 || file.companies === 0) {
+    await ctx.respond(ephemeral(renderNothingToExport(file)));
+    return;
+  }
+  await postExport(ctx, file, deps);
+}
+
 export const exportSubcommand: Subcommand = {
   name: 'export',
   async handle(ctx) {
     // A bad request throws `bad_command` here, before the ack: the router answers with the usage.
     const request = parseExportArgs(ctx.args);
     await ctx.ack(ephemeral(renderExportAck(request)));
-    const { deps } = ctx;
-    const file = await buildExport({
-      source: await storeExportSource(deps.store, ctx.team),
-      request,
-      now: deps.now(),
-      defaultTimeZone: deps.config.defaultTimeZone,
-    });
-    if (file.runs === 0 || file.companies === 0) {
-      await ctx.respond(ephemeral(renderNothingToExport(file)));
-      return;
-    }
-    await postExport(ctx, file, deps);
+    await buildAndPost(ctx, request);
   },
 };

@@ -101,9 +101,9 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = visibleText(body);
     // This week: w2 (20 companies, 4 Tier 1); the week before: w1 (10, 1).
-    expect(text).toContain('*Discovered*\n20 (↑ +10)');
-    expect(text).toContain('*Qualification rate*\n20.0% (↑ +10.0 pp)');
-    expect(text).toContain('*Tier 1*\n4 (↑ +3)');
+    expect(text).toContain('*Discovered*\n20 (↑ +10 better)');
+    expect(text).toContain('*Qualification rate*\n20.0% (↑ +10.0 pp better)');
+    expect(text).toContain('*Tier 1*\n4 (↑ +3 better)');
     expect(text).toContain('New Tier 1 companies (4)');
     expect(text).toContain('&lt;!here&gt; w2');
     expect(text).not.toContain('<!here>');
