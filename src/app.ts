@@ -7,7 +7,7 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger } from '@slack/bolt';
+import { App, type AuthorizeResult, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
@@ -22,6 +22,13 @@ import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
 import { registerDashboardActions } from './slack/dashboard-actions.js';
+import {
+  createSlackDeliveries,
+  DEFAULT_SLACK_POLICY,
+  type SlackDelivery,
+  type SlackPolicy,
+  slackClientOptions,
+} from './slack/delivery.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
 import { describeError } from './slack/errors.js';
 import { createIngestKeys, INGEST_KEYS_DOC } from './slack/ingest-keys.js';
@@ -41,6 +48,9 @@ import { createTokenCipher } from './store/token-cipher.js';
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
+/** Besides start-up, orphaned run data is looked for this often. */
+const RECLAIM_EVERY_MS = 6 * 3_600_000;
+
 export interface RunningApp {
   app: App;
   deps: Deps;
@@ -53,6 +63,9 @@ export interface RunningApp {
   purgeUninstalled(): Promise<string[]>;
   /** Starts listening; returns the HTTP port actually bound (useful with PORT=0). */
   start(): Promise<{ port: number }>;
+  /** Waits for the work started after a request was answered (alert evaluation and delivery). */
+  settle(): Promise<void>;
+  /** Ends Slack calls at once (their outcome is recorded as undelivered), finishes store work, stops. */
   stop(): Promise<void>;
 }
 
@@ -61,8 +74,16 @@ export function createApp(options: {
   store: Store;
   logger: Logger;
   now?: () => Date;
+  /** Timeouts and retries of every Slack call (tests shorten them). */
+  slackPolicy?: Partial<SlackPolicy>;
+  /** How often the digest re-reads every workspace's stored schedule (replicas follow a change). */
+  digestResyncMs?: number;
+  /** How often orphaned run data (from uploads a crash interrupted) is looked for, besides start-up. */
+  reclaimEveryMs?: number;
 }): RunningApp {
   const { config, store, logger } = options;
+  const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
+  const deliveries = createSlackDeliveries({ policy: slackPolicy, logger });
   const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
 
   // Distributed mode: installations in the store, tokens sealed with SLACK_TOKEN_KEY.
@@ -71,7 +92,10 @@ export function createApp(options: {
     ? createInstallations({ store, cipher: createTokenCipher(oauth.tokenKey), now: deps.now })
     : undefined;
   const ingestKeys = createIngestKeys({ store, now: deps.now });
-  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  const clientOptions = {
+    ...slackClientOptions(slackPolicy),
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  };
 
   /**
    * Single-workspace mode: the workspace the bot token belongs to, learned once at start-up and kept
@@ -93,12 +117,40 @@ export function createApp(options: {
           return () => probe.auth.test();
         })(),
       });
+  /**
+   * Single-workspace mode: one client with the bot token for scheduled work, and the authorize Bolt
+   * uses for requests. Bolt's own token check calls auth.test once at construction and keeps a
+   * failure for ever, so an app started while Slack was unreachable would refuse every request; this
+   * keeps a success and asks again after a failure.
+   */
+  const singleClient =
+    installations || !config.botToken
+      ? undefined
+      : new WebClient(config.botToken, { ...clientOptions, logger });
+  let authorized: Promise<AuthorizeResult> | undefined;
+  const authorizeSingle = (): Promise<AuthorizeResult> => {
+    const token = config.botToken ?? '';
+    authorized ??= (singleClient ?? new WebClient(token, { ...clientOptions, logger })).auth.test().then(
+      (r): AuthorizeResult => ({
+        botToken: token,
+        ...(typeof r.bot_id === 'string' ? { botId: r.bot_id } : {}),
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+      }),
+      (error: unknown) => {
+        authorized = undefined;
+        throw error;
+      },
+    );
+    return authorized;
+  };
   const botTokenFor = async (team: string): Promise<string | null> =>
     installations ? installations.botTokenFor(team) : (config.botToken ?? null);
   /** One client per token; read from the store each time, so another replica's install counts at once. */
   const clients = new Map<string, WebClient>();
   const clientFor = async (team: string): Promise<WebClient | null> => {
-    if (!installations) return app.client;
+    if (!installations) return singleClient ?? app.client;
     const token = await installations.botTokenFor(team);
     if (token === null) return null;
     let client = clients.get(token);
@@ -117,30 +169,51 @@ export function createApp(options: {
     if (team === null) return null;
     return (await botTokenFor(team)) === null ? null : team;
   };
-  const edge: EdgeContext = { deps, botTokenFor, clientFor, ingestTeam };
+  const slackFor = async (team: string): Promise<SlackDelivery | null> => {
+    const client = await clientFor(team);
+    return client ? deliveries.of(client) : null;
+  };
+  const edge: EdgeContext = {
+    deps,
+    botTokenFor,
+    clientFor,
+    slackFor,
+    slackOf: (client) => deliveries.of(client),
+    ingestTeam,
+  };
 
   // The features, by name.
   const alerts = createAlerts(edge);
   const digest = createDigest(edge, {
     incidents: alerts.incidentsInWindow,
     notes: (team) => dashboardNotes(team),
+    ...(options.digestResyncMs !== undefined ? { resyncMs: options.digestResyncMs } : {}),
   });
   const campaigns = createCampaigns(edge);
   const home = createHome(edge, { notes: (team) => dashboardNotes(team) });
 
   // Cross-feature flows: never let one feature's failure fail the request that triggered it.
+  // Alerts run after the answer: an upload is never kept waiting on Slack.
+  const background = new Set<Promise<void>>();
   const onStored = async (event: RunStoredEvent): Promise<void> => {
-    try {
-      await alerts.evaluateStoredRun(event);
-    } catch (error) {
-      logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
-    }
-    // After the alerts, so the Home tab shows the incidents this run opened or resolved.
-    try {
-      await home.refresh(event.team);
-    } catch (error) {
-      logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
-    }
+    const work = (async () => {
+      try {
+        await alerts.evaluateStoredRun(event);
+      } catch (error) {
+        logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+      // After the alerts, so the Home tab shows the incidents this run opened or resolved.
+      try {
+        await home.refresh(event.team);
+      } catch (error) {
+        logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+    })();
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const settle = async (): Promise<void> => {
+    while (background.size > 0) await Promise.all([...background]);
   };
   const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
     try {
@@ -199,7 +272,7 @@ export function createApp(options: {
       })
     : socketMode
       ? new App({
-          token: config.botToken,
+          authorize: authorizeSingle,
           appToken: config.appToken,
           socketMode: true,
           logger,
@@ -208,7 +281,7 @@ export function createApp(options: {
           installerOptions: { port: config.port },
         })
       : new App({
-          token: config.botToken,
+          authorize: authorizeSingle,
           signingSecret: config.signingSecret ?? '',
           logger,
           clientOptions,
@@ -233,14 +306,16 @@ export function createApp(options: {
     ],
     fallback: core.fallback,
     usage: USAGE_LINES,
+    slack: (client) => deliveries.of(client),
   });
   registerActions(app, deps);
   registerDashboardActions(app, deps, {
     notes: dashboardNotes,
     alertsStatus: (team) => alerts.statusMessage(team),
     tier1Csv: postTier1Csv,
+    slack: (client) => deliveries.of(client),
   });
-  registerUploadView(app, deps, { onStored });
+  registerUploadView(app, deps, { onStored, slack: (client) => deliveries.of(client) });
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
@@ -250,6 +325,19 @@ export function createApp(options: {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
 
+  // Store hygiene: data of uploads a crash interrupted is found and removed, size logged.
+  let reclaimTimer: NodeJS.Timeout | undefined;
+  const reclaim = async (): Promise<void> => {
+    try {
+      const { records, bytes } = await store.reclaimOrphans();
+      if (records > 0)
+        logger.info(
+          `Reclaimed ${records} orphaned run record${records === 1 ? '' : 's'} (${(bytes / 1048576).toFixed(2)} MiB) left by interrupted uploads.`,
+        );
+    } catch (error) {
+      logger.error(`Reclaiming orphaned run data failed: ${describeError(error)}`);
+    }
+  };
   /** Tokens are gone: stop the workspace's (or the whole org's) scheduled work. */
   async function afterUninstall(source: { teamId?: string; isEnterpriseInstall: boolean }): Promise<void> {
     clients.clear();
@@ -283,8 +371,13 @@ export function createApp(options: {
     clientFor,
     purgeUninstalled,
     async start() {
+      await reclaim();
+      reclaimTimer = setInterval(() => void reclaim(), options.reclaimEveryMs ?? RECLAIM_EVERY_MS);
+      reclaimTimer.unref();
       // Listen first, so Slack is answered while the digest starts (it may post a late send).
       void workspace?.learn();
+      // Ask Slack who the bot is now, so the first command does not wait on it (a failure is asked again).
+      if (singleClient) authorizeSingle().catch(() => undefined);
       let port = config.port;
       if (socketMode) {
         await app.start();
@@ -310,10 +403,16 @@ export function createApp(options: {
       }
       return { port };
     },
+    settle,
     async stop() {
       if (purgeTimer) clearInterval(purgeTimer);
       purgeTimer = undefined;
+      clearInterval(reclaimTimer);
+      // Slack first: every pending call ends now and is recorded as not delivered (retried later,
+      // looked up by its marker before any re-post), so the store work behind it can finish.
+      deliveries.close();
       await digest.stop();
+      await settle();
       await alerts.stop();
       await app.stop();
     },

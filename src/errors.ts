@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'bad_command'
   /** The workspace of the bot token is not known yet (Slack unreachable since start-up). */
-  | 'workspace_unknown';
+  | 'workspace_unknown'
+  | 'slack_unavailable';
 
 export interface FieldProblem {
   /** "row 3" (CSV line), "companies[2]" (JSON index) or "" for the whole input. */
@@ -55,6 +56,7 @@ export const ERROR_TABLE: Record<ErrorCode, { user: 'message' | 'generic'; statu
   forbidden: { user: 'message', status: 403 },
   bad_command: { user: 'message', status: 400 },
   workspace_unknown: { user: 'message', status: 503 },
+  slack_unavailable: { user: 'message', status: 503 },
 };
 
 /** The words a person sees for a failure (raw text: renderers escape it). */

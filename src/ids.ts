@@ -11,7 +11,15 @@ export const INGEST_RUNS_PATH = '/api/runs';
 export const INGEST_CAMPAIGNS_PATH = '/api/campaigns';
 
 /** Bot scopes the app uses, and no more. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:read', 'files:write'] as const;
+/** `channels:history`/`groups:history`: a post whose answer was lost is looked up by its marker, not re-sent. */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'files:read',
+  'files:write',
+  'channels:history',
+  'groups:history',
+] as const;
 
 /** Events the app subscribes to (manifest: settings.event_subscriptions.bot_events). */
 export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;

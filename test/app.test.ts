@@ -430,7 +430,12 @@ describe('the app over signed HTTP against a fake Slack', () => {
   it('answers /healthz with the store status', async () => {
     const res = await fetch(`${h.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'ok' });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      store: 'ok',
+      workspaces: 'ok',
+      store_kind: 'sqlite',
+    });
   });
 
   it('never writes a secret to the log', () => {

@@ -225,3 +225,27 @@ describe('the ingest API never waits on Slack for its workspace', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   }, 20_000);
 });
+
+describe('Slack unreachable at start-up', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('answers commands once Slack is back: a failed auth.test is asked again, not kept', async () => {
+    let down = true;
+    h = await startHarness({
+      beforeStart: (fake) =>
+        fake.on('auth.test', () =>
+          down ? { status: 500, body: { ok: false, error: 'fake_down' } } : undefined,
+        ),
+    });
+    // Slack refused the start-up auth.test; it is back before the first command.
+    await h.fake.waitFor((c) => c.method === 'auth.test');
+    down = false;
+    const { ack } = await h.command('help');
+    expect(ack.status).toBe(200);
+    expect(visibleText(ack.json)).toContain('/apollo-dashboard upload');
+  });
+});

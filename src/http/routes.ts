@@ -9,6 +9,7 @@ import { HEALTH_PATH, INGEST_RUNS_PATH } from '../ids.js';
 import { ingestRun } from '../services/ingest.js';
 import type { Deps, RunStoredEvent } from '../slack/deps.js';
 import { describeError } from '../slack/errors.js';
+import type { Store } from '../store/store.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -153,6 +154,60 @@ export function ingestRoute(options: {
   };
 }
 
+/** /healthz answers within this, whatever the store is doing. */
+export const HEALTH_TIMEOUT_MS = 2_000;
+
+export interface Health {
+  /** `degraded`: the store answers but a workspace's data cannot be read (or too slowly). */
+  status: 'ok' | 'degraded' | 'error';
+  store: 'ok' | 'unavailable' | 'slow';
+  workspaces: 'ok' | 'unreadable' | 'slow' | 'unknown';
+  /** For the log only. */
+  detail: string;
+}
+
+/**
+ * Reads what a dashboard reads (the run index, the settings and the newest run's aggregate of each
+ * workspace, up to a few), bounded by `timeoutMs`: a store that answers pings while every
+ * dashboard fails is not healthy.
+ */
+export async function checkHealth(store: Store, timeoutMs: number): Promise<Health> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  const step = async <T>(work: Promise<T>): Promise<T | 'late'> => Promise.race([work, late]);
+  try {
+    try {
+      if ((await step(store.ping())) === 'late')
+        return { status: 'error', store: 'slow', workspaces: 'unknown', detail: 'the store did not answer' };
+    } catch (error) {
+      return { status: 'error', store: 'unavailable', workspaces: 'unknown', detail: describeError(error) };
+    }
+    try {
+      const read = async () => {
+        for (const team of (await store.listWorkspaces()).slice(0, 5)) {
+          const [runs] = await Promise.all([store.listRuns(team), store.getSettings(team)]);
+          const newest = runs[0];
+          if (newest) await store.getAggregates(team, [newest.run_id]);
+        }
+      };
+      if ((await step(read())) === 'late')
+        return {
+          status: 'degraded',
+          store: 'ok',
+          workspaces: 'slow',
+          detail: 'workspace reads are too slow',
+        };
+    } catch (error) {
+      return { status: 'degraded', store: 'ok', workspaces: 'unreadable', detail: describeError(error) };
+    }
+    return { status: 'ok', store: 'ok', workspaces: 'ok', detail: '' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The workspace a bearer token writes into, or null when it is no valid token. */
 export type IngestAuthenticator = (bearer: string | undefined) => Promise<string | null>;
 
@@ -172,13 +227,10 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
       path: HEALTH_PATH,
       method: ['GET'],
       handler: async (_req, res) => {
-        try {
-          await deps.store.ping();
-          sendJson(res, 200, { status: 'ok', store: 'ok' });
-        } catch (error) {
-          deps.logger.error(`Health check: ${describeError(error)}`);
-          sendJson(res, 503, { status: 'error', store: 'unavailable' });
-        }
+        const health = await checkHealth(deps.store, HEALTH_TIMEOUT_MS);
+        if (health.status !== 'ok') deps.logger.error(`Health check: ${health.detail}`);
+        const { detail: _detail, ...body } = health;
+        sendJson(res, health.status === 'ok' ? 200 : 503, { ...body, store_kind: deps.store.kind });
       },
     },
   ];

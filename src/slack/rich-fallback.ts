@@ -4,6 +4,7 @@
  * figure (each chart and table has its figures in the text beside it).
  */
 import { type SlackMessage, withoutRichBlocks } from '../blocks/kit.js';
+import { isSlackCallError } from './delivery.js';
 import type { Deps } from './deps.js';
 import { describeError, slackErrorCode } from './errors.js';
 
@@ -24,6 +25,9 @@ export async function sendWithRichFallback<T>(
   try {
     return await send(msg);
   } catch (error) {
+    // A timeout, a 429 or an outage under the delivery policy is no refusal of the blocks: sending
+    // again could post twice.
+    if (isSlackCallError(error)) throw error;
     const code = slackErrorCode(error);
     const refused = code === 'invalid_blocks' || (options.anyError === true && code === undefined);
     if (!refused || !hasRichBlocks(msg)) throw error;

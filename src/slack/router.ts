@@ -15,12 +15,15 @@ const PERIOD_WORDS = ['7d', '30d', '90d', 'all', 'last'] as const;
 
 import { isAppError, isUsageError } from '../errors.js';
 import { COMMAND } from '../ids.js';
+import type { SlackDelivery } from './delivery.js';
 import type { Deps } from './deps.js';
 import { ephemeral, reportFailure } from './reply.js';
 
 export interface CommandContext {
   deps: Deps;
   client: WebClient;
+  /** The delivery policy: every Web API call goes through it. */
+  slack: SlackDelivery;
   ack: AckFn<string | RespondArguments>;
   respond: RespondFn;
   team: string;
@@ -45,11 +48,16 @@ export interface CommandRoutes {
   fallback: Subcommand['handle'];
   /** The help lines shown after every command error. */
   usage: readonly string[];
+  /** The delivery policy around the listener's client (authorized for the request's workspace). */
+  slack: (client: WebClient) => SlackDelivery;
 }
 
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
-  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(COMMAND, async ({ command, ack, respond: rawRespond, client }) => {
+    const slack = routes.slack(client);
+    // A response_url reply is not safe to repeat: one attempt, bounded, ended at shutdown.
+    const respond: RespondFn = (message) => slack.within('response_url reply', () => rawRespond(message));
     const [head, ...args] = splitWords(command.text ?? '');
     const handler = table.get((head ?? '').toLowerCase());
     let acked = false;
@@ -61,6 +69,7 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
       await (handler ? handler.handle.bind(handler) : routes.fallback)({
         deps,
         client,
+        slack,
         ack: trackedAck,
         respond,
         team: command.team_id,

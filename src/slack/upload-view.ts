@@ -1,5 +1,6 @@
 /** The upload modal's submission: check the form, close it at once, then fetch, validate and store. */
 import type { App, ViewStateValue } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../blocks/help.js';
 import { renderUploadErrors, renderUploadResult, type UploadModalMetadata } from '../blocks/upload.js';
 import type { UploadInput } from '../domain/parse-run/index.js';
@@ -8,6 +9,7 @@ import { type UploadFormField, validateUploadForm } from '../domain/upload-form.
 import { AppError, isAppError, userMessageOf } from '../errors.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
 import { ingestRun } from '../services/ingest.js';
+import type { SlackDelivery } from './delivery.js';
 import type { Deps, RunStoredEvent } from './deps.js';
 import { describeError } from './errors.js';
 import { loadSettings, teamOf } from './payload.js';
@@ -35,19 +37,76 @@ function stateValue(values: StateValues, block: string, action: string) {
   return values[block]?.[action];
 }
 
-/** Downloads a file the user attached, with the bot token, refusing more than `maxBytes`. */
-export async function downloadSlackFile(file: SlackFile, token: string, maxBytes: number): Promise<Buffer> {
+/** Slack's file hosts: the bot token is sent to these (and to the configured API host) only. */
+const SLACK_FILE_HOSTS = ['files.slack.com', 'files-edu.slack.com', 'files-gov.slack.com'];
+
+/** Whether `url` is one of Slack's file hosts over https, or on the configured SLACK_API_URL's origin. */
+export function isSlackFileUrl(url: string, apiUrl: string | undefined): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  if (parsed.protocol === 'https:' && SLACK_FILE_HOSTS.includes(parsed.hostname) && parsed.port === '')
+    return true;
+  if (apiUrl === undefined) return false;
+  try {
+    return new URL(apiUrl).origin === parsed.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Downloads a file the user attached, with the bot token, refusing more than `maxBytes`. The token
+ * goes to Slack's file hosts only: any other URL is refused (and logged) without a request.
+ */
+export async function downloadSlackFile(
+  file: SlackFile,
+  options: {
+    token: string;
+    maxBytes: number;
+    apiUrl: string | undefined;
+    logger: Deps['logger'];
+    slack: SlackDelivery;
+  },
+): Promise<Buffer> {
+  const { token, maxBytes } = options;
   const url = file.url_private_download ?? file.url_private;
   if (!url) throw new AppError('upload_invalid', 'Slack did not give a download link for the file.');
+  if (!isSlackFileUrl(url, options.apiUrl)) {
+    let host = 'an unreadable URL';
+    try {
+      host = new URL(url).host;
+    } catch {
+      // keep the placeholder
+    }
+    options.logger.warn(`Refused to fetch an upload from ${host}: not a Slack file host; no token sent.`);
+    throw new AppError('upload_invalid', 'The file link is not on Slack’s file servers; it was not fetched.');
+  }
   if (file.size !== undefined && file.size > maxBytes) {
     throw new AppError(
       'upload_too_large',
       `The file is ${(file.size / 1048576).toFixed(1)} MiB; the limit is ${(maxBytes / 1048576).toFixed(0)} MiB.`,
     );
   }
-  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new AppError('upload_invalid', `Slack refused the file download (HTTP ${res.status}).`);
-  const bytes = Buffer.from(await res.arrayBuffer());
+  const bytes = await options.slack.within(
+    'file download',
+    async (signal) => {
+      // No redirects: a redirect could carry the token elsewhere.
+      const res = await fetch(url, {
+        headers: { Authorization: `Bearer ${token}` },
+        redirect: 'error',
+        signal,
+      });
+      if (!res.ok)
+        throw new AppError('upload_invalid', `Slack refused the file download (HTTP ${res.status}).`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    options.slack.policy.totalMs,
+  );
   if (bytes.length > maxBytes) {
     throw new AppError(
       'upload_too_large',
@@ -60,9 +119,13 @@ export async function downloadSlackFile(file: SlackFile, token: string, maxBytes
 export function registerUploadView(
   app: App,
   deps: Deps,
-  options: { onStored: (event: RunStoredEvent) => Promise<void> },
+  options: {
+    onStored: (event: RunStoredEvent) => Promise<void>;
+    slack: (client: WebClient) => SlackDelivery;
+  },
 ): void {
   app.view(VIEWS.upload, async ({ ack, view, body, client }) => {
+    const slack = options.slack(client);
     const values = view.state.values as StateValues;
     const files = stateValue(values, BLOCKS.uploadFile, ACTIONS.uploadFile)?.files ?? [];
     const pasted = stateValue(values, BLOCKS.uploadPaste, ACTIONS.uploadPaste)?.value?.trim() ?? '';
@@ -92,7 +155,13 @@ export function registerUploadView(
     const sourceName = file ? `file ${file.name ?? 'upload'}` : 'pasted text';
     try {
       const bytes = file
-        ? await downloadSlackFile(file, client.token ?? '', deps.config.limits.maxBytes)
+        ? await downloadSlackFile(file, {
+            token: client.token ?? '',
+            maxBytes: deps.config.limits.maxBytes,
+            apiUrl: deps.config.slackApiUrl,
+            logger: deps.logger,
+            slack,
+          })
         : Buffer.from(pasted, 'utf8');
       const settings = await loadSettings(deps, team);
       const day = date ? parseLocalDate(date) : null;
@@ -120,7 +189,7 @@ export function registerUploadView(
       });
       const format = result.reading.format;
       deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);
-      await tellUser(client, deps.logger, target, renderUploadResult({ ...result, source: sourceName }));
+      await tellUser(slack, deps.logger, target, renderUploadResult({ ...result, source: sourceName }));
     } catch (error) {
       const msg =
         isAppError(error, 'upload_invalid') || isAppError(error, 'upload_too_large')
@@ -128,7 +197,7 @@ export function registerUploadView(
           : renderFailure('The upload failed and nothing was stored.', userMessageOf(error));
       if (!isAppError(error, 'upload_invalid')) deps.logger.error(`Upload failed: ${describeError(error)}`);
       try {
-        await tellUser(client, deps.logger, target, msg);
+        await tellUser(slack, deps.logger, target, msg);
       } catch (e) {
         deps.logger.error(`Could not tell ${user} about their upload: ${describeError(e)}`);
       }

@@ -36,6 +36,18 @@ export const keys = {
   ping: () => 'health:ping',
 };
 
+/** The workspace, run and generation of a run-data key (aggregate or companies chunk), or null. */
+export function parseDataKey(key: string): { team: string; runId: string; gen: string } | null {
+  const m = /^t:([^:]+):(agg|co):(.+)$/.exec(key);
+  if (!m) return null;
+  const [, team = '', kind, rest = ''] = m;
+  const parts = rest.split(':');
+  if (kind === 'co') parts.pop();
+  const gen = parts.pop();
+  if (!gen || parts.length === 0) return null;
+  return { team, runId: parts.join(':'), gen };
+}
+
 function toMeta(entry: IndexEntry): RunMeta {
   const { gen: _gen, chunks: _chunks, ...meta } = entry;
   return meta;
@@ -237,6 +249,36 @@ export function createKvStore(backend: Backend): Store {
 
     release: (team, name) => guard('release a claim', () => backend.release(keys.claim(team, name))),
 
+    reclaimOrphans: () =>
+      guard('reclaim orphaned run data', async () => {
+        const byTeam = new Map<string, Array<{ key: string; bytes: number; run: string }>>();
+        for (const { key, bytes } of await backend.runDataKeys()) {
+          const parsed = parseDataKey(key);
+          if (!parsed) continue;
+          const list = byTeam.get(parsed.team) ?? [];
+          list.push({ key, bytes, run: `${parsed.runId}\u0000${parsed.gen}` });
+          byTeam.set(parsed.team, list);
+        }
+        let records = 0;
+        let bytes = 0;
+        for (const [team, data] of byTeam) {
+          const key = keys.index(team);
+          // Decided under the index's lock: a run committed meanwhile keeps its data.
+          const gone = await backend.transaction({
+            read: [key],
+            decide: ([current]) => {
+              const live = new Set(
+                (parse(key, current, indexSchema) ?? []).map((e) => `${e.run_id}\u0000${e.gen}`),
+              );
+              const orphans = data.filter((d) => !live.has(d.run));
+              return { writes: orphans.map((d) => [d.key, null] as const), result: orphans };
+            },
+          });
+          records += gone.length;
+          for (const d of gone) bytes += d.bytes;
+        }
+        return { records, bytes };
+      }),
     deleteWorkspace: (team, options = {}) =>
       guard('delete the workspace', () =>
         backend.deletePrefix(`t:${team}:`, {

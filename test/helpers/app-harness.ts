@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { SlackPolicy } from '../../src/slack/delivery.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -32,9 +33,13 @@ export interface Harness {
     options?: { user?: string; channel?: string; team?: string; enterprise?: string; orgInstall?: boolean },
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
+  /**
+   * POSTs a run to the ingest API. The API answers before alerts are delivered; unless `settle` is
+   * false this then waits for that delivery too, so a test can look at what was posted.
+   */
   ingest(
     body: string | Uint8Array,
-    options?: { contentType?: string; query?: string; token?: string | null },
+    options?: { contentType?: string; query?: string; token?: string | null; settle?: boolean },
   ): Promise<{
     status: number;
     json: any;
@@ -52,6 +57,8 @@ export async function startHarness(
     dir?: string;
     /** Set up the fake Slack before the app starts (e.g. an auth.test that does not answer). */
     beforeStart?: (fake: FakeSlack) => void;
+    slackPolicy?: Partial<SlackPolicy>;
+    digestResyncMs?: number;
   } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
@@ -83,8 +90,23 @@ export async function startHarness(
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
-  let running = createApp({ config, store, logger, now: nowFn });
+  // Bolt checks the token (auth.test) as the app is built, without retries: let that call finish
+  // before a test may close the fake, or its failure would surface as an unhandled rejection.
+  let builtAt = Date.now();
+  const authChecked = async () => {
+    // Only a single-workspace app (one bot token) checks it at start; OAuth mode has none yet.
+    if (!config.botToken) return;
+    await fake.waitFor((c) => c.method === 'auth.test' && c.at >= builtAt, 5_000).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const appOptions = {
+    now: nowFn,
+    ...(options.slackPolicy ? { slackPolicy: options.slackPolicy } : {}),
+    ...(options.digestResyncMs !== undefined ? { digestResyncMs: options.digestResyncMs } : {}),
+  };
+  let running = createApp({ config, store, logger, ...appOptions });
   let { port } = await running.start();
+  await authChecked();
   const harness: Harness = {
     fake,
     get running() {
@@ -128,6 +150,7 @@ export async function startHarness(
       if (token !== null) headers.Authorization = `Bearer ${token}`;
       const res = await fetch(`${harness.url}/api/runs${o.query ?? ''}`, { method: 'POST', headers, body });
       const text = await res.text();
+      if (o.settle !== false) await running.settle();
       let json: any;
       try {
         json = JSON.parse(text);
@@ -141,8 +164,10 @@ export async function startHarness(
       await running.stop().catch(() => undefined);
       await store.close();
       store = await openStore({ url: config.storeUrl });
-      running = createApp({ config, store, logger, now: nowFn });
+      builtAt = Date.now();
+      running = createApp({ config, store, logger, ...appOptions });
       ({ port } = await running.start());
+      await authChecked();
     },
     async stop() {
       await running.stop().catch(() => undefined);

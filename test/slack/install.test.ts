@@ -6,6 +6,7 @@
  * workspace it is for; ingest keys pick the workspace; uninstall events drop tokens and stop the
  * digest; data goes after the retention period (injected clock).
  */
+
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,8 +14,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { sendScheduledDigest } from '../../src/features/digest/job.js';
-import { ACTIONS, BLOCKS, VIEWS } from '../../src/ids.js';
+import { ACTIONS, BLOCKS, BOT_SCOPES, VIEWS } from '../../src/ids.js';
 import { createLogger } from '../../src/logger.js';
+import { createSlackDelivery } from '../../src/slack/delivery.js';
 import { readBotTeam } from '../../src/slack/workspace.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -89,7 +91,7 @@ async function install(
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get('location') ?? '');
   expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
-  expect(authorize.searchParams.get('scope')).toBe('commands,chat:write,files:read,files:write');
+  expect(authorize.searchParams.get('scope')).toBe(BOT_SCOPES.join(','));
   const state = authorize.searchParams.get('state') ?? '';
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   expect(cookie).toMatch(/^slack-app-oauth-state=/);
@@ -425,7 +427,14 @@ describe('install to any workspace (distributed mode)', () => {
     expect(tokensOf(h.fake.calls)).toEqual([BETA.botToken]);
     // Fired by the schedule itself: inactive, nothing claimed or sent.
     const fired = await sendScheduledDigest(
-      { deps: h.running.deps, client: h.running.clientFor, incidents: async () => null },
+      {
+        deps: h.running.deps,
+        slack: async (team: string) => {
+          const client = await h?.running.clientFor(team);
+          return client ? createSlackDelivery(client) : null;
+        },
+        incidents: async () => null,
+      },
       'T_ALPHA',
       { at: new Date('2026-11-30T09:00:00Z'), local: '2026-11-30 09:00' },
       { late: false },

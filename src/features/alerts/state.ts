@@ -76,6 +76,13 @@ export const incidentSchema = z.object({
   resolved_by: z.string().optional(),
   /** A resolve message is owed (its delivery failed or has not been confirmed yet). */
   resolve_pending: z.boolean().optional(),
+  /**
+   * A post of this incident was sent (marked with `marker`) but Slack's answer never came: before
+   * posting again, the channel is searched for the marker, so a late success is adopted.
+   */
+  post_attempt: z.object({ at: z.string(), marker: z.string() }).optional(),
+  /** Opened and recovered before its message could be posted: it is still owed, as resolved. */
+  report_pending: z.boolean().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 

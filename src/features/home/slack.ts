@@ -7,7 +7,7 @@ import { parsePeriod } from '../../domain/period.js';
 import { ACTIONS } from '../../ids.js';
 import { type DashboardNotes, dashboardModel } from '../../slack/dashboard-message.js';
 import type { EdgeContext } from '../../slack/deps.js';
-import { describeError } from '../../slack/errors.js';
+import { describeError, slackErrorCode } from '../../slack/errors.js';
 import {
   DEFAULT_HOME_CHOICE,
   HOME_DOC,
@@ -34,16 +34,22 @@ export function createHome(ctx: EdgeContext, options: { notes: DashboardNotes })
       options.notes(team),
     ]);
     const view = renderHomeView({ model, alerts, ...choice, updatedAt: deps.now().toISOString() });
-    // The workspace's own token (distributed mode); none when it has not installed the app.
-    const client = await ctx.clientFor(team);
-    if (!client) return;
+    // The workspace's own token (distributed mode), under the delivery policy; none when it has
+    // not installed the app. views.publish replaces the whole tab, so it is safe to repeat.
+    const slack = await ctx.slackFor(team);
+    if (!slack) return;
+    const send = (blocks: typeof view.blocks) =>
+      slack.call(
+        'views.publish',
+        { user_id: user, view: { ...view, blocks } },
+        { safe: true, key: user, what: 'App Home' },
+      );
     try {
-      await client.views.publish({ user_id: user, view });
+      await send(view.blocks);
     } catch (error) {
-      if (!/invalid_blocks/.test(describeError(error))) throw error;
+      if (slackErrorCode(error) !== 'invalid_blocks') throw error;
       // Slack refused the charts or tables: the same figures without them.
-      const plain = view.blocks.filter((b) => b.type !== 'data_visualization' && b.type !== 'data_table');
-      await client.views.publish({ user_id: user, view: { ...view, blocks: plain } });
+      await send(view.blocks.filter((b) => b.type !== 'data_visualization' && b.type !== 'data_table'));
     }
   }
 

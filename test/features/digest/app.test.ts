@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendScheduledDigest } from '../../../src/features/digest/job.js';
 import { DIGEST_DOC, digestStateSchema } from '../../../src/features/digest/state.js';
 import { ACTIONS } from '../../../src/ids.js';
+import { createSlackDelivery } from '../../../src/slack/delivery.js';
 import {
   blockActionPayload,
   type Harness,
@@ -200,7 +202,11 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     // The same occurrence fired again (a restart, a second process): nothing is posted.
     await (await h.command('digest on')).reply();
     const again = await sendScheduledDigest(
-      { deps: h.running.deps, client: h.running.app.client, incidents: async () => null },
+      {
+        deps: h.running.deps,
+        slack: createSlackDelivery(h.running.app.client),
+        incidents: async () => null,
+      },
       TEAM,
       { at: new Date(sent?.intended_at ?? ''), local: sent?.local ?? '' },
       { late: false },

@@ -137,4 +137,24 @@ describe('the App Home', () => {
     const filters = refreshed.args.view.blocks.find((b: any) => b.block_id === BLOCKS.homeFilters);
     expect(filters.elements[1].initial_option.value).toBe('Tier 1');
   });
+
+  it('publishes through the delivery policy: a 429 on views.publish is waited out, then sent once more', async () => {
+    h.fake.rateLimitNext('views.publish', 1, 1, (args) => args.user_id === 'U_LIMITED');
+    await homeOpened('U_LIMITED');
+    const published = await h.fake.waitFor(
+      (c) =>
+        c.method === 'views.publish' &&
+        c.args.user_id === 'U_LIMITED' &&
+        h.fake
+          .callsOf('views.publish')
+          .filter((x) => x.args.user_id === 'U_LIMITED')
+          .indexOf(c) === 1,
+      5_000,
+    );
+    const calls = h.fake.callsOf('views.publish').filter((c) => c.args.user_id === 'U_LIMITED');
+    // The first call was refused with Retry-After 1 s; the policy sent it again, once.
+    expect(calls).toHaveLength(2);
+    expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(990);
+    expect(published.args.view.type).toBe('home');
+  });
 });
