@@ -21,6 +21,8 @@ import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
 import type { SaveRunResult, Store } from './store.js';
 
 const CHUNK = 10_000;
+/** Aggregates read and decoded between two yields to the event loop (a few milliseconds of work). */
+const AGGREGATES_PER_READ = 8;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
 const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
 const workspacesSchema = z.array(z.string());
@@ -169,17 +171,25 @@ export function createKvStore(backend: Backend): Store {
         const byId = new Map(index.map((e) => [e.run_id, e]));
         const wanted = runIds.map((id) => byId.get(id)).filter((e): e is IndexEntry => e !== undefined);
         if (wanted.length === 0) return [];
-        const raw = await backend.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
-        return raw.map((value, i): RunAggregate => {
-          const aggregate = readStoredAggregate(value);
-          if (!aggregate) {
-            throw new AppError(
-              'store_unavailable',
-              `The aggregate of run ${wanted[i]?.run_id} is missing or damaged.`,
-            );
-          }
-          return aggregate;
-        });
+        // A few aggregates at a time, yielding between them: the embedded SQLite driver reads on the
+        // event loop, and a year's dashboard must not hold other users' slash-command acks.
+        const aggregates: RunAggregate[] = [];
+        for (let start = 0; start < wanted.length; start += AGGREGATES_PER_READ) {
+          if (start > 0) await yieldToEventLoop();
+          const part = wanted.slice(start, start + AGGREGATES_PER_READ);
+          const raw = await backend.getMany(part.map((e) => keys.aggregate(team, e.run_id, e.gen)));
+          raw.forEach((value, i) => {
+            const aggregate = readStoredAggregate(value);
+            if (!aggregate) {
+              throw new AppError(
+                'store_unavailable',
+                `The aggregate of run ${part[i]?.run_id} is missing or damaged.`,
+              );
+            }
+            aggregates.push(aggregate);
+          });
+        }
+        return aggregates;
       }),
 
     getCompanies: (team, runId) =>
