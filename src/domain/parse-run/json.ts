@@ -1,7 +1,7 @@
 /** Reading a JSON run: key aliases, the fast path, the schema, and where a syntax error is. */
 import type { z } from 'zod';
 import type { Company, Run } from '../model.js';
-import { companyOfApolloItem, normaliseApolloJson } from '../read/apollo-json.js';
+import { COMPANY_JSON_KEYS, companyOfApolloItem, normaliseApolloJson } from '../read/apollo-json.js';
 import { parseScoreScale, type ScoreScale } from '../read/score-scale.js';
 import { assembleRun, readRunExtras, readRunHead } from './fast.js';
 import { Invalid, isBlank, isRecord, nonBlank } from './fields.js';
@@ -15,18 +15,7 @@ import { COMPANY_FIELDS, type Converter, type companySchema, runSchema, toRun } 
 
 export type CanonicalKey = keyof z.input<typeof companySchema> & string;
 
-export const JSON_ALIASES: ReadonlyArray<readonly [CanonicalKey, readonly string[]]> = [
-  ['name', ['name', 'organization_name']],
-  ['domain', ['domain', 'primary_domain', 'website_url']],
-  ['industry', ['industry']],
-  ['employees', ['employees', 'estimated_num_employees', 'num_employees']],
-  ['country', ['country', 'organization_country']],
-  ['state', ['state', 'organization_state']],
-  ['city', ['city', 'organization_city']],
-  ['icp_score', ['icp_score', 'score', 'fit_score', 'icp_fit_score']],
-  ['tier', ['tier', 'icp_tier', 'fit_tier', 'icp_fit_tier']],
-  ['campaign', ['campaign']],
-];
+export const JSON_ALIASES: ReadonlyArray<readonly [CanonicalKey, readonly string[]]> = COMPANY_JSON_KEYS;
 
 export interface Aliased {
   value: unknown;

@@ -38,10 +38,10 @@ const SHAPE_NAMES: Record<ApolloShape, string> = {
   organization_list: 'a list of organizations',
 };
 
-/** Canonical company key -> the keys read for it, in order (lower case; the first non-blank wins). */
-export const COMPANY_KEY_ALIASES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['name', ['name', 'organization_name', 'company', 'company_name']],
-  ['domain', ['domain', 'primary_domain', 'website_url', 'website']],
+/** The canonical run's company keys, each with the keys read for it in order (lower case; the first non-blank wins). */
+export const COMPANY_JSON_KEYS = [
+  ['name', ['name', 'organization_name']],
+  ['domain', ['domain', 'primary_domain', 'website_url']],
   ['industry', ['industry']],
   ['employees', ['employees', 'estimated_num_employees', 'num_employees']],
   ['country', ['country', 'organization_country']],
@@ -50,7 +50,18 @@ export const COMPANY_KEY_ALIASES: ReadonlyArray<readonly [string, readonly strin
   ['icp_score', ['icp_score', 'score', 'fit_score', 'icp_fit_score']],
   ['tier', ['tier', 'icp_tier', 'fit_tier', 'icp_fit_tier']],
   ['campaign', ['campaign']],
-];
+] as const;
+
+/** Apollo's answers and saved files also name the company and its website these ways. */
+const APOLLO_EXTRA_KEYS: Readonly<Record<string, readonly string[]>> = {
+  name: ['company', 'company_name'],
+  domain: ['website'],
+};
+
+/** Canonical company key -> the keys read for it in Apollo's shapes: the canonical ones, then Apollo's. */
+export const COMPANY_KEY_ALIASES: ReadonlyArray<readonly [string, readonly string[]]> = COMPANY_JSON_KEYS.map(
+  ([key, keys]) => [key, [...keys, ...(APOLLO_EXTRA_KEYS[key] ?? [])]] as const,
+);
 
 const RUN_KEYS = [
   'run_id',
