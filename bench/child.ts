@@ -9,7 +9,7 @@ import { renderDashboardMessage } from '../src/blocks/dashboard.js';
 import { loadConfig } from '../src/config.js';
 import type { DashboardModel } from '../src/domain/dashboard.js';
 import { round } from '../src/domain/format.js';
-import { DEFAULT_PARSE_LIMITS, parseRunUpload, type RunFormat } from '../src/domain/parse-run/index.js';
+import { DEFAULT_PARSE_LIMITS, type RunFormat, readUpload } from '../src/domain/parse-run/index.js';
 import { createLogger } from '../src/logger.js';
 import { buildDashboard, storeDashboardSource } from '../src/services/dashboard.js';
 import { buildRunRecord, ingestRun } from '../src/services/ingest.js';
@@ -32,7 +32,7 @@ export type Task =
       reps: number;
       /** Also time a bare JSON.parse of the file before each ingest. */
       floor: boolean;
-      /** Time parseRunUpload, buildRunRecord and saveRun separately instead of ingestRun as a whole. */
+      /** Time readUpload, buildRunRecord and saveRun separately instead of ingestRun as a whole. */
       stepByStep?: boolean;
     }
   | { kind: 'ingest-once'; file: string; format: RunFormat; storeUrl: string }
@@ -66,7 +66,7 @@ export type Task =
 export interface IngestResult {
   ingestMs: number[];
   parseMs: number[];
-  /** The same ingest step by step (parseRunUpload, buildRunRecord, saveRun), to see what limits it. */
+  /** The same ingest step by step (readUpload, buildRunRecord, saveRun), to see what limits it. */
   steps: { convertMs: number[]; aggregateMs: number[]; storeMs: number[] };
   companies: number;
   bytes: number;
@@ -107,8 +107,11 @@ export interface AppMemory {
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+const CONTENT_TYPES: Record<RunFormat, string> = { csv: 'text/csv', json: 'application/json' };
+
 async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<IngestResult> {
-  const text = await readFile(task.file, 'utf8');
+  const bytes = await readFile(task.file);
+  const text = bytes.toString('utf8');
   const store = await openStore({ url: task.storeUrl });
   const ingestMs: number[] = [];
   const parseMs: number[] = [];
@@ -122,13 +125,18 @@ async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<Ing
       if (measured) parseMs.push(since(start));
     }
     // A new run each time: an upload of a new run, not a replacement.
-    const input = { text, format: task.format, run_id: `bench-${i}`, started_at: task.startedAt };
+    const upload = {
+      bytes,
+      contentType: CONTENT_TYPES[task.format],
+      run_id: `bench-${i}`,
+      started_at: task.startedAt,
+    };
     if (!task.stepByStep) {
       const start = performance.now();
       const result = await ingestRun({
         store,
         team: TEAM,
-        input,
+        upload,
         limits: DEFAULT_PARSE_LIMITS,
         source: 'api',
         now: new Date(),
@@ -139,7 +147,7 @@ async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<Ing
     }
     // What ingestRun does, one step at a time.
     let start = performance.now();
-    const run = parseRunUpload(input, DEFAULT_PARSE_LIMITS);
+    const run = readUpload(upload, DEFAULT_PARSE_LIMITS).run;
     const convert = since(start);
     start = performance.now();
     const record = buildRunRecord(run, { source: 'api', now: new Date() });
@@ -159,12 +167,12 @@ async function ingestTimes(task: Extract<Task, { kind: 'ingest' }>): Promise<Ing
 
 async function ingestOnce(task: Extract<Task, { kind: 'ingest-once' }>): Promise<PeakResult> {
   const store = await openStore({ url: task.storeUrl });
-  const text = await readFile(task.file, 'utf8');
+  const bytes = await readFile(task.file);
   const start = performance.now();
   await ingestRun({
     store,
     team: TEAM,
-    input: { text, format: task.format, run_id: 'bench-peak' },
+    upload: { bytes, contentType: CONTENT_TYPES[task.format], run_id: 'bench-peak' },
     limits: DEFAULT_PARSE_LIMITS,
     source: 'api',
     now: new Date(),

@@ -697,7 +697,7 @@ async function main(): Promise<void> {
         value: median(csv.ingestMs),
         budget: 300,
         samples: csv.ingestMs.length,
-        limited_by: 'parsing: csv-parse and the field converters, then the aggregate',
+        limited_by: 'reading: decoding, the table reader and the field converters, then the aggregate',
       },
       {
         id: 'ingest_json_100k_ms',

@@ -8,19 +8,29 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { App, HTTPReceiver, type Logger } from '@slack/bolt';
+import { App, type AuthorizeResult, HTTPReceiver, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
-import { exportSubcommand } from './features/exports/index.js';
-import { USAGE_LINES } from './help.js';
+import { exportSubcommand, postTier1Csv } from './features/exports/index.js';
+import { createHome } from './features/home/index.js';
+import { USAGE_GROUPS, USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
 import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from './ids.js';
-import type { PrepareJob, RunRecord } from './services/ingest.js';
+import type { PreparedRun, PrepareJob } from './services/ingest.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
+import { registerDashboardActions } from './slack/dashboard-actions.js';
+import {
+  createSlackDeliveries,
+  DEFAULT_SLACK_POLICY,
+  type SlackDelivery,
+  type SlackPolicy,
+  slackClientOptions,
+} from './slack/delivery.js';
 import type { Deps, EdgeContext, RunStoredEvent } from './slack/deps.js';
 import { describeError } from './slack/errors.js';
 import { createIngestKeys, INGEST_KEYS_DOC } from './slack/ingest-keys.js';
@@ -33,6 +43,7 @@ import {
 import { registerCommand } from './slack/router.js';
 import { withSignatureWindow } from './slack/signature-window.js';
 import { registerUploadView } from './slack/upload-view.js';
+import { createWorkspaceResolver, WORKSPACE_TIMEOUT_MS } from './slack/workspace.js';
 import type { Store } from './store/store.js';
 import { createTokenCipher } from './store/token-cipher.js';
 import { createWorkerPool, workerFile } from './workers/pool.js';
@@ -40,6 +51,9 @@ import { createWorkerPool, workerFile } from './workers/pool.js';
 /** How often uninstalled workspaces are checked for data past its retention. */
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
+
+/** Besides start-up, orphaned run data is looked for this often. */
+const RECLAIM_EVERY_MS = 6 * 3_600_000;
 
 export interface RunningApp {
   app: App;
@@ -53,22 +67,25 @@ export interface RunningApp {
   purgeUninstalled(): Promise<string[]>;
   /** Starts listening; returns the HTTP port actually bound (useful with PORT=0). */
   start(): Promise<{ port: number }>;
+  /** Waits for the work started after a request was answered (alert evaluation and delivery). */
+  settle(): Promise<void>;
+  /** Ends Slack calls at once (their outcome is recorded as undelivered), finishes store work, stops. */
   stop(): Promise<void>;
 }
 
 export interface UploadLane {
   /** Worker threads. */
   size: number;
-  /** Uploads that may wait, and their total characters of text: past either, `busy`. */
+  /** Uploads that may wait, and their total bytes: past either, `busy`. */
   maxQueue: number;
-  maxQueuedChars: number;
+  maxQueuedBytes: number;
 }
 
-/** One worker leaves the other core to the event loop; 100 uploads or 64 Mi characters may wait. */
+/** One worker leaves the other core to the event loop; 100 uploads or 64 MiB may wait. */
 export const DEFAULT_UPLOAD_LANE: UploadLane = {
   size: Math.max(1, Math.min(2, availableParallelism() - 1)),
   maxQueue: 100,
-  maxQueuedChars: 64 * 1024 * 1024,
+  maxQueuedBytes: 64 * 1024 * 1024,
 };
 
 export function createApp(options: {
@@ -78,15 +95,23 @@ export function createApp(options: {
   now?: () => Date;
   /** The upload lane: worker threads and how many uploads may wait (see workers/pool.ts). */
   uploadLane?: UploadLane;
+  /** Timeouts and retries of every Slack call (tests shorten them). */
+  slackPolicy?: Partial<SlackPolicy>;
+  /** How often the digest re-reads every workspace's stored schedule (replicas follow a change). */
+  digestResyncMs?: number;
+  /** How often orphaned run data (from uploads a crash interrupted) is looked for, besides start-up. */
+  reclaimEveryMs?: number;
 }): RunningApp {
   const { config, store, logger } = options;
+  const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
+  const deliveries = createSlackDeliveries({ policy: slackPolicy, logger });
   const lane = options.uploadLane ?? DEFAULT_UPLOAD_LANE;
-  const uploads = createWorkerPool<PrepareJob, RunRecord>({
+  const uploads = createWorkerPool<PrepareJob, PreparedRun>({
     file: workerFile('ingest-worker', new URL('./workers/', import.meta.url).href),
     size: lane.size,
     maxQueue: lane.maxQueue,
-    maxQueuedWeight: lane.maxQueuedChars,
-    weigh: (job) => (job as PrepareJob).input.text.length,
+    maxQueuedWeight: lane.maxQueuedBytes,
+    weigh: (job) => (job as PrepareJob).upload.bytes.length,
     idleMs: 10_000,
     // A hostile upload can exhaust only its worker's heap, never the app's.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
@@ -106,29 +131,65 @@ export function createApp(options: {
     ? createInstallations({ store, cipher: createTokenCipher(oauth.tokenKey), now: deps.now })
     : undefined;
   const ingestKeys = createIngestKeys({ store, now: deps.now });
-  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  const clientOptions = {
+    ...slackClientOptions(slackPolicy),
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  };
 
-  /** Single-workspace mode: the workspace the bot token belongs to (auth.test), resolved once. */
-  let teamPromise: Promise<string> | undefined;
-  const teamId = (): Promise<string> => {
-    teamPromise ??= app.client.auth.test().then(
-      (r): string => {
-        if (!r.team_id) throw new Error('auth.test returned no team_id');
-        return r.team_id;
-      },
+  /**
+   * Single-workspace mode: the workspace the bot token belongs to, learned once at start-up and kept
+   * in the store, so an upload never waits on Slack (see slack/workspace.ts). Distributed mode has no
+   * such workspace: ingest keys name theirs.
+   */
+  const workspace = installations
+    ? undefined
+    : createWorkspaceResolver({
+        store,
+        logger,
+        authTest: (() => {
+          const probe = new WebClient(config.botToken, {
+            ...clientOptions,
+            logger,
+            retryConfig: { retries: 0 },
+            timeout: WORKSPACE_TIMEOUT_MS,
+          });
+          return () => probe.auth.test();
+        })(),
+      });
+  /**
+   * Single-workspace mode: one client with the bot token for scheduled work, and the authorize Bolt
+   * uses for requests. Bolt's own token check calls auth.test once at construction and keeps a
+   * failure for ever, so an app started while Slack was unreachable would refuse every request; this
+   * keeps a success and asks again after a failure.
+   */
+  const singleClient =
+    installations || !config.botToken
+      ? undefined
+      : new WebClient(config.botToken, { ...clientOptions, logger });
+  let authorized: Promise<AuthorizeResult> | undefined;
+  const authorizeSingle = (): Promise<AuthorizeResult> => {
+    const token = config.botToken ?? '';
+    authorized ??= (singleClient ?? new WebClient(token, { ...clientOptions, logger })).auth.test().then(
+      (r): AuthorizeResult => ({
+        botToken: token,
+        ...(typeof r.bot_id === 'string' ? { botId: r.bot_id } : {}),
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+      }),
       (error: unknown) => {
-        teamPromise = undefined;
+        authorized = undefined;
         throw error;
       },
     );
-    return teamPromise;
+    return authorized;
   };
   const botTokenFor = async (team: string): Promise<string | null> =>
     installations ? installations.botTokenFor(team) : (config.botToken ?? null);
   /** One client per token; read from the store each time, so another replica's install counts at once. */
   const clients = new Map<string, WebClient>();
   const clientFor = async (team: string): Promise<WebClient | null> => {
-    if (!installations) return app.client;
+    if (!installations) return singleClient ?? app.client;
     const token = await installations.botTokenFor(team);
     if (token === null) return null;
     let client = clients.get(token);
@@ -141,28 +202,57 @@ export function createApp(options: {
   const ingestTeam = async (bearer: string | undefined): Promise<string | null> => {
     if (!bearer) return null;
     // INGEST_TOKEN is the single workspace's; in distributed mode only ingest keys name a workspace.
-    if (!installations && config.ingestToken && tokenMatches(bearer, config.ingestToken)) return teamId();
+    if (workspace && config.ingestToken && tokenMatches(bearer, config.ingestToken))
+      return workspace.teamId();
     const team = await ingestKeys.teamOf(bearer);
     if (team === null) return null;
     return (await botTokenFor(team)) === null ? null : team;
   };
-  const edge: EdgeContext = { deps, botTokenFor, clientFor, ingestTeam };
+  const slackFor = async (team: string): Promise<SlackDelivery | null> => {
+    const client = await clientFor(team);
+    return client ? deliveries.of(client) : null;
+  };
+  const edge: EdgeContext = {
+    deps,
+    botTokenFor,
+    clientFor,
+    slackFor,
+    slackOf: (client) => deliveries.of(client),
+    ingestTeam,
+  };
 
   // The features, by name.
   const alerts = createAlerts(edge);
   const digest = createDigest(edge, {
     incidents: alerts.incidentsInWindow,
     notes: (team) => dashboardNotes(team),
+    ...(options.digestResyncMs !== undefined ? { resyncMs: options.digestResyncMs } : {}),
   });
   const campaigns = createCampaigns(edge);
+  const home = createHome(edge, { notes: (team) => dashboardNotes(team) });
 
   // Cross-feature flows: never let one feature's failure fail the request that triggered it.
+  // Alerts run after the answer: an upload is never kept waiting on Slack.
+  const background = new Set<Promise<void>>();
   const onStored = async (event: RunStoredEvent): Promise<void> => {
-    try {
-      await alerts.evaluateStoredRun(event);
-    } catch (error) {
-      logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
-    }
+    const work = (async () => {
+      try {
+        await alerts.evaluateStoredRun(event);
+      } catch (error) {
+        logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+      // After the alerts, so the Home tab shows the incidents this run opened or resolved.
+      try {
+        await home.refresh(event.team);
+      } catch (error) {
+        logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
+      }
+    })();
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const settle = async (): Promise<void> => {
+    while (background.size > 0) await Promise.all([...background]);
   };
   const onDeleted = async (team: string, runId: string): Promise<void> => {
     try {
@@ -171,12 +261,12 @@ export function createApp(options: {
       logger.error(`alerts after deleting run ${runId}: ${describeError(error)}`);
     }
   };
-  const dashboardNotes = async (team: string): Promise<string[]> => {
+  const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
     try {
       return await alerts.dashboardNotes(team);
     } catch (error) {
       logger.error(`alerts dashboard notes: ${describeError(error)}`);
-      return [];
+      return { notes: [], open: [] };
     }
   };
   const onSettingsChanged = async (team: string): Promise<void> => {
@@ -228,7 +318,7 @@ export function createApp(options: {
       })
     : socketMode
       ? new App({
-          token: config.botToken,
+          authorize: authorizeSingle,
           appToken: config.appToken,
           socketMode: true,
           logger,
@@ -237,7 +327,7 @@ export function createApp(options: {
           installerOptions: { port: config.port },
         })
       : new App({
-          token: config.botToken,
+          authorize: authorizeSingle,
           signingSecret: config.signingSecret ?? '',
           logger,
           clientOptions,
@@ -255,6 +345,7 @@ export function createApp(options: {
 
   const core = coreCommands({
     usage: USAGE_LINES,
+    helpGroups: USAGE_GROUPS,
     notes: dashboardNotes,
     onSettingsChanged,
     ingestKeys,
@@ -270,17 +361,38 @@ export function createApp(options: {
     ],
     fallback: core.fallback,
     usage: USAGE_LINES,
+    slack: (client) => deliveries.of(client),
   });
   registerActions(app, deps, { onDeleted });
-  registerUploadView(app, deps, { onStored });
+  registerDashboardActions(app, deps, {
+    notes: dashboardNotes,
+    alertsStatus: (team) => alerts.statusMessage(team),
+    tier1Csv: postTier1Csv,
+    slack: (client) => deliveries.of(client),
+  });
+  registerUploadView(app, deps, { onStored, slack: (client) => deliveries.of(client) });
   digest.register(app);
   campaigns.register(app);
   alerts.register(app);
+  home.register(app);
   if (installations) registerUninstall(app, { installations, logger, afterUninstall });
   app.error(async (error) => {
     logger.error(`Unhandled listener error: ${describeError(error.original ?? error)}`);
   });
 
+  // Store hygiene: data of uploads a crash interrupted is found and removed, size logged.
+  let reclaimTimer: NodeJS.Timeout | undefined;
+  const reclaim = async (): Promise<void> => {
+    try {
+      const { records, bytes } = await store.reclaimOrphans();
+      if (records > 0)
+        logger.info(
+          `Reclaimed ${records} orphaned run record${records === 1 ? '' : 's'} (${(bytes / 1048576).toFixed(2)} MiB) left by interrupted uploads.`,
+        );
+    } catch (error) {
+      logger.error(`Reclaiming orphaned run data failed: ${describeError(error)}`);
+    }
+  };
   /** Tokens are gone: stop the workspace's (or the whole org's) scheduled work. */
   async function afterUninstall(source: { teamId?: string; isEnterpriseInstall: boolean }): Promise<void> {
     clients.clear();
@@ -314,7 +426,13 @@ export function createApp(options: {
     clientFor,
     purgeUninstalled,
     async start() {
+      await reclaim();
+      reclaimTimer = setInterval(() => void reclaim(), options.reclaimEveryMs ?? RECLAIM_EVERY_MS);
+      reclaimTimer.unref();
       // Listen first, so Slack is answered while the digest starts (it may post a late send).
+      void workspace?.learn();
+      // Ask Slack who the bot is now, so the first command does not wait on it (a failure is asked again).
+      if (singleClient) authorizeSingle().catch(() => undefined);
       let port = config.port;
       if (socketMode) {
         await app.start();
@@ -340,11 +458,17 @@ export function createApp(options: {
       }
       return { port };
     },
+    settle,
     async stop() {
       if (purgeTimer) clearInterval(purgeTimer);
       purgeTimer = undefined;
+      clearInterval(reclaimTimer);
+      // Slack first: every pending call ends now and is recorded as not delivered (retried later,
+      // looked up by its marker before any re-post), so the store work behind it can finish.
+      deliveries.close();
       await uploads.close();
       await digest.stop();
+      await settle();
       await alerts.stop();
       await app.stop();
     },

@@ -4,7 +4,7 @@
  *                           [--timezone TZ] [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
  */
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
@@ -12,11 +12,13 @@ import type { DashboardModel } from './domain/dashboard.js';
 import type { Company } from './domain/model.js';
 import {
   DEFAULT_PARSE_LIMITS,
-  detectRunFormat,
   formatProblems,
-  parseRunUpload,
+  type ParseLimits,
+  type RunReading,
+  readUpload,
 } from './domain/parse-run/index.js';
 import { parsePeriod } from './domain/period.js';
+import { parseScoreScale, type ScoreScale } from './domain/read/score-scale.js';
 import type { RunMeta } from './domain/run-meta.js';
 import { sortRunsNewestFirst } from './domain/run-meta.js';
 import type { StoredSettings } from './domain/settings.js';
@@ -32,17 +34,24 @@ import {
   type TierFilter,
 } from './features/exports/index.js';
 import { buildDashboard } from './services/dashboard.js';
-import { buildRunRecord } from './services/ingest.js';
+import { recordOfReading } from './services/ingest.js';
 
 export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|all|last|YYYY-MM-DD..YYYY-MM-DD]
                                [--format json|csv|html|companies] [--tier 1|2|3|qualified]
                                [--now ISO-8601] [--timezone IANA]
-                               [--rate-limit N] [--started-at ISO-8601 (for CSV files)]
-                               [--campaigns FILE (a JSON list of campaign updates)]
+                               [--rate-limit N] [--started-at ISO-8601] [--score-scale 0-100|0-1]
+                               [--max-upload-mb N] [--campaigns FILE (a JSON list of campaign updates)]
                                [--out FILE] FILE...
-Computes the dashboard model from run files (JSON or Apollo CSV) and prints it: as JSON (default),
-as CSV (one row per figure), as a self-contained HTML report, or the companies as CSV (--tier filters).
-The bytes are those the Slack export would post for the same runs and --now.
+       apollo-dashboard --help
+Computes the dashboard model from run files (JSON runs, Apollo CSV exports of companies or people,
+Apollo API answers) and prints it: as JSON (default), as CSV (one row per figure), as a self-contained
+HTML report, or the companies as CSV (--tier filters). The bytes are those the Slack export would post
+for the same runs and --now.
+  --started-at     the run date of files that carry none (CSV exports, Apollo answers); without it such
+                   a file is dated from its modification time, and stderr says so
+  --score-scale    0-1 when the scores are fractions (they are multiplied by 100)
+  --max-upload-mb  refuse files larger than this (default: no limit for local files)
+Warnings about a file (a People export, an encoding, a missing score column) go to stderr.
 `;
 
 interface Io {
@@ -50,9 +59,17 @@ interface Io {
   stderr: (s: string) => void;
 }
 
+/** A run file: its bytes (or text), and its modification time to date a file that carries no date. */
+export interface RunFile {
+  name: string;
+  text?: string;
+  bytes?: Uint8Array;
+  mtime?: Date;
+}
+
 /** Builds the model exactly as the Slack app would over a store holding these runs. */
 export async function reportFromFiles(options: {
-  files: readonly { name: string; text: string }[];
+  files: readonly RunFile[];
   period: string;
   now: Date;
   timeZone: string;
@@ -71,10 +88,13 @@ export async function reportFromFiles(options: {
 
 /** What the Slack app's store would hold after ingesting these files, as an in-memory source. */
 export async function sourceFromFiles(options: {
-  files: readonly { name: string; text: string }[];
+  files: readonly RunFile[];
   now: Date;
   rateLimit?: number;
   startedAt?: string;
+  scoreScale?: ScoreScale;
+  /** Default: no size limit (local files). */
+  limits?: ParseLimits;
   /** A JSON list of campaign updates (`--campaigns`), as `POST /api/campaigns` takes them. */
   campaigns?: { name: string; text: string };
   /** Dates campaign updates without a `date` (default UTC). */
@@ -84,18 +104,20 @@ export async function sourceFromFiles(options: {
   const metas = new Map<string, RunMeta>();
   const aggregates = new Map<string, RunAggregate>();
   const companies = new Map<string, Company[]>();
+  const limits = options.limits ?? { ...DEFAULT_PARSE_LIMITS, maxBytes: Number.POSITIVE_INFINITY };
   for (const file of options.files) {
-    const format = detectRunFormat({ text: file.text, filename: file.name });
-    let run: ReturnType<typeof parseRunUpload>;
+    const dated = options.startedAt ?? file.mtime?.toISOString();
+    let reading: RunReading;
     try {
-      run = parseRunUpload(
-        // --started-at is for CSV files, which carry no date; a JSON run keeps its own started_at.
+      reading = readUpload(
         {
-          text: file.text,
-          format,
-          ...(options.startedAt && format === 'csv' ? { started_at: options.startedAt } : {}),
+          bytes: file.bytes ?? Buffer.from(file.text ?? '', 'utf8'),
+          filename: file.name,
+          // The run date of a file that carries none: --started-at, else the file's modification time.
+          ...(dated === undefined ? {} : { default_started_at: dated }),
+          ...(options.scoreScale === undefined ? {} : { score_scale: options.scoreScale }),
         },
-        DEFAULT_PARSE_LIMITS,
+        limits,
       );
     } catch (error) {
       if (isAppError(error)) {
@@ -106,7 +128,14 @@ export async function sourceFromFiles(options: {
       }
       throw error;
     }
-    const record = buildRunRecord(run, { source: 'file', now: options.now });
+    const { run } = reading;
+    if (options.startedAt === undefined && file.mtime && run.started_at === file.mtime.toISOString()) {
+      options.warn?.(
+        `${file.name}: no run date in the file; dated from its modification time, ${run.started_at} (--started-at sets one).\n`,
+      );
+    }
+    for (const warning of reading.warnings) options.warn?.(`${file.name}: warning: ${warning.message}\n`);
+    const record = recordOfReading(reading, { source: 'file', now: options.now });
     if (metas.has(run.run_id))
       options.warn?.(`${file.name}: run ${run.run_id} replaces an earlier file with the same run_id.\n`);
     metas.set(run.run_id, record.meta);
@@ -130,9 +159,19 @@ export async function sourceFromFiles(options: {
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [verb, ...rest] = argv;
+  if (
+    verb === '--help' ||
+    verb === '-h' ||
+    verb === 'help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
+    io.stdout(CLI_USAGE);
+    return 0;
+  }
   if (verb !== 'report') {
     io.stderr(CLI_USAGE);
-    return verb === undefined || verb === '--help' || verb === 'help' ? 0 : 2;
+    return verb === undefined ? 0 : 2;
   }
   let args: ReturnType<typeof parseCliArgs>;
   try {
@@ -143,7 +182,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     const files = await Promise.all(
-      args.files.map(async (path) => ({ name: basename(path), text: await readFile(path, 'utf8') })),
+      args.files.map(async (path) => {
+        const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+        if (args.maxBytes !== undefined && bytes.length > args.maxBytes) {
+          throw new AppError(
+            'upload_too_large',
+            `${basename(path)} is ${(bytes.length / 1048576).toFixed(1)} MiB; --max-upload-mb is ${args.maxBytes / 1048576}.`,
+          );
+        }
+        return { name: basename(path), bytes, mtime: info.mtime };
+      }),
     );
     const campaigns = args.campaignsFile
       ? { name: basename(args.campaignsFile), text: await readFile(args.campaignsFile, 'utf8') }
@@ -185,6 +233,8 @@ function parseCliArgs(argv: readonly string[]) {
       timezone: { type: 'string', default: 'UTC' },
       'rate-limit': { type: 'string' },
       'started-at': { type: 'string' },
+      'score-scale': { type: 'string' },
+      'max-upload-mb': { type: 'string' },
       out: { type: 'string' },
       campaigns: { type: 'string' },
     },
@@ -207,6 +257,13 @@ function parseCliArgs(argv: readonly string[]) {
     throw new Error('--rate-limit must be a whole number of requests per minute.');
   }
   parsePeriod(values.period);
+  const scoreScale = values['score-scale'] === undefined ? undefined : parseScoreScale(values['score-scale']);
+  if (values['score-scale'] !== undefined && scoreScale === undefined) {
+    throw new Error(`--score-scale ${values['score-scale']}: use 0-100 or 0-1.`);
+  }
+  const maxMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb']);
+  if (maxMb !== undefined && !(maxMb > 0))
+    throw new Error('--max-upload-mb must be a number of MiB above 0.');
   return {
     files: positionals,
     period: values.period,
@@ -216,6 +273,8 @@ function parseCliArgs(argv: readonly string[]) {
     timeZone: values.timezone,
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(values['started-at'] ? { startedAt: values['started-at'] } : {}),
+    ...(scoreScale ? { scoreScale } : {}),
+    ...(maxMb !== undefined ? { maxBytes: Math.floor(maxMb * 1048576) } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...(values.campaigns ? { campaignsFile: values.campaigns } : {}),
   };

@@ -8,7 +8,10 @@ export type ErrorCode =
   | 'forbidden'
   | 'bad_command'
   /** Too much work is queued (uploads): answered 503 with Retry-After, "busy, try again". */
-  | 'busy';
+  | 'busy'
+  /** The workspace of the bot token is not known yet (Slack unreachable since start-up). */
+  | 'workspace_unknown'
+  | 'slack_unavailable';
 
 export interface FieldProblem {
   /** "row 3" (CSV line), "companies[2]" (JSON index) or "" for the whole input. */
@@ -58,6 +61,8 @@ export const ERROR_TABLE: Record<ErrorCode, { user: 'message' | 'generic'; statu
   forbidden: { user: 'message', status: 403 },
   bad_command: { user: 'message', status: 400 },
   busy: { user: 'message', status: 503 },
+  workspace_unknown: { user: 'message', status: 503 },
+  slack_unavailable: { user: 'message', status: 503 },
 };
 
 /** The words a person sees for a failure (raw text: renderers escape it). */

@@ -54,6 +54,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
   });
+  // Shutdown takes seconds whatever Slack does: running.stop() ends pending Slack calls at once
+  // (recorded as not delivered, looked up by their marker before any re-post), store work finishes,
+  // and the deadline ends the process if anything still hangs. Every store write is atomic.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {

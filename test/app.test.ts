@@ -157,7 +157,7 @@ describe('the app over signed HTTP against a fake Slack', () => {
     });
     expect(res.json.replaced).toBe(false);
 
-    const { reply } = await h.command('7d');
+    const { reply } = await h.command('full 7d');
     const body = await reply();
     assertResponseBody(body);
     const text = visibleText(body);
@@ -177,7 +177,7 @@ describe('the app over signed HTTP against a fake Slack', () => {
     expect(res.json.message).toContain('replaced');
     const runs = await h.store.listRuns(TEAM);
     expect(runs.map((r) => r.run_id)).toEqual(['run-a']);
-    const body = await (await h.command('all')).reply();
+    const body = await (await h.command('full all')).reply();
     expect(body.text).toContain('10 discovered');
   });
 
@@ -210,8 +210,47 @@ describe('the app over signed HTTP against a fake Slack', () => {
     const { reply: _r } = await h.command('post all', { channel: 'C_TEAM' });
     const post = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C_TEAM');
     expect(post.token).toBe(BOT_TOKEN);
-    expect(post.args.text).toContain('12 discovered');
+    // The summary: one screen, its fallback text carrying the headline figure and the status.
+    expect(post.args.blocks.length).toBeLessThanOrEqual(10);
+    expect(post.args.text).toMatch(/^Apollo dashboard \(All runs\): \d+ Tier 1 accounts \(.*\)\. Status: /);
     assertAllSurfaces([post]);
+
+    // Full dashboard under a posted summary: a thread reply. Slack refuses its charts here
+    // (invalid_blocks), so the same figures go again without them.
+    h.fake.on('chat.postMessage', (args) =>
+      args.thread_ts && /data_(visualization|table)/.test(JSON.stringify(args.blocks ?? []))
+        ? { ok: false, error: 'invalid_blocks' }
+        : undefined,
+    );
+    const detailClick = blockActionPayload({
+      actionId: ACTIONS.dashboardDetail,
+      value: 'all',
+      responseUrl: h.fake.responseUrl('detail-1'),
+    }) as any;
+    detailClick.container = {
+      type: 'message',
+      message_ts: '1700.42',
+      channel_id: 'C_TEAM',
+      is_ephemeral: false,
+    };
+    detailClick.channel = { id: 'C_TEAM', name: 'team' };
+    expect((await h.interact(detailClick)).status).toBe(200);
+    const detail = await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === '1700.42' &&
+        !/data_(visualization|table)/.test(JSON.stringify(c.args.blocks ?? [])),
+    );
+    const refused = h.fake
+      .callsOf('chat.postMessage')
+      .filter(
+        (c) => c.args.thread_ts === '1700.42' && /data_visualization/.test(JSON.stringify(c.args.blocks)),
+      );
+    expect(refused).toHaveLength(1);
+    expect(detail.args.text).toContain('12 discovered');
+    expect(visibleText(detail.args)).toContain('*Top industries*');
+    assertAllSurfaces([refused[0] as any, detail]);
+    h.fake.reset();
 
     h.fake.on('chat.postMessage', (args) =>
       args.channel === 'C_PRIVATE' ? { ok: false, error: 'not_in_channel' } : undefined,
@@ -318,13 +357,14 @@ describe('the app over signed HTTP against a fake Slack', () => {
         privateMetadata: JSON.stringify({ channel_id: 'C_GONE' }),
         values: {
           [BLOCKS.uploadPaste]: {
-            [ACTIONS.uploadPaste]: { type: 'plain_text_input', value: '{"companies": []}' },
+            [ACTIONS.uploadPaste]: { type: 'plain_text_input', value: '{"companies": [{"tier": "Gold"}]}' },
           },
         },
       }),
     );
     const dm = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'U_ADMIN');
-    expect(visibleText(dm.args)).toContain('started_at');
+    expect(visibleText(dm.args)).toContain('Upload rejected');
+    expect(visibleText(dm.args)).toContain('companies[0]');
   });
 
   it('lists runs, refuses deletion to non-admins, and deletes after confirmation', async () => {
@@ -378,7 +418,7 @@ describe('the app over signed HTTP against a fake Slack', () => {
     assertResponseBody(set);
     expect(visibleText(set)).toContain('200 requests/min (set by <@U_ADMIN>');
     expect(visibleText(set)).toContain('Europe/Berlin');
-    const dash = await (await h.command('all')).reply();
+    const dash = await (await h.command('full all')).reply();
     expect(visibleText(dash)).toContain('of 200 (');
   });
 
@@ -390,7 +430,13 @@ describe('the app over signed HTTP against a fake Slack', () => {
   it('answers /healthz with the store status', async () => {
     const res = await fetch(`${h.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', damaged_records: 0 });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      store: 'ok',
+      workspaces: 'ok',
+      damaged_records: 0,
+      store_kind: 'sqlite',
+    });
   });
 
   it('never writes a secret to the log', () => {
@@ -438,7 +484,7 @@ describe('concurrent uploads', () => {
       expect(runs.map((r) => r.run_id).sort()).toEqual(
         Array.from({ length: 50 }, (_, i) => `burst-${i}`).sort(),
       );
-      const body = await (await h.command('all')).reply();
+      const body = await (await h.command('full all')).reply();
       expect(body.text).toContain('500 discovered');
     } finally {
       await h.stop();

@@ -105,7 +105,7 @@ describe('help, derived from the grammars', () => {
     for (const line of [...Object.values(CORE_HELP), ALERTS_HELP, DIGEST_HELP, CAMPAIGN_HELP, EXPORT_HELP]) {
       expect(USAGE_LINES).toContain(line);
     }
-    expect(USAGE_LINES).toHaveLength(11);
+    expect(USAGE_LINES).toHaveLength(12);
     for (const option of ['min_calls', 'min_companies', 'repeat']) expect(shown).toContain(option);
   });
 

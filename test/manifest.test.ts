@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from '../src/ids.js';
+import { BOT_EVENTS, BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from '../src/ids.js';
 
 interface Manifest {
   display_information?: { name?: string; description?: string };
   features?: {
+    app_home?: { home_tab_enabled?: boolean };
     bot_user?: { display_name?: string };
     slash_commands?: Array<{
       command?: string;
@@ -50,6 +51,13 @@ describe('manifest.yml', () => {
     expect(interactivity?.request_url).toBe(manifest.features?.slash_commands?.[0]?.url);
   });
 
+  it('enables the Home tab and subscribes to exactly the events the code handles, on the same path', () => {
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    const events = manifest.settings?.event_subscriptions;
+    expect([...(events?.bot_events ?? [])].sort()).toEqual([...BOT_EVENTS].sort());
+    expect(events?.request_url).toBe(manifest.features?.slash_commands?.[0]?.url);
+  });
+
   it('enables Socket Mode', () => {
     expect(manifest.settings?.socket_mode_enabled).toBe(true);
   });
@@ -66,6 +74,6 @@ describe('manifest.yml', () => {
     expect(redirects.map((u) => new URL(u).pathname)).toEqual([OAUTH_REDIRECT_PATH]);
     const events = manifest.settings?.event_subscriptions;
     expect(new URL(events?.request_url ?? '').pathname).toBe(SLACK_EVENTS_PATH);
-    expect([...(events?.bot_events ?? [])].sort()).toEqual(['app_uninstalled', 'tokens_revoked']);
+    expect(events?.bot_events).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
   });
 });

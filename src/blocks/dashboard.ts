@@ -1,5 +1,4 @@
 /** The dashboard as a Slack message: key figures at a glance, always within Slack's limits. */
-import type { KnownBlock } from '@slack/types';
 import type { DashboardModel, GroupAnalysis, Trend } from '../domain/dashboard.js';
 import {
   formatInt,
@@ -7,11 +6,16 @@ import {
   formatPointChange,
   formatScore,
   formatSeconds,
+  formatSignedInt,
   formatSignedSeconds,
+  formatVerdict,
+  round,
 } from '../domain/format.js';
 import { SCORE_BUCKETS, TIERS } from '../domain/model.js';
+import { dashboardStatus } from '../domain/recommendations.js';
 import { formatLocalDateTime } from '../domain/time.js';
-import { COMMAND } from '../ids.js';
+import { trendVerdict } from '../domain/trend.js';
+import { ACTIONS, BLOCKS, COMMAND } from '../ids.js';
 import {
   campaignRateTrendLine,
   campaignSummaryText,
@@ -19,8 +23,13 @@ import {
   renderFunnel,
   roiTrendLine,
 } from './campaigns.js';
+import { dataTable, seriesChart } from './charts.js';
 import {
+  type AnyMessageBlock,
+  actions,
+  button,
   context,
+  type DataVisualizationBlock,
   divider,
   escapeMrkdwn,
   fields,
@@ -99,13 +108,15 @@ export function renderDashboardText(model: DashboardModel): string {
 export interface DashboardRenderOptions {
   /** Lines from features shown right under the period line (mrkdwn, already escaped). */
   notes?: readonly string[];
+  /** One line per open alert incident: the status never reads "Excellent" while one is open. */
+  openAlerts?: readonly string[];
 }
 
 export function renderDashboardMessage(
   model: DashboardModel,
   options: DashboardRenderOptions = {},
 ): SlackMessage {
-  const blocks: KnownBlock[] = [
+  const blocks: AnyMessageBlock[] = [
     header(`Apollo dashboard · ${model.period.label}`),
     context([periodLine(model)]),
   ];
@@ -121,8 +132,9 @@ export function renderDashboardMessage(
     return message(renderDashboardText(model), blocks);
   }
   const s = model.executive_summary;
+  const visuals: Array<AnyMessageBlock | null> = [];
   blocks.push(
-    section(`*Executive summary* · overall performance: *${s.overall_performance}*`),
+    section(`*Executive summary* · ${statusLine(model, { notes: [], open: options.openAlerts ?? [] })}`),
     fields([
       `*Discovered*\n${formatInt(s.total_companies_discovered)}`,
       `*Qualified*\n${formatInt(s.total_companies_qualified)} (${formatPercent(s.qualification_rate)})`,
@@ -165,6 +177,7 @@ export function renderDashboardMessage(
       if (api.endpoints.length > TOP)
         lines.push(`_…and ${formatInt(api.endpoints.length - TOP)} more endpoints_`);
       blocks.push(section(lines.join('\n')));
+      if (api.endpoints.length > 1) visuals.push(endpointTable(model, 5));
     }
   }
   blocks.push(divider());
@@ -189,10 +202,14 @@ export function renderDashboardMessage(
     const tb = q.tier_breakdown[t];
     return `• *${t}*: ${formatInt(tb.count)} (${formatPercent(tb.share)}) · mean ${formatScore(tb.average_score)}`;
   }).join('\n');
+  // Each chart and table follows the text that carries its figures (the fallback where Slack cannot draw it).
   blocks.push(section(`*Score distribution*\n\`\`\`${histogram}\`\`\``), section(`*Tiers*\n${tiers}`));
+  visuals.push(tierChart(model));
   blocks.push(section(`*Top industries*\n${groupLines(q.industry_analysis)}`));
+  if (q.industry_analysis.length > 1) visuals.push(industryTable(model, 5));
   blocks.push(section(`*Company size (employees)*\n${groupLines(q.size_analysis, 9)}`));
   blocks.push(section(`*Top countries*\n${groupLines(q.geographic_analysis)}`));
+  if (q.geographic_analysis.length > 1) visuals.push(countryTable(model, 5));
 
   blocks.push(divider(), ...renderCampaignSection(model), ...renderFunnel(model), divider());
 
@@ -226,6 +243,240 @@ export function renderDashboardMessage(
         `Qualification rate, last ${spark.runs.length} run${spark.runs.length === 1 ? '' : 's'}: ${spark.chart}  (${spark.runs.map((r) => formatPercent(r.qualification_rate, 0)).join(' · ')})`,
       ]),
     );
+    visuals.unshift(qualificationTrendChart(model));
   }
+  const warnings = uploadWarningLines(model);
+  if (warnings.length > 0) blocks.push(context(warnings));
+  // Charts and tables come last: every figure in them is in the text above, so when the message
+  // runs out of room they are what is left out.
+  blocks.push(...present(visuals));
   return message(renderDashboardText(model), blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary first: one screen, read in five seconds.
+
+/** What the alerts feature tells the dashboard: notes (routing, delivery) and one line per open incident. */
+export interface DashboardAlerts {
+  notes: readonly string[];
+  /** One mrkdwn line per open incident (already escaped), e.g. "#3 API success rate 82.0%". */
+  open: readonly string[];
+}
+
+export const NO_ALERTS: DashboardAlerts = { notes: [], open: [] };
+
+function countChange(t: Trend): string {
+  if (t.change === null) return 'no previous period';
+  return formatVerdict(t.change, trendVerdict(t, true), formatSignedInt(t.change));
+}
+
+function keyFigure(name: string, t: Trend, kind: 'rate' | 'seconds', higherIsBetter: boolean): string {
+  const fmt = kind === 'rate' ? formatPercent : formatSeconds;
+  if (t.change === null) return `*${name}*\n${fmt(t.current)} · no comparison`;
+  const amount = kind === 'rate' ? formatPointChange(t.change) : formatSignedSeconds(t.change);
+  return `*${name}*\n${fmt(t.current)} · ${formatVerdict(t.change, trendVerdict(t, higherIsBetter), amount)}`;
+}
+
+const STATUS_ICON = {
+  good: ':large_green_circle:',
+  attention: ':red_circle:',
+  none: ':white_circle:',
+} as const;
+
+function statusLine(model: DashboardModel, alerts: DashboardAlerts): string {
+  const s = dashboardStatus(model, alerts.open.length);
+  const why = s.reasons.length > 0 ? `: ${s.reasons.join('; ')}` : '';
+  return `${STATUS_ICON[s.level]} *${s.label}*${why}`;
+}
+
+/** The plain-text fallback of the summary: the headline figure and the status (notifications, screen readers). */
+export function renderSummaryText(model: DashboardModel, alerts: DashboardAlerts = NO_ALERTS): string {
+  const s = dashboardStatus(model, alerts.open.length);
+  if (model.runs.count === 0) return `Apollo dashboard (${model.period.label}): no runs in this period.`;
+  const t1 = model.trends.tier_1_targets;
+  return (
+    `Apollo dashboard (${model.period.label}): ${formatInt(model.executive_summary.tier_1_targets)} Tier 1 accounts (${countChange(t1)}). ` +
+    `Status: ${s.label}${s.reasons.length > 0 ? ` (${s.reasons.join('; ')})` : ''}.`
+  );
+}
+
+/**
+ * The dashboard a person sees first: the headline figure and its change, four key figures marked
+ * better/worse/stable, one honest status, the open alerts, the top three actions, and buttons for
+ * the detail. At most 10 blocks.
+ */
+export function renderDashboardSummary(
+  model: DashboardModel,
+  options: { alerts?: DashboardAlerts } = {},
+): SlackMessage {
+  const alerts = options.alerts ?? NO_ALERTS;
+  const blocks: AnyMessageBlock[] = [
+    header(`Apollo dashboard · ${model.period.label}`),
+    context([periodLine(model), ...alerts.notes, ...uploadWarningLines(model)].slice(0, 10)),
+  ];
+  const buttons = actions(
+    [
+      button('Full dashboard', ACTIONS.dashboardDetail, { value: model.period.key, style: 'primary' }),
+      button('Tier 1 as CSV', ACTIONS.dashboardTier1Csv, { value: model.period.key }),
+      button('Alerts', ACTIONS.dashboardAlerts, { value: model.period.key }),
+    ],
+    BLOCKS.dashboardButtons,
+  );
+  if (model.runs.count === 0) {
+    blocks.push(
+      section(
+        `*No runs in this period.* Upload one with \`${COMMAND} upload\`, or let the pipeline POST it to \`/api/runs\`. ` +
+          `Try a longer period such as \`${COMMAND} all\`.`,
+      ),
+      buttons,
+    );
+    return message(renderSummaryText(model, alerts), blocks);
+  }
+  const s = model.executive_summary;
+  const t = model.trends;
+  const prev = t.previous_period
+    ? 'vs the previous period of the same length'
+    : 'no previous period to compare';
+  blocks.push(
+    section(
+      `*${formatInt(s.tier_1_targets)}* Tier 1 accounts · ${countChange(t.tier_1_targets)} _(${prev})_`,
+    ),
+    fields([
+      keyFigure('Qualification rate', t.qualification_rate, 'rate', true),
+      keyFigure('API success rate', t.api_success_rate, 'rate', true),
+      keyFigure('Avg response (successful)', t.average_response_time, 'seconds', false),
+      `*Discovered*\n${formatInt(s.total_companies_discovered)} · ${countChange(t.companies_discovered)}`,
+    ]),
+    section(statusLine(model, alerts)),
+  );
+  blocks.push(
+    section(
+      alerts.open.length > 0
+        ? `*Open alerts (${formatInt(alerts.open.length)})*: ${alerts.open.slice(0, 3).join(' · ')}${alerts.open.length > 3 ? ` · …and ${formatInt(alerts.open.length - 3)} more` : ''}`
+        : '*Open alerts*: none',
+    ),
+  );
+  const top = model.recommendations.slice(0, 3);
+  blocks.push(
+    section(
+      top.length > 0
+        ? `*Do next*\n${top.map((r, i) => `${i + 1}. ${escapeMrkdwn(r.message)}`).join('\n')}`
+        : '*Do next*\nNothing stands out: every figure is within its threshold.',
+    ),
+    buttons,
+  );
+  return message(renderSummaryText(model, alerts), blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Native charts and tables for the detail, the digest and the App Home (each with a text fallback).
+
+/** The qualification rate of the last runs as a line chart; its text fallback is the sparkline line. */
+export function qualificationTrendChart(model: DashboardModel): DataVisualizationBlock | null {
+  const runs = model.trends.qualification_rate_sparkline.runs;
+  if (runs.length < 2) return null;
+  return seriesChart({
+    kind: 'line',
+    title: 'Qualification rate by run (%)',
+    categories: runs.map((r) => r.run_id),
+    series: [
+      {
+        name: 'Qualification %',
+        values: runs.map((r) =>
+          r.qualification_rate === null ? null : round(r.qualification_rate * 100, 1),
+        ),
+      },
+    ],
+    xLabel: 'Run',
+    yLabel: 'Qualified (%)',
+  });
+}
+
+/** Companies per tier as a bar chart. */
+export function tierChart(model: DashboardModel): DataVisualizationBlock | null {
+  const q = model.qualification_analytics;
+  if (model.executive_summary.total_companies_discovered === 0) return null;
+  return seriesChart({
+    kind: 'bar',
+    title: 'Companies by tier',
+    categories: [...TIERS],
+    series: [{ name: 'Companies', values: TIERS.map((t) => q.tier_breakdown[t].count) }],
+    xLabel: 'Tier',
+    yLabel: 'Companies',
+  });
+}
+
+function groupTable(caption: string, first: string, groups: readonly GroupAnalysis[], limit: number) {
+  return dataTable({
+    caption,
+    header: [first, 'Companies', 'Share', 'Mean score', 'Tier 1'],
+    rows: groups
+      .slice(0, limit)
+      .map((g) => [
+        g.name,
+        { value: g.count, text: formatInt(g.count) },
+        { value: round(g.share * 100, 1), text: formatPercent(g.share) },
+        g.average_score === null ? 'n/a' : { value: g.average_score, text: formatScore(g.average_score) },
+        { value: g.tier_1_count, text: formatInt(g.tier_1_count) },
+      ]),
+    pageSize: 5,
+  });
+}
+
+export function industryTable(model: DashboardModel, limit = 20) {
+  return groupTable('Industries', 'Industry', model.qualification_analytics.industry_analysis, limit);
+}
+
+export function countryTable(model: DashboardModel, limit = 20) {
+  return groupTable('Countries', 'Country', model.qualification_analytics.geographic_analysis, limit);
+}
+
+export function endpointTable(model: DashboardModel, limit = 20) {
+  return dataTable({
+    caption: 'API endpoints',
+    header: ['Endpoint', 'Calls', 'Success', 'Avg response', '429s'],
+    rows: model.search_performance.endpoints
+      .slice(0, limit)
+      .map((e) => [
+        e.endpoint,
+        { value: e.total_calls, text: formatInt(e.total_calls) },
+        { value: round(e.success_rate * 100, 1), text: formatPercent(e.success_rate) },
+        e.average_response_time === null
+          ? 'n/a'
+          : { value: e.average_response_time, text: formatSeconds(e.average_response_time) },
+        { value: e.rate_limited_calls, text: formatInt(e.rate_limited_calls) },
+      ]),
+    pageSize: 5,
+  });
+}
+
+/** Charts and tables with nothing to draw are left out; the text sections beside them carry the figures. */
+export function present<T>(items: ReadonlyArray<T | null>): T[] {
+  return items.filter((i): i is T => i !== null);
+}
+
+const WARNINGS_SHOWN = 3;
+
+/**
+ * The note under the dashboard for a period that holds runs whose uploads came with warnings (or runs
+ * with no score at all, stored before warnings were kept). Empty when there is nothing to say.
+ */
+export function uploadWarningLines(model: DashboardModel): string[] {
+  const { runs_with_warnings, warnings, unscored_companies } = model.upload_warnings;
+  const lines: string[] = [];
+  if (runs_with_warnings > 0) {
+    const shown = warnings
+      .slice(0, WARNINGS_SHOWN)
+      .map((w) => `\`${escapeMrkdwn(w.run_id)}\`: ${escapeMrkdwn(w.message)}`);
+    const more = warnings.length - shown.length;
+    lines.push(
+      `:warning: ${formatInt(runs_with_warnings)} run${runs_with_warnings === 1 ? '' : 's'} in this period came with upload warnings: ${shown.join(' • ')}${more > 0 ? ` • …and ${more} more (\`${COMMAND} runs\` lists them)` : ''}`,
+    );
+  }
+  if (unscored_companies > 0 && !warnings.some((w) => w.code === 'no_scores')) {
+    lines.push(
+      `:warning: ${formatInt(unscored_companies)} companies come from runs with no ICP score or tier: they count as Unqualified, and the qualification advice leaves them out.`,
+    );
+  }
+  return lines;
 }

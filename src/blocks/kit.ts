@@ -4,6 +4,7 @@
  */
 import type {
   ActionsBlock,
+  Block,
   Button,
   ContextBlock,
   DividerBlock,
@@ -104,12 +105,44 @@ export function actions(buttons: readonly Button[], blockId?: string): ActionsBl
   return block;
 }
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
+export interface ChartSeries {
+  name: string;
+  data: Array<{ label: string; value: number }>;
 }
 
-function blockTextLength(block: KnownBlock): number {
+/** Slack's native chart block (not yet in @slack/types); built by charts.ts. */
+export interface DataVisualizationBlock extends Block {
+  type: 'data_visualization';
+  title: string;
+  chart:
+    | { type: 'pie'; segments: Array<{ label: string; value: number }> }
+    | {
+        type: 'bar' | 'line' | 'area';
+        series: ChartSeries[];
+        axis_config: { categories: string[]; x_label?: string; y_label?: string };
+      };
+}
+
+/** Every block we send: Block Kit's known blocks and the chart block. */
+export type AnyMessageBlock = KnownBlock | DataVisualizationBlock;
+
+export interface SlackMessage {
+  text: string;
+  blocks: AnyMessageBlock[];
+}
+
+/**
+ * The same message without charts and tables: what to send when Slack refuses them
+ * (`invalid_blocks`). Every chart and table has a text fallback beside it, so no figure is lost.
+ */
+export function withoutRichBlocks(msg: SlackMessage): SlackMessage {
+  return {
+    text: msg.text,
+    blocks: msg.blocks.filter((b) => b.type !== 'data_visualization' && b.type !== 'data_table'),
+  };
+}
+
+function blockTextLength(block: AnyMessageBlock): number {
   return JSON.stringify(block).length;
 }
 
@@ -118,8 +151,8 @@ function blockTextLength(block: KnownBlock): number {
  * budget. Blocks past the budget are dropped from the end and replaced by one context line
  * that says so, so nothing is cut silently.
  */
-export function message(text: string, blocks: readonly KnownBlock[]): SlackMessage {
-  const out: KnownBlock[] = [];
+export function message(text: string, blocks: readonly AnyMessageBlock[]): SlackMessage {
+  const out: AnyMessageBlock[] = [];
   let used = 0;
   const reserve = 200;
   for (const [i, block] of blocks.entries()) {

@@ -19,9 +19,13 @@ import {
   message,
   type SlackMessage,
   section,
+  truncate,
 } from './kit.js';
 
 const MAX_RUNS = 20;
+/** Runs whose warnings are spelled out under the list, and how much of each warning is shown. */
+const WARNED_RUNS_SHOWN = 5;
+const WARNING_CHARS = 300;
 
 /** A stored record that could not be read back (the store's DamagedRecord). */
 export interface DamagedLine {
@@ -53,10 +57,26 @@ export function renderRunList(
   }
   const lines = runs.slice(0, MAX_RUNS).map((r) => {
     const h = r.headline;
-    return `• \`${escapeMrkdwn(r.run_id)}\` ${formatLocalDateTime(new Date(r.started_at), timeZone)}${r.label ? ` · ${escapeMrkdwn(r.label)}` : ''} · ${formatInt(h.companies)} companies · ${formatPercent(h.companies > 0 ? h.qualified / h.companies : null)} qualified · ${formatInt(h.api_total)} calls`;
+    const contacts = r.contact_rows === undefined ? '' : ` (${formatInt(r.contact_rows)} contact rows)`;
+    const warned = r.warnings?.length ?? 0;
+    return `• \`${escapeMrkdwn(r.run_id)}\` ${formatLocalDateTime(new Date(r.started_at), timeZone)}${r.label ? ` · ${escapeMrkdwn(r.label)}` : ''} · ${formatInt(h.companies)} companies${contacts} · ${formatPercent(h.companies > 0 ? h.qualified / h.companies : null)} qualified · ${formatInt(h.api_total)} calls${warned > 0 ? ` · :warning: ${warned} warning${warned === 1 ? '' : 's'}` : ''}`;
   });
   const blocks: KnownBlock[] = [header(`Recent runs (${formatInt(runs.length)})`), section(lines.join('\n'))];
   if (runs.length > MAX_RUNS) blocks.push(context([`…and ${formatInt(runs.length - MAX_RUNS)} older runs.`]));
+  const warned = runs
+    .slice(0, MAX_RUNS)
+    .filter((r) => (r.warnings?.length ?? 0) > 0)
+    .slice(0, WARNED_RUNS_SHOWN);
+  if (warned.length > 0) {
+    blocks.push(
+      context(
+        warned.map(
+          (r) =>
+            `:warning: \`${escapeMrkdwn(r.run_id)}\`: ${(r.warnings ?? []).map((w) => escapeMrkdwn(truncate(w.message, WARNING_CHARS))).join(' • ')}`,
+        ),
+      ),
+    );
+  }
   blocks.push(context([`Times in ${timeZone}. Remove one with \`${COMMAND} runs delete <run_id>\`.`]));
   if (note) blocks.push(section(note));
   return message(`${runs.length} runs stored.`, blocks);

@@ -13,13 +13,14 @@ export interface UploadModalMetadata {
 export function renderUploadModal(meta: UploadModalMetadata): View {
   const blocks: KnownBlock[] = [
     section(
-      'Upload one run of the Find Accounts workflow: a JSON run or an Apollo CSV export with `ICP Score`, `Tier` and `Campaign` columns. Attach a file, or paste a small one.',
+      'Upload one run of the Find Accounts workflow: a JSON run or an Apollo CSV export with `ICP Score`, `Tier` and `Campaign` columns. *One of the two is required*: attach a file, or paste a small one.',
     ),
     {
       type: 'input',
       block_id: BLOCKS.uploadFile,
       optional: true,
       label: { type: 'plain_text', text: 'Run file (JSON or CSV)' },
+      hint: { type: 'plain_text', text: 'Required unless you paste the run below.' },
       element: {
         type: 'file_input',
         action_id: ACTIONS.uploadFile,
@@ -32,6 +33,7 @@ export function renderUploadModal(meta: UploadModalMetadata): View {
       block_id: BLOCKS.uploadPaste,
       optional: true,
       label: { type: 'plain_text', text: 'Or paste JSON / CSV' },
+      hint: { type: 'plain_text', text: 'Required unless you attach a file above.' },
       element: {
         type: 'plain_text_input',
         action_id: ACTIONS.uploadPaste,
@@ -47,8 +49,24 @@ export function renderUploadModal(meta: UploadModalMetadata): View {
       type: 'input',
       block_id: BLOCKS.uploadDate,
       optional: true,
-      label: { type: 'plain_text', text: 'Run date (CSV; default: now)' },
+      label: { type: 'plain_text', text: 'Run date (when the file has none; default: now)' },
       element: { type: 'datepicker', action_id: ACTIONS.uploadDate },
+    },
+    {
+      type: 'input',
+      block_id: BLOCKS.uploadScale,
+      optional: true,
+      label: { type: 'plain_text', text: 'Score scale' },
+      element: {
+        type: 'checkboxes',
+        action_id: ACTIONS.uploadScale,
+        options: [
+          {
+            text: { type: 'plain_text', text: 'Scores are 0-1 fractions (multiply by 100)' },
+            value: '0-1',
+          },
+        ],
+      },
     },
     {
       type: 'input',
@@ -78,7 +96,11 @@ export function renderUploadModal(meta: UploadModalMetadata): View {
 
 export function describeRun(meta: RunMeta): string {
   const h = meta.headline;
-  return `${formatInt(h.companies)} companies, ${formatInt(h.qualified)} qualified (${formatPercent(h.companies > 0 ? h.qualified / h.companies : null)}), ${formatInt(h.tier_1)} Tier 1, ${formatInt(h.api_total)} API calls`;
+  const contacts =
+    meta.contact_rows === undefined
+      ? ''
+      : `${formatInt(meta.contact_rows)} contact ${meta.contact_rows === 1 ? 'row' : 'rows'}, `;
+  return `${contacts}${formatInt(h.companies)} ${h.companies === 1 ? 'company' : 'companies'}, ${formatInt(h.qualified)} qualified (${formatPercent(h.companies > 0 ? h.qualified / h.companies : null)}), ${formatInt(h.tier_1)} Tier 1, ${formatInt(h.api_total)} API calls`;
 }
 
 export function renderUploadResult(result: {
@@ -100,8 +122,18 @@ export function renderUploadResult(result: {
       ]),
     );
   }
+  const warnings = meta.warnings ?? [];
+  if (warnings.length > 0) {
+    blocks.push(section(warnings.map((w) => `:warning: ${escapeMrkdwn(w.message)}`).join('\n')));
+  }
   blocks.push(context([`See it with \`${COMMAND} last\`.`]));
-  return message(replaced ? `${title} It replaced the earlier upload.` : title, blocks);
+  const text = replaced ? `${title} It replaced the earlier upload.` : title;
+  return message(
+    warnings.length > 0
+      ? `${text} ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}.`
+      : text,
+    blocks,
+  );
 }
 
 function problemLine(p: FieldProblem): string {

@@ -15,6 +15,8 @@ import {
   type Tier,
   UNKNOWN,
 } from './model.js';
+import { canonicalCountry } from './read/countries.js';
+import { spellingKey, spellingTable } from './read/spelling.js';
 import {
   columnsOfFlat,
   columnsOfPairs,
@@ -262,9 +264,10 @@ export function aggregateRun(run: Run): RunAggregate {
     addToGroup(countries, company.country ?? UNKNOWN, tier, score);
     totals.campaigns[company.campaign ?? 'Unassigned'] += 1;
   }
-  totals.industries = Object.fromEntries(industries);
+  // One group per industry whatever its case, and per country whatever its alias (spelling.ts).
+  totals.industries = foldSpellings(Object.fromEntries(industries));
   totals.sizes = Object.fromEntries(sizes);
-  totals.countries = Object.fromEntries(countries);
+  totals.countries = foldSpellings(Object.fromEntries(countries), canonicalCountry);
   totals.scores = [...scoreCounts.entries()].sort((a, b) => a[0] - b[0]);
   for (const q of run.quality_scores) {
     totals.quality.count += 1;
@@ -287,6 +290,40 @@ function mergeGroups(into: Record<string, GroupStat>, from: Record<string, Group
     target.qualified += g.qualified;
     into[key] = target;
   }
+}
+
+/**
+ * Groups whose names differ only in case (or, for countries, are one country in the dataset) as one
+ * group, named by the spelling with the most companies. `Unknown` stays as it is.
+ */
+function foldSpellings(
+  groups: Record<string, GroupStat>,
+  canonical?: (name: string) => string | undefined,
+): Record<string, GroupStat> {
+  // Most tables have nothing to fold: find that out with one Set, before building the spelling table.
+  const seen = new Set<string>();
+  let folds = false;
+  for (const name in groups) {
+    if (name === UNKNOWN) continue;
+    const known = canonical?.(name);
+    const key = known ?? spellingKey(name);
+    if (
+      seen.has(key) ||
+      (known !== undefined && known !== name) ||
+      (known === undefined && key !== name.toLowerCase())
+    ) {
+      folds = true;
+      break;
+    }
+    seen.add(key);
+  }
+  if (!folds) return groups;
+  const counts = new Map<string, number>();
+  for (const [name, g] of Object.entries(groups)) if (name !== UNKNOWN) counts.set(name, g.count);
+  const shownAs = spellingTable(counts, canonical);
+  const out = table<GroupStat>();
+  for (const [name, g] of Object.entries(groups)) mergeGroups(out, { [shownAs.get(name) ?? name]: g });
+  return out;
 }
 
 /** A run's scores in flat form: [score, count, score, count, …], scores ascending and distinct. */
@@ -451,6 +488,9 @@ export function mergeRunAggregates(aggregates: readonly RunAggregate[]): MergedA
     totals.quality.sum += a.quality.sum;
     mergeApi(totals.api, a.api);
   }
+  // Runs stored apart may spell a group differently (`Banking`, `banking`; older runs `USA`): one row each.
+  totals.industries = foldSpellings(totals.industries);
+  totals.countries = foldSpellings(totals.countries, canonicalCountry);
   const sets = ordered.map(scoreSetOf);
   let merged: Array<[number, number]> | undefined;
   Object.defineProperty(totals, 'scores', {

@@ -7,7 +7,7 @@ import {
   totalsByChannel,
   updatesInRange,
 } from './campaigns.js';
-import { formatInt, formatPercent, ratio, round } from './format.js';
+import { formatInt, formatPercent, formatPercentValue, ratio, round } from './format.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
 import type { PeriodInfo } from './period.js';
 import { type Trend, computeTrend as trendOf } from './trend.js';
@@ -112,10 +112,7 @@ function money(n: number): number {
 
 /** A percentage ROI as text: `1,900%`, `-20.0%`; null -> `n/a`. */
 export function formatRoi(roi: number | null): string {
-  if (roi === null) return 'n/a';
-  const sign = roi < 0 ? '−' : '';
-  const abs = Math.abs(roi);
-  return `${sign}${abs >= 100 ? formatInt(Math.round(abs)) : abs.toFixed(1)}%`;
+  return formatPercentValue(roi);
 }
 
 const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });

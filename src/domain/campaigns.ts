@@ -102,12 +102,20 @@ export const COUNT_ALIASES: Record<string, CampaignCount> = {
 export const wholeNumberMessage = (field: string) =>
   `${field} must be a whole number from 0 to ${formatInt(MAX_COUNT)} (thousands separators such as 1,200 are fine).`;
 
-/** The checks of one update's figures; each problem names its field. */
+/** The campaign form's labels for the figures. */
+export const FORM_LABELS: Record<CampaignCount, string> = {
+  sent: 'Sent',
+  opened: 'Opened',
+  responded: 'Responded',
+  converted: 'Converted',
+};
+
+/** The checks of one update's figures; each problem names its field (`form`: in the form's words). */
 export function checkCounts(
   counts: Partial<CampaignCounts>,
   mode: CampaignMode,
-): Array<{ field: CampaignCount; message: string }> {
-  const problems: Array<{ field: CampaignCount; message: string }> = [];
+): Array<{ field: CampaignCount; message: string; form?: string }> {
+  const problems: Array<{ field: CampaignCount; message: string; form?: string }> = [];
   if (mode === 'increment' && counts.sent === undefined) {
     problems.push({
       field: 'sent',
@@ -125,6 +133,8 @@ export function checkCounts(
         problems.push({
           field,
           message: `${field}=${formatInt(value)} is more than sent=${formatInt(sent)}; each of opened, responded and converted is at most sent in one update.`,
+          // The same problem in the form's words (its field labels), not the command's syntax.
+          form: `${FORM_LABELS[field]} (${formatInt(value)}) can't be more than Sent (${formatInt(sent)}).`,
         });
       }
     }

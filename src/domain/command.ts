@@ -5,7 +5,8 @@ import { PERIOD_USAGE, type PeriodSpec, parsePeriod } from './period.js';
 import { parseRoiSettingsChange, parseSettingsChange, type SettingKey } from './settings.js';
 
 export type Command =
-  | { kind: 'dashboard'; period: PeriodSpec }
+  /** `full`: every section with charts and tables; otherwise the one-screen summary. */
+  | { kind: 'dashboard'; period: PeriodSpec; full?: boolean }
   | { kind: 'post'; period: PeriodSpec }
   | { kind: 'upload' }
   | { kind: 'runs' }
@@ -22,7 +23,8 @@ export type Command =
 
 /** The core subcommands' help lines; every form `parseCommand` accepts appears here. */
 export const CORE_HELP = {
-  dashboard: `\`${COMMAND} [period]\`: the dashboard, only for you. Periods: ${PERIOD_USAGE}.`,
+  dashboard: `\`${COMMAND} [period]\`: the dashboard summary, only for you. Periods: ${PERIOD_USAGE}.`,
+  full: `\`${COMMAND} full [period]\`: the full dashboard (API health, scores, industries, countries, campaigns, funnel, trends).`,
   post: `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
   upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
@@ -44,6 +46,9 @@ export function parseCommand(text: string): Command {
       return { kind: 'dashboard', period: parsePeriod('') };
     case 'help':
       return { kind: 'help' };
+    case 'full':
+      if (rest.length > 1) throw new AppError('bad_command', 'Usage: `full [period]`.');
+      return { kind: 'dashboard', period: parsePeriod(rest[0] ?? ''), full: true };
     case 'post':
       if (rest.length > 1) throw new AppError('bad_command', 'Usage: `post [period]`.');
       return { kind: 'post', period: parsePeriod(rest[0] ?? '') };
@@ -100,4 +105,34 @@ export function parseChannelMention(text: string): { id: string; name?: string }
   }
   const bare = /^([CG][A-Z0-9]{6,})$/.exec(text.trim());
   return bare ? { id: bare[1] as string } : null;
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short words. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** The known word closest to a mistyped one (at most 2 edits, fewer for short words); null when none is close. */
+export function closestWord(word: string, known: readonly string[]): string | null {
+  const w = word.toLowerCase();
+  const limit = w.length <= 4 ? 1 : 2;
+  let best: { word: string; distance: number } | null = null;
+  for (const k of known) {
+    const distance = editDistance(w, k);
+    if (distance <= limit && (best === null || distance < best.distance)) best = { word: k, distance };
+  }
+  return best?.word ?? null;
 }

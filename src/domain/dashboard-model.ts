@@ -5,6 +5,7 @@ import type { CampaignSection, CampaignTrends, Funnel, RoiAssumptions } from './
 import type { CampaignUpdate } from './campaigns.js';
 import type { Campaign, ScoreBucket, Tier } from './model.js';
 import type { PeriodInfo } from './period.js';
+import type { ReadWarningCode } from './read/warnings.js';
 import type { RunMeta } from './run-meta.js';
 import type { Trend } from './trend.js';
 
@@ -110,6 +111,9 @@ export interface Recommendation {
 
 export interface Trends extends CampaignTrends {
   previous_period: { start: string | null; end: string | null; runs: number } | null;
+  /** Tier 1 accounts: the headline figure. */
+  tier_1_targets: Trend;
+  companies_discovered: Trend;
   qualification_rate: Trend;
   api_success_rate: Trend;
   average_response_time: Trend;
@@ -136,6 +140,7 @@ export interface DashboardModel {
   funnel: Funnel;
   recommendations: Recommendation[];
   trends: Trends;
+  upload_warnings: UploadWarnings;
 }
 
 export interface DashboardSettings {
@@ -158,4 +163,14 @@ export interface DashboardInput {
   generatedAt: Date;
   /** Every recorded campaign update of the workspace; the period's dates are picked here. */
   campaigns?: readonly CampaignUpdate[];
+  /** Index entries of the runs in the period, for the warnings their uploads came with. */
+  currentRuns?: readonly RunMeta[];
+}
+
+/** What the uploads of the period's runs came with (a People export, no scores, an encoding …). */
+export interface UploadWarnings {
+  runs_with_warnings: number;
+  warnings: Array<{ run_id: string; code: ReadWarningCode; message: string }>;
+  /** Companies of runs with no score and no tier at all: their Unqualified says nothing about the search. */
+  unscored_companies: number;
 }

@@ -11,6 +11,7 @@ import {
   type GroupStat,
   headlineOf,
   mergeRunAggregates,
+  type RunAggregate,
   type RunHeadline,
   sumHeadlines,
   type Totals,
@@ -38,6 +39,7 @@ import {
   type SearchPerformance,
   type TierBreakdown,
   type Trends,
+  type UploadWarnings,
 } from './dashboard-model.js';
 import { formatPercent, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
@@ -51,7 +53,7 @@ import {
   UNKNOWN,
 } from './model.js';
 import { recommend } from './recommendations.js';
-import { sortRunsNewestFirst } from './run-meta.js';
+import { type RunMeta, sortRunsNewestFirst } from './run-meta.js';
 import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
 import { THRESHOLDS } from './thresholds.js';
 import { computeTrend, type Trend } from './trend.js';
@@ -134,6 +136,12 @@ export function searchPerformance(
   }
   if (errorRate !== null && errorRate > THRESHOLDS.error_rate) {
     issues.push(`High error rate - review API usage patterns (${formatPercent(errorRate)} > 5%)`);
+  }
+  const limitedShare = ratio(api.rate_limited, api.total);
+  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
+    issues.push(
+      `Rate-limited calls - honour retry-after and pace requests (${formatPercent(limitedShare)} of calls got 429 > ${formatPercent(THRESHOLDS.rate_limited_share)})`,
+    );
   }
   const endpoints = Object.entries(api.endpoints)
     .map(([name, ep]) => endpointPerformance(name, ep))
@@ -276,7 +284,12 @@ const trend = (current: number | null, previous: number | null, tolerance: numbe
 
 function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof CampaignTrends> {
   const now = ratesOf(headlineOf(totals));
-  const prev = input.previous ? ratesOf(sumHeadlines(input.previous.runs.map((r) => r.headline))) : null;
+  // A previous period without runs is no comparison (not a change from zero).
+  const prevHeadline =
+    input.previous && input.previous.runs.length > 0
+      ? sumHeadlines(input.previous.runs.map((r) => r.headline))
+      : null;
+  const prev = prevHeadline ? ratesOf(prevHeadline) : null;
   const prevTime = prev?.average_response_time ?? null;
   const periodEnd = input.period.end;
   const lastRuns = sortRunsNewestFirst(
@@ -293,6 +306,8 @@ function trends(totals: Totals, input: DashboardInput): Omit<Trends, keyof Campa
     previous_period: input.previous
       ? { start: input.previous.start, end: input.previous.end, runs: input.previous.runs.length }
       : null,
+    tier_1_targets: trend(totals.tiers['Tier 1'].count, prevHeadline?.tier_1 ?? null, 0),
+    companies_discovered: trend(totals.companies, prevHeadline?.companies ?? null, 0),
     qualification_rate: trend(
       now.qualification_rate,
       prev?.qualification_rate ?? null,
@@ -328,6 +343,9 @@ function campaignSectionOf(input: DashboardInput, totals: Totals | null): Campai
 
 export function computeDashboard(input: DashboardInput): DashboardModel {
   const { totals, scoreSets } = mergeRunAggregates(input.current);
+  let unscoredCompanies = 0;
+  for (const aggregate of input.current)
+    if (isUnscoredRun(aggregate)) unscoredCompanies += aggregate.companies;
   const summary = summarize(totals);
   const search = searchPerformance(totals, input.settings);
   const qualification = qualificationAnalytics(totals, scoreSets);
@@ -364,7 +382,24 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
       creditCost: input.settings.credit_cost ?? null,
       campaigns: campaignSection.totals,
     }),
-    recommendations: recommend(summary, search, qualification),
+    recommendations: recommend(summary, search, qualification, unscoredCompanies),
     trends: { ...trends(totals, input), ...computeCampaignTrends(campaignSection, previousCampaigns) },
+    upload_warnings: uploadWarningsOf(input.currentRuns ?? [], unscoredCompanies),
   };
+}
+
+/** A run with no score and no tier at all (stored before warnings were kept, too). */
+function isUnscoredRun(aggregate: RunAggregate): boolean {
+  return aggregate.companies > 0 && aggregate.scored === 0 && aggregate.qualified === 0;
+}
+
+function uploadWarningsOf(runs: readonly RunMeta[], unscoredCompanies: number): UploadWarnings {
+  const warnings: UploadWarnings['warnings'] = [];
+  let runsWithWarnings = 0;
+  for (const run of runs) {
+    if (!run.warnings || run.warnings.length === 0) continue;
+    runsWithWarnings++;
+    for (const w of run.warnings) warnings.push({ run_id: run.run_id, code: w.code, message: w.message });
+  }
+  return { runs_with_warnings: runsWithWarnings, warnings, unscored_companies: unscoredCompanies };
 }

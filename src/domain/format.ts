@@ -22,9 +22,9 @@ export function formatScore(score: number | null): string {
 }
 
 /** A signed change in percentage points, e.g. +1.5 pp. */
-export function formatPointChange(fractionChange: number): string {
+export function formatPointChange(fractionChange: number, digits = 1): string {
   const pp = fractionChange * 100;
-  return `${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)} pp`;
+  return `${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(digits)} pp`;
 }
 
 export function formatSignedSeconds(change: number): string {
@@ -54,4 +54,91 @@ export function sparkline(values: readonly number[]): string {
       max === min ? SPARKS[3] : SPARKS[Math.round(((v - min) / (max - min)) * (SPARKS.length - 1))],
     )
     .join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// One format for every surface: the dashboard, the digest, alerts, the App Home and the exports
+// call these and nothing else, so "2,780", "12.3%", "+1.5 pp" and "1.23s" read the same everywhere.
+
+const percentFormats = new Map<number, Intl.NumberFormat>();
+
+function percentFormat(digits: number): Intl.NumberFormat {
+  let f = percentFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    percentFormats.set(digits, f);
+  }
+  return f;
+}
+
+/** A percentage that is already in percent (ROI): 2903 -> "2,903%", 12.34 -> "12.3%"; null -> "n/a". */
+export function formatPercentValue(percent: number | null): string {
+  if (percent === null) return 'n/a';
+  const abs = Math.abs(percent);
+  const text = abs >= 100 ? formatInt(Math.round(abs)) : abs.toFixed(1);
+  return `${percent < 0 ? '−' : ''}${text}%`;
+}
+
+/** A change of a value already in percent (ROI), in points: "+1,200 pts". */
+export function formatPercentValueChange(change: number): string {
+  const abs = Math.abs(change);
+  return `${change >= 0 ? '+' : '−'}${abs >= 100 ? formatInt(Math.round(abs)) : abs.toFixed(1)} pts`;
+}
+
+/** A signed whole-number change: "+12", "−3". */
+export function formatSignedInt(change: number): string {
+  return `${change >= 0 ? '+' : '−'}${formatInt(Math.abs(change))}`;
+}
+
+/** ISO 4217 code, e.g. "USD"; anything else shows the amount with the code as a suffix. */
+export type Currency = string;
+
+/** Money with the workspace's currency: "$1,234.50", "€12.00"; no currency: "1,234.50". */
+export function formatMoney(amount: number | null, currency: Currency | null = null): string {
+  if (amount === null) return 'n/a';
+  if (currency) {
+    try {
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      }).format(amount);
+    } catch {
+      return `${percentFormat(2).format(amount)} ${currency}`;
+    }
+  }
+  return percentFormat(2).format(amount);
+}
+
+/**
+ * A Slack date token, so each reader sees the time in their own zone:
+ * `<!date^1700000000^{date_short_pretty} at {time}|fallback>`. The fallback (shown where Slack
+ * cannot render the token, e.g. notifications) is the given text.
+ */
+export function slackDate(iso: string, fallback: string, format = '{date_short_pretty} at {time}'): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${seconds}^${format}|${fallback.replaceAll('|', '/').replaceAll('>', '')}>`;
+}
+
+/** Whether a change is good news: one rule for the dashboard, the digest and the App Home. */
+export type Verdict = 'better' | 'worse' | 'stable' | 'none';
+
+/**
+ * `change` against the previous period; `higherIsBetter` null means neither way is good
+ * (e.g. calls made). Changes no larger than `tolerance` are stable.
+ */
+export function judgeChange(change: number | null, higherIsBetter: boolean | null, tolerance = 0): Verdict {
+  if (change === null) return 'none';
+  if (Math.abs(change) <= tolerance) return 'stable';
+  if (higherIsBetter === null) return 'stable';
+  return change > 0 === higherIsBetter ? 'better' : 'worse';
+}
+
+/** The arrow shows the direction, the word whether it is good: "↓ −0.20s better". */
+export function formatVerdict(change: number | null, verdict: Verdict, amount: string): string {
+  if (verdict === 'none' || change === null) return 'no comparison';
+  if (verdict === 'stable' && change === 0) return '→ no change';
+  const arrow = change > 0 ? '↑' : change < 0 ? '↓' : '→';
+  return `${arrow} ${amount} ${verdict}`;
 }

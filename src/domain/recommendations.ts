@@ -4,7 +4,7 @@ import type {
   Recommendation,
   SearchPerformance,
 } from './dashboard-model.js';
-import { formatInt, formatPercent, formatScore, formatSeconds, round } from './format.js';
+import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round } from './format.js';
 import { UNKNOWN } from './model.js';
 import { THRESHOLDS } from './thresholds.js';
 
@@ -20,6 +20,8 @@ export function recommend(
   summary: ExecutiveSummary,
   search: SearchPerformance,
   q: QualificationAnalytics,
+  /** Companies of runs with no score and no tier at all (0 when none). */
+  unscoredCompanies = 0,
 ): Recommendation[] {
   const recs: Recommendation[] = [];
   const { success_rate, average_response_time, error_rate, rate_limited_calls, rate_limit_status } = search;
@@ -53,13 +55,14 @@ export function recommend(
       threshold: THRESHOLDS.error_rate,
     });
   }
-  if (rate_limited_calls > 0) {
+  const limitedShare = search.total_calls > 0 ? rate_limited_calls / search.total_calls : null;
+  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
     recs.push({
       area: 'api',
-      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429); honour retry-after and pace requests.`,
+      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429), ${formatPercent(limitedShare)} of calls (alert above ${formatPercent(THRESHOLDS.rate_limited_share)}); honour retry-after and pace requests.`,
       metric: 'rate_limited_calls',
       value: rate_limited_calls,
-      threshold: 0,
+      threshold: Math.floor(THRESHOLDS.rate_limited_share * search.total_calls),
     });
   }
   const { peak_usage, peak_requests_per_minute, rate_limit } = rate_limit_status;
@@ -73,12 +76,16 @@ export function recommend(
     });
   }
 
-  const discovered = summary.total_companies_discovered;
-  const rate = summary.qualification_rate;
+  // Companies of runs that carried no score or tier are Unqualified only because nothing was scored:
+  // they say nothing about the search filters, so the advice is judged on the scored runs alone.
+  const discovered = summary.total_companies_discovered - unscoredCompanies;
+  const rate = ratio(summary.total_companies_qualified, discovered);
   if (rate !== null && rate < THRESHOLDS.qualification_good) {
+    const leftOut =
+      unscoredCompanies > 0 ? ` (${formatInt(unscoredCompanies)} companies of unscored runs left out)` : '';
     recs.push({
       area: 'qualification',
-      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%.`,
+      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%${leftOut}.`,
       metric: 'qualification_rate',
       value: rate,
       threshold: THRESHOLDS.qualification_good,
@@ -147,4 +154,70 @@ export function recommend(
     });
   }
   return recs;
+}
+
+/** The one status line of the dashboard: never "Excellent" while an alert is open or the API breaches. */
+export interface DashboardStatus {
+  level: 'good' | 'attention' | 'none';
+  /** "Excellent", "Good", "Needs Improvement", "Needs attention" or "No data". */
+  label: string;
+  /** What keeps it from being good, each naming its figure. */
+  reasons: string[];
+}
+
+/** The API figures past the thresholds the alerts use by default, each named with its value. */
+export function apiBreaches(search: SearchPerformance): string[] {
+  const out: string[] = [];
+  const { success_rate, error_rate, average_response_time, rate_limited_calls, total_calls } = search;
+  if (success_rate !== null && success_rate < THRESHOLDS.success_rate) {
+    out.push(
+      `API success rate ${formatPercent(success_rate)} (error rate ${formatPercent(error_rate)}), below ${formatPercent(THRESHOLDS.success_rate)}`,
+    );
+  } else if (error_rate !== null && error_rate > THRESHOLDS.error_rate) {
+    out.push(`API error rate ${formatPercent(error_rate)}, above ${formatPercent(THRESHOLDS.error_rate)}`);
+  }
+  if (average_response_time !== null && average_response_time > THRESHOLDS.average_response_time) {
+    out.push(
+      `avg response ${formatSeconds(average_response_time)}, above ${formatSeconds(THRESHOLDS.average_response_time)}`,
+    );
+  }
+  const share = total_calls > 0 ? rate_limited_calls / total_calls : null;
+  if (share !== null && share > THRESHOLDS.rate_limited_share) {
+    out.push(
+      `${formatPercent(share)} of calls rate-limited (429), above ${formatPercent(THRESHOLDS.rate_limited_share)}`,
+    );
+  }
+  const peak = search.rate_limit_status.peak_usage;
+  if (peak !== null && peak > THRESHOLDS.rate_limit_usage) {
+    out.push(
+      `peak ${formatPercent(peak, 0)} of the rate limit, above ${formatPercent(THRESHOLDS.rate_limit_usage, 0)}`,
+    );
+  }
+  return out;
+}
+
+export function dashboardStatus(
+  model: {
+    runs: { count: number };
+    executive_summary: ExecutiveSummary;
+    search_performance: SearchPerformance;
+  },
+  openAlerts: number,
+): DashboardStatus {
+  if (model.runs.count === 0) return { level: 'none', label: 'No data', reasons: [] };
+  const reasons: string[] = [];
+  if (openAlerts > 0) reasons.push(`${formatInt(openAlerts)} open alert${openAlerts === 1 ? '' : 's'}`);
+  reasons.push(...apiBreaches(model.search_performance));
+  const overall = model.executive_summary.overall_performance;
+  if (reasons.length > 0) return { level: 'attention', label: 'Needs attention', reasons };
+  if (overall === 'Needs Improvement') {
+    return {
+      level: 'attention',
+      label: overall,
+      reasons: [
+        `qualification rate ${formatPercent(model.executive_summary.qualification_rate)}, at or below ${formatPercent(THRESHOLDS.qualification_good)}`,
+      ],
+    };
+  }
+  return { level: overall === 'No data' ? 'none' : 'good', label: overall, reasons: [] };
 }

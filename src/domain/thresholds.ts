@@ -6,6 +6,9 @@ export const THRESHOLDS = {
   qualification_excellent: 0.15,
   qualification_good: 0.1,
   rate_limit_usage: 0.9,
+  /** Rate-limited (429) calls as a share of a run's calls: a problem above 1 %, over below 0.5 %. */
+  rate_limited_share: 0.01,
+  rate_limited_recovery: 0.005,
 } as const;
 
 /** Apollo requests per minute assumed until `settings rate_limit=` says otherwise. */

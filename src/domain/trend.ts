@@ -1,5 +1,5 @@
 /** A value against the previous period's: the change and which way it went, within a tolerance. */
-import { round } from './format.js';
+import { judgeChange, round, type Verdict } from './format.js';
 
 export type Direction = 'Increasing' | 'Decreasing' | 'Stable' | 'Insufficient data';
 
@@ -24,4 +24,11 @@ export function computeTrend(
   const direction: Direction =
     Math.abs(change) <= tolerance ? 'Stable' : change > 0 ? 'Increasing' : 'Decreasing';
   return { current, previous, change, direction };
+}
+
+/** Better, worse or stable, by the rule the digest uses too (judgeChange), within the trend's tolerance. */
+export function trendVerdict(t: Trend, higherIsBetter: boolean | null): Verdict {
+  if (t.direction === 'Insufficient data') return 'none';
+  if (t.direction === 'Stable') return 'stable';
+  return judgeChange(t.change, higherIsBetter);
 }

@@ -39,6 +39,7 @@ export async function buildDashboard(options: {
     },
     generatedAt: options.now,
     campaigns: options.source.campaigns ?? [],
+    currentRuns: selection.current,
   });
 }
 

@@ -1,26 +1,41 @@
-/** Storing a run, the same way for every way in (modal, HTTP, CLI checks use the parse half). */
+/** Storing a run, the same way for every way in (Slack form, HTTP; the CLI uses the reading half). */
 import { aggregateRun, headlineOf, unstorableHeadlineField } from '../domain/aggregate.js';
 import type { Run } from '../domain/model.js';
-import { type ParseLimits, parseRunUpload, type RunUploadInput } from '../domain/parse-run/index.js';
-import type { RunMeta, RunSource } from '../domain/run-meta.js';
+import {
+  type ParseLimits,
+  type RunReading,
+  readUpload,
+  type UploadInput,
+} from '../domain/parse-run/index.js';
+import type { ReadWarning } from '../domain/read/warnings.js';
+import { type RunMeta, type RunSource, warningsToKeep } from '../domain/run-meta.js';
 import { AppError } from '../errors.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 
 export interface IngestOptions {
   store: Store;
   team: string;
-  input: RunUploadInput;
+  upload: UploadInput;
   limits: ParseLimits;
   source: RunSource;
   uploadedBy?: string;
   now: Date;
-  /** Where the parsing and aggregating runs (a worker pool); in-process when absent (the CLI). */
+  /** Where the reading and aggregating runs (a worker pool); in-process when absent. */
   prepare?: RunPreparer;
   /** Called after the run is committed, e.g. to evaluate alerts. */
   onStored?: (run: Run, result: SaveRunResult) => Promise<void> | void;
 }
 
-export function buildRunRecord(run: Run, meta: { source: RunSource; uploadedBy?: string; now: Date }) {
+export function buildRunRecord(
+  run: Run,
+  meta: {
+    source: RunSource;
+    uploadedBy?: string;
+    now: Date;
+    warnings?: readonly ReadWarning[];
+    contactRows?: number;
+  },
+) {
   const aggregate = aggregateRun(run);
   const headline = headlineOf(aggregate);
   // Checked before anything is stored: a sum that overflowed would be stored as null and damage the index.
@@ -43,39 +58,75 @@ export function buildRunRecord(run: Run, meta: { source: RunSource; uploadedBy?:
   };
   if (run.label !== undefined) runMeta.label = run.label;
   if (meta.uploadedBy !== undefined) runMeta.uploaded_by = meta.uploadedBy;
+  if (meta.warnings !== undefined && meta.warnings.length > 0)
+    runMeta.warnings = warningsToKeep(meta.warnings);
+  if (meta.contactRows !== undefined) runMeta.contact_rows = meta.contactRows;
   return { run, aggregate, meta: runMeta };
 }
 
+/** A reading turned into what the store keeps. */
+export function recordOfReading(
+  reading: RunReading,
+  meta: { source: RunSource; uploadedBy?: string; now: Date },
+) {
+  return buildRunRecord(reading.run, {
+    ...meta,
+    warnings: reading.warnings,
+    ...(reading.contactRows === undefined ? {} : { contactRows: reading.contactRows }),
+  });
+}
+
+export type RunRecord = ReturnType<typeof buildRunRecord>;
+
 /** What the CPU-heavy half of an ingest needs: plain data, so it can be posted to a worker thread. */
 export interface PrepareJob {
-  input: RunUploadInput;
+  upload: UploadInput;
   limits: ParseLimits;
   source: RunSource;
   uploadedBy?: string;
   now: Date;
 }
 
-export type RunRecord = ReturnType<typeof buildRunRecord>;
-export type RunPreparer = (job: PrepareJob) => Promise<RunRecord>;
-
-/** Parses, validates and aggregates an upload into what the store saves (pure; runs in a worker). */
-export function prepareRun(job: PrepareJob): RunRecord {
-  const run = parseRunUpload(job.input, job.limits, { now: job.now });
-  return buildRunRecord(run, { source: job.source, uploadedBy: job.uploadedBy, now: job.now });
+/** A prepared upload: what the store saves, and the reading it came from (the same run object). */
+export interface PreparedRun {
+  record: RunRecord;
+  reading: RunReading;
 }
 
-/** Parses, validates, aggregates and stores one run; throws `upload_invalid`/`upload_too_large` and stores nothing then. */
-export async function ingestRun(options: IngestOptions): Promise<SaveRunResult> {
+export type RunPreparer = (job: PrepareJob) => Promise<PreparedRun>;
+
+/**
+ * Reads, validates and aggregates an upload into what the store saves (pure; runs in a worker). A run
+ * dated more than a day after `now` is refused here, whatever its format.
+ */
+export function prepareRun(job: PrepareJob): PreparedRun {
+  const reading = readUpload(job.upload, job.limits, { now: job.now });
+  const record = recordOfReading(reading, {
+    source: job.source,
+    ...(job.uploadedBy === undefined ? {} : { uploadedBy: job.uploadedBy }),
+    now: job.now,
+  });
+  return { record, reading };
+}
+
+export interface IngestResult extends SaveRunResult {
+  reading: RunReading;
+}
+
+/**
+ * Reads, validates, aggregates and stores one upload; throws `upload_invalid`/`upload_too_large` and
+ * stores nothing then. Warnings never stop a valid upload: they are kept with the run.
+ */
+export async function ingestRun(options: IngestOptions): Promise<IngestResult> {
   const job: PrepareJob = {
-    input: options.input,
+    upload: options.upload,
     limits: options.limits,
     source: options.source,
     now: options.now,
     ...(options.uploadedBy === undefined ? {} : { uploadedBy: options.uploadedBy }),
   };
-  const record = options.prepare ? await options.prepare(job) : prepareRun(job);
-  const run = record.run;
+  const { record, reading } = options.prepare ? await options.prepare(job) : prepareRun(job);
   const result = await options.store.saveRun(options.team, record);
-  await options.onStored?.(run, result);
-  return result;
+  await options.onStored?.(reading.run, result);
+  return { ...result, reading };
 }

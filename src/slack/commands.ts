@@ -1,5 +1,6 @@
 /** The core subcommands of `/apollo-dashboard` (dashboard, post, upload, runs, settings, help) as router entries. */
-import { renderFailure, renderHelpMessage } from '../blocks/help.js';
+import { type HelpGroup, renderFailure, renderHelpMessage } from '../blocks/help.js';
+import { message, section } from '../blocks/kit.js';
 import {
   renderDamagedDeleteConfirm,
   renderDeleteConfirm,
@@ -18,17 +19,29 @@ import { parseCommand } from '../domain/command.js';
 import { resolveSettings } from '../domain/settings.js';
 import { AppError } from '../errors.js';
 import { COMMAND } from '../ids.js';
-import { type DashboardNotes, dashboardMessage } from './dashboard-message.js';
+import { type DashboardNotes, dashboardMessage, dashboardSummary } from './dashboard-message.js';
+import { withSlowNotice } from './delivery.js';
 import { requireAdmin } from './deps.js';
-import { notInChannelHint, slackErrorCode } from './errors.js';
+import {
+  describeError,
+  notInChannelHint,
+  SLACK_SLOW,
+  slackErrorCode,
+  slackUnavailableHint,
+  TRIGGER_BUDGET_MS,
+  triggerHint,
+} from './errors.js';
 import type { IngestKeys } from './ingest-keys.js';
 import { loadSettings } from './payload.js';
 import { ephemeral, reportFailure } from './reply.js';
+import { sendWithRichFallback } from './rich-fallback.js';
 import type { CommandContext, Subcommand } from './router.js';
 
 export interface CoreCommandOptions {
   /** The help lines (every grammar's). */
   usage: readonly string[];
+  /** The same lines grouped for `help`. */
+  helpGroups?: readonly HelpGroup[];
   /** Lines shown under the dashboard (alerts' notes). */
   notes: DashboardNotes;
   /** Called after the workspace's settings changed (the digest follows its time zone). */
@@ -48,17 +61,26 @@ export function coreCommands(options: CoreCommandOptions): {
     const parsed = parseCommand(c.text);
     switch (parsed.kind) {
       case 'help':
-        await c.ack(ephemeral(renderHelpMessage(options.usage)));
+        await c.ack(ephemeral(renderHelpMessage(options.helpGroups ?? options.usage)));
         return;
       case 'upload': {
         await c.ack();
         try {
-          await c.client.views.open({
-            trigger_id: c.triggerId,
-            view: renderUploadModal({ channel_id: c.channel }),
-          });
+          // A trigger_id lives 3 s: the form opens within that or not at all, whatever else is
+          // rate-limited (the key is this user, so another user's 429 never delays it).
+          await c.slack.call(
+            'views.open',
+            { trigger_id: c.triggerId, view: renderUploadModal({ channel_id: c.channel }) },
+            { safe: false, key: user, budgetMs: TRIGGER_BUDGET_MS, what: 'upload form' },
+          );
         } catch (error) {
-          await reportFailure(deps, c.respond, 'Could not open the upload form.', error);
+          const hint = triggerHint(error);
+          if (hint) {
+            deps.logger.warn(`Upload form for ${user} did not open: ${describeError(error)}`);
+            await c
+              .respond(ephemeral(renderFailure('Could not open the upload form.', hint)))
+              .catch(() => undefined);
+          } else await reportFailure(deps, c.respond, 'Could not open the upload form.', error);
         }
         return;
       }
@@ -74,15 +96,41 @@ export function coreCommands(options: CoreCommandOptions): {
     await c.ack();
     switch (parsed.kind) {
       case 'dashboard': {
-        await c.respond(ephemeral(await dashboardMessage(deps, team, parsed.period, options.notes)));
+        // Summary first; the detail is one button away (a follow-up here, a thread reply when posted).
+        const msg = parsed.full
+          ? await dashboardMessage(deps, team, parsed.period, options.notes)
+          : await dashboardSummary(deps, team, parsed.period, options.notes);
+        await sendWithRichFallback(deps, msg, (m) => c.respond(ephemeral(m)), { anyError: true });
         return;
       }
       case 'post': {
-        const msg = await dashboardMessage(deps, team, parsed.period, options.notes);
+        const msg = await dashboardSummary(deps, team, parsed.period, options.notes);
         try {
-          await c.client.chat.postMessage({ channel: c.channel, ...msg });
+          await withSlowNotice(
+            // A workspace that refuses charts or tables (invalid_blocks) gets the same figures without them.
+            sendWithRichFallback(deps, msg, (m) =>
+              c.slack.call(
+                'chat.postMessage',
+                { channel: c.channel, ...m },
+                { safe: false, key: c.channel, what: 'dashboard post' },
+              ),
+            ),
+            {
+              afterMs: c.slack.policy.slowNoticeMs,
+              notify: async () => {
+                await c.respond(ephemeral(SLACK_SLOW));
+              },
+              onLateSuccess: async () => {
+                await c.respond(
+                  ephemeral(
+                    message('Dashboard posted.', [section(':white_check_mark: The dashboard is posted.')]),
+                  ),
+                );
+              },
+            },
+          );
         } catch (error) {
-          const hint = notInChannelHint(slackErrorCode(error));
+          const hint = notInChannelHint(slackErrorCode(error)) ?? slackUnavailableHint(error);
           if (!hint) throw error;
           await c.respond(ephemeral(renderFailure('Could not post the dashboard.', hint)));
         }
@@ -160,7 +208,7 @@ export function coreCommands(options: CoreCommandOptions): {
     }
   };
   return {
-    subcommands: ['help', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
+    subcommands: ['help', 'full', 'post', 'upload', 'runs', 'settings'].map((name) => ({ name, handle })),
     fallback: handle,
   };
 }

@@ -6,6 +6,7 @@ import type { Run } from '../domain/model.js';
 import { ADMIN_REFUSAL, AppError } from '../errors.js';
 import type { RunPreparer } from '../services/ingest.js';
 import type { SaveRunResult, Store } from '../store/store.js';
+import type { SlackDelivery } from './delivery.js';
 
 /** `now` is injected so tests control the clock. */
 export interface Deps {
@@ -33,6 +34,10 @@ export interface EdgeContext {
   clientFor: (team: string) => Promise<WebClient | null>;
   /** The workspace an ingest request writes into, from its bearer token, or null when it is not valid. */
   ingestTeam: (bearer: string | undefined) => Promise<string | null>;
+  /** The delivery policy around `clientFor(team)`: every send outside a request goes through it. */
+  slackFor: (team: string) => Promise<SlackDelivery | null>;
+  /** The delivery policy around a given client (the one Bolt hands a listener). */
+  slackOf: (client: WebClient) => SlackDelivery;
 }
 
 /** A run that has just been stored, whichever way it came in (Slack form, ingest API). */

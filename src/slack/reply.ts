@@ -1,9 +1,9 @@
 /** The few ways the app answers a person: an ephemeral reply, a failure report, a note to an uploader. */
 import type { Logger, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../blocks/help.js';
 import type { SlackMessage } from '../blocks/kit.js';
 import { userMessageOf } from '../errors.js';
+import { isSlackCallError, type SlackDelivery } from './delivery.js';
 import type { Deps } from './deps.js';
 import { describeError } from './errors.js';
 
@@ -29,18 +29,28 @@ export async function reportFailure(
 
 /** Sends a person an ephemeral in the channel they came from, or a DM when that is not possible. */
 export async function tellUser(
-  client: WebClient,
+  slack: SlackDelivery,
   logger: Logger,
   target: { user: string; channel?: string },
   msg: SlackMessage,
 ): Promise<void> {
   if (target.channel) {
     try {
-      await client.chat.postEphemeral({ channel: target.channel, user: target.user, ...msg });
+      await slack.call(
+        'chat.postEphemeral',
+        { channel: target.channel, user: target.user, ...msg },
+        { safe: false, key: target.channel, what: 'note to the user' },
+      );
       return;
     } catch (error) {
+      // An ephemeral whose answer was lost may have been shown: no DM on top of it.
+      if (isSlackCallError(error) && error.maybeDone) throw error;
       logger.warn(`Ephemeral to the uploader failed, sending a DM instead: ${describeError(error)}`);
     }
   }
-  await client.chat.postMessage({ channel: target.user, ...msg });
+  await slack.call(
+    'chat.postMessage',
+    { channel: target.user, ...msg },
+    { safe: false, key: target.user, what: 'direct message to the user' },
+  );
 }

@@ -9,15 +9,22 @@ import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { renderCommandError } from '../blocks/help.js';
 import { truncate } from '../blocks/kit.js';
-import { splitWords } from '../domain/command.js';
+import { closestWord, splitWords } from '../domain/command.js';
+
+/** Period words a typo may be meant as. */
+const PERIOD_WORDS = ['7d', '30d', '90d', 'all', 'last'] as const;
+
 import { isAppError, isUsageError } from '../errors.js';
 import { COMMAND } from '../ids.js';
+import type { SlackDelivery } from './delivery.js';
 import type { Deps } from './deps.js';
 import { ephemeral, reportFailure } from './reply.js';
 
 export interface CommandContext {
   deps: Deps;
   client: WebClient;
+  /** The delivery policy: every Web API call goes through it. */
+  slack: SlackDelivery;
   ack: AckFn<string | RespondArguments>;
   respond: RespondFn;
   team: string;
@@ -42,6 +49,8 @@ export interface CommandRoutes {
   fallback: Subcommand['handle'];
   /** The help lines shown after every command error. */
   usage: readonly string[];
+  /** The delivery policy around the listener's client (authorized for the request's workspace). */
+  slack: (client: WebClient) => SlackDelivery;
 }
 
 /** Command text and error words echoed in an answer are cut to this many characters. */
@@ -49,7 +58,10 @@ export const MAX_ECHO_CHARS = 500;
 
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
-  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(COMMAND, async ({ command, ack, respond: rawRespond, client }) => {
+    const slack = routes.slack(client);
+    // A response_url reply is not safe to repeat: one attempt, bounded, ended at shutdown.
+    const respond: RespondFn = (message) => slack.within('response_url reply', () => rawRespond(message));
     const [head, ...args] = splitWords(command.text ?? '');
     const handler = table.get((head ?? '').toLowerCase());
     let acked = false;
@@ -61,6 +73,7 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
       await (handler ? handler.handle.bind(handler) : routes.fallback)({
         deps,
         client,
+        slack,
         ack: trackedAck,
         respond,
         team: command.team_id,
@@ -73,13 +86,32 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
     } catch (error) {
       // The user's words come back in these answers: a 100,000-character command must not (Slack
       // limits a section to 3,000 characters), so both the error and the echoed text are cut.
+      const usageError = (problem: string) => {
+        if (handler) return renderCommandError(cutEcho(problem), routes.usage, handler.name);
+        // No subcommand matched: a near miss gets "did you mean" and only that command's usage.
+        const guess = closestWord(head ?? '', [...table.keys(), ...PERIOD_WORDS]);
+        if (guess === null) return renderCommandError(cutEcho(problem), routes.usage);
+        const isPeriod = (PERIOD_WORDS as readonly string[]).includes(guess);
+        const suggestion = isPeriod ? guess : cutEcho([guess, ...args].join(' '));
+        return renderCommandError(
+          `${cutEcho(problem)} Did you mean \`${COMMAND} ${suggestion}\`?`,
+          routes.usage,
+          isPeriod ? '[period]' : guess,
+        );
+      };
       if (!acked && isUsageError(error)) {
-        await ack(ephemeral(renderCommandError(cutEcho(error.message), routes.usage)));
+        await ack(
+          ephemeral(
+            error.code === 'bad_command'
+              ? usageError(error.message)
+              : renderCommandError(cutEcho(error.message), routes.usage),
+          ),
+        );
         return;
       }
       if (!acked) await ack();
       if (isAppError(error, 'bad_command')) {
-        await respond(ephemeral(renderCommandError(cutEcho(error.message), routes.usage)));
+        await respond(ephemeral(usageError(error.message)));
         return;
       }
       await reportFailure(deps, respond, `\`${COMMAND} ${cutEcho(command.text ?? '')}\` failed.`, error);

@@ -31,6 +31,8 @@ export interface Backend {
    */
   claim(key: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(key: string): Promise<void>;
+  /** Every key of run data (aggregates, company chunks: `t:<team>:agg:…`, `t:<team>:co:…`) and its stored size. */
+  runDataKeys(): Promise<Array<{ key: string; bytes: number }>>;
   /**
    * Deletes every record and claim whose key starts with `prefix`, except the records in `keep`, in
    * one transaction that holds the locks of `lock` (so a writer of those keys waits, in any process).

@@ -21,6 +21,8 @@ import { companiesSchema, type IndexEntry, indexEntrySchema } from './schemas.js
 import type { DamagedRecord, SaveRunResult, Store } from './store.js';
 
 const CHUNK = 10_000;
+/** Aggregates read and decoded between two yields to the event loop (a few milliseconds of work). */
+const AGGREGATES_PER_READ = 8;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
 const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
 const workspacesSchema = z.array(z.string());
@@ -35,6 +37,18 @@ export const keys = {
   claim: (team: string, name: string) => `t:${team}:${name}`,
   ping: () => 'health:ping',
 };
+
+/** The workspace, run and generation of a run-data key (aggregate or companies chunk), or null. */
+export function parseDataKey(key: string): { team: string; runId: string; gen: string } | null {
+  const m = /^t:([^:]+):(agg|co):(.+)$/.exec(key);
+  if (!m) return null;
+  const [, team = '', kind, rest = ''] = m;
+  const parts = rest.split(':');
+  if (kind === 'co') parts.pop();
+  const gen = parts.pop();
+  if (!gen || parts.length === 0) return null;
+  return { team, runId: parts.join(':'), gen };
+}
 
 function toMeta(entry: IndexEntry): RunMeta {
   const { gen: _gen, chunks: _chunks, ...meta } = entry;
@@ -212,19 +226,25 @@ export function createKvStore(backend: Backend): Store {
         const byId = new Map(index.map((e) => [e.run_id, e]));
         const wanted = runIds.map((id) => byId.get(id)).filter((e): e is IndexEntry => e !== undefined);
         if (wanted.length === 0) return [];
-        const raw = await backend.getMany(wanted.map((e) => keys.aggregate(team, e.run_id, e.gen)));
-        const out: RunAggregate[] = [];
-        for (const [i, value] of raw.entries()) {
-          const aggregate = readStoredAggregate(value);
-          // A damaged aggregate leaves its run out (and is listed by listDamaged), never the whole dashboard.
-          if (aggregate) out.push(aggregate);
-          else {
-            const seen = damagedAggregates.get(team) ?? new Set<string>();
-            seen.add((wanted[i] as IndexEntry).run_id);
-            damagedAggregates.set(team, seen);
+        // A few aggregates at a time, yielding between them: the embedded SQLite driver reads on the
+        // event loop, and a year's dashboard must not hold other users' slash-command acks.
+        const aggregates: RunAggregate[] = [];
+        for (let start = 0; start < wanted.length; start += AGGREGATES_PER_READ) {
+          if (start > 0) await yieldToEventLoop();
+          const part = wanted.slice(start, start + AGGREGATES_PER_READ);
+          const raw = await backend.getMany(part.map((e) => keys.aggregate(team, e.run_id, e.gen)));
+          for (const [i, value] of raw.entries()) {
+            const aggregate = readStoredAggregate(value);
+            // A damaged aggregate leaves its run out (and is listed by listDamaged), never the whole dashboard.
+            if (aggregate) aggregates.push(aggregate);
+            else {
+              const seen = damagedAggregates.get(team) ?? new Set<string>();
+              seen.add((part[i] as IndexEntry).run_id);
+              damagedAggregates.set(team, seen);
+            }
           }
         }
-        return out;
+        return aggregates;
       }),
 
     getCompanies: (team, runId) =>
@@ -313,6 +333,39 @@ export function createKvStore(backend: Backend): Store {
 
     release: (team, name) => guard('release a claim', () => backend.release(keys.claim(team, name))),
 
+    reclaimOrphans: () =>
+      guard('reclaim orphaned run data', async () => {
+        const byTeam = new Map<string, Array<{ key: string; bytes: number; run: string }>>();
+        for (const { key, bytes } of await backend.runDataKeys()) {
+          const parsed = parseDataKey(key);
+          if (!parsed) continue;
+          const list = byTeam.get(parsed.team) ?? [];
+          list.push({ key, bytes, run: `${parsed.runId}\u0000${parsed.gen}` });
+          byTeam.set(parsed.team, list);
+        }
+        let records = 0;
+        let bytes = 0;
+        for (const [team, data] of byTeam) {
+          const key = keys.index(team);
+          // Decided under the index's lock: a run committed meanwhile keeps its data.
+          const gone = await backend.transaction({
+            read: [key],
+            decide: ([current]) => {
+              // A damaged entry's data is kept too: it is named in `runs` and removed by deleting it.
+              const index = parseIndex(key, current);
+              const live = new Set([
+                ...index.entries.map((e) => `${e.run_id}\u0000${e.gen}`),
+                ...index.damaged.map((e) => `${runIdOf(e)}\u0000${(e as { gen?: unknown }).gen}`),
+              ]);
+              const orphans = data.filter((d) => !live.has(d.run));
+              return { writes: orphans.map((d) => [d.key, null] as const), result: orphans };
+            },
+          });
+          records += gone.length;
+          for (const d of gone) bytes += d.bytes;
+        }
+        return { records, bytes };
+      }),
     deleteWorkspace: (team, options = {}) =>
       guard('delete the workspace', () =>
         backend.deletePrefix(`t:${team}:`, {

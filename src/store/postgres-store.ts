@@ -209,6 +209,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     release: async (key) => {
       await pool.query('DELETE FROM claims WHERE key = $1', [key]);
     },
+    runDataKeys: async () => {
+      const { rows } = await pool.query<{ key: string; bytes: number }>(
+        "SELECT key, octet_length(value)::int AS bytes FROM records WHERE key LIKE 't:%:agg:%' OR key LIKE 't:%:co:%'",
+      );
+      return rows.map((r) => ({ key: r.key, bytes: Number(r.bytes) }));
+    },
     deletePrefix: async (prefix, { keep, lock }) => {
       const client = await pool.connect();
       try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company } from '../domain/model.js';
 import { CAMPAIGNS, TIERS } from '../domain/model.js';
+import { READ_WARNING_CODES } from '../domain/read/warnings.js';
 import type { RunMeta } from '../domain/run-meta.js';
 
 const count = z.number().int().nonnegative();
@@ -26,6 +27,9 @@ export const indexEntrySchema = z.object({
   uploaded_by: z.string().optional(),
   source: z.enum(['slack', 'api', 'file']),
   headline,
+  /** Absent on runs stored before warnings were kept: they read as runs without warnings. */
+  warnings: z.array(z.object({ code: z.enum(READ_WARNING_CODES), message: z.string() })).optional(),
+  contact_rows: count.optional(),
   /** Write generation: the aggregate and company keys of this version of the run. */
   gen: z.string(),
   chunks: count,

@@ -146,6 +146,15 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       run(() => {
         remove.run(`claim:${key}`);
       }),
+    runDataKeys: () =>
+      run(() =>
+        db
+          .prepare<[], { key: string; bytes: number | null }>(
+            `SELECT key, length(CAST(value AS BLOB)) AS bytes FROM keyv WHERE key LIKE '${NAMESPACE}t:%:agg:%' OR key LIKE '${NAMESPACE}t:%:co:%'`,
+          )
+          .all()
+          .map((r) => ({ key: r.key.slice(NAMESPACE.length), bytes: r.bytes ?? 0 })),
+      ),
     deletePrefix: (prefix, { keep }) =>
       run(() =>
         db

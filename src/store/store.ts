@@ -61,6 +61,11 @@ export interface Store {
   claim(team: string, name: string, options: { now: Date; staleMs: number }): Promise<boolean>;
   release(team: string, name: string): Promise<void>;
   /**
+   * Finds and removes run data no index entry points to (chunks an interrupted upload left behind,
+   * e.g. in files written before uploads became one transaction). Returns what was removed.
+   */
+  reclaimOrphans(): Promise<{ records: number; bytes: number }>;
+  /**
    * Deletes everything stored for the workspace (runs, settings, documents, claims) except the
    * documents named in `keepDocuments`, in one transaction. It may stay in `listWorkspaces` (with
    * nothing stored, it reads as empty everywhere).

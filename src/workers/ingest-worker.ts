@@ -1,11 +1,11 @@
 /** Worker thread: parses, validates and aggregates one upload (services/ingest.ts `prepareRun`), off the event loop. */
 import { parentPort } from 'node:worker_threads';
 import { isAppError } from '../errors.js';
-import { type PrepareJob, prepareRun } from '../services/ingest.js';
+import { type PreparedRun, type PrepareJob, prepareRun } from '../services/ingest.js';
 import type { WorkerReply } from './pool.js';
 
 parentPort?.on('message', (job: PrepareJob) => {
-  let reply: WorkerReply<ReturnType<typeof prepareRun>>;
+  let reply: WorkerReply<PreparedRun>;
   try {
     reply = { ok: true, value: prepareRun(job) };
   } catch (error) {

@@ -1,7 +1,11 @@
-import type { KnownBlock } from '@slack/types';
+// biome-ignore-all lint/suspicious/noExplicitAny: chart and table blocks are read back as plain JSON
 import { describe, expect, it } from 'vitest';
-import { renderDashboardMessage, renderDashboardText } from '../../src/blocks/dashboard.js';
-import type { SlackMessage } from '../../src/blocks/kit.js';
+import {
+  renderDashboardMessage,
+  renderDashboardSummary,
+  renderDashboardText,
+} from '../../src/blocks/dashboard.js';
+import { type SlackMessage, withoutRichBlocks } from '../../src/blocks/kit.js';
 import { aggregateRun } from '../../src/domain/aggregate.js';
 import {
   computeDashboard,
@@ -11,6 +15,7 @@ import {
 } from '../../src/domain/dashboard.js';
 import type { Run } from '../../src/domain/model.js';
 import { type PeriodSpec, selectPeriod } from '../../src/domain/period.js';
+import { ACTIONS } from '../../src/ids.js';
 import { calls, companies, makeCall, makeCompany, makeMeta, makeRun } from '../helpers/factories.js';
 import { messageSchema } from '../helpers/slack-limits.js';
 
@@ -45,7 +50,7 @@ function expectValidMessage(msg: SlackMessage): void {
   expect(result.success ? [] : result.error.issues).toEqual([]);
 }
 
-const blockTypes = (blocks: readonly KnownBlock[]) => blocks.map((b) => b.type);
+const blockTypes = (blocks: readonly { type: string }[]) => blocks.map((b) => b.type);
 
 /** 1,234 companies (150 Tier 1, 200 Tier 2, 250 Tier 3, 634 unqualified) and 250 calls a second apart. */
 function realisticRun(): Run {
@@ -90,7 +95,10 @@ describe('renderDashboardMessage: what a person sees', () => {
   });
 
   it('shows the key figures formatted', () => {
-    expect(texts).toContain('*Executive summary* · overall performance: *Excellent*');
+    // 48.6 % qualified would be "Excellent", but 5 of 250 calls (2.0 %) got a 429: above the 1 % alert share.
+    expect(texts).toContain(
+      '*Executive summary* · :red_circle: *Needs attention*: 2.0% of calls rate-limited (429), above 1.0%',
+    );
     for (const field of [
       '*Discovered*\n1,234',
       '*Qualified*\n600 (48.6%)',
@@ -301,5 +309,128 @@ describe('renderDashboardMessage: a huge model stays within Slack limits', () =>
     expect(textsOf(msg.blocks.at(-1))).toEqual([
       expect.stringMatching(/^…\d+ more sections left out to fit Slack's message limits\.$/),
     ]);
+  });
+});
+
+describe('renderDashboardSummary: one screen, summary first', () => {
+  // This week: the realistic run (150 Tier 1). The week before: 100 companies, 30 Tier 1, 40 % qualified.
+  const before = makeRun({
+    run_id: 'weekly-46',
+    started_at: '2026-11-12T09:00:00.000Z',
+    companies: companies(100, (i) => ({ tier: i < 30 ? 'Tier 1' : i < 40 ? 'Tier 2' : 'Unqualified' })),
+    api_calls: calls(100, () => ({ endpoint: 'mixed_companies/search', response_time: 1 })),
+  });
+  const model = modelFor([realisticRun(), before], { kind: 'rolling', days: 7 });
+  const noAlerts = renderDashboardSummary(model);
+  const withAlert = renderDashboardSummary(model, {
+    alerts: { notes: [], open: ['#3 API success rate 82.0% (error rate 18.0%)'] },
+  });
+
+  it('has at most 10 blocks within Slack limits, and a fallback text with the headline and the status', () => {
+    for (const msg of [noAlerts, withAlert]) {
+      expectValidMessage(msg);
+      expect(msg.blocks.length).toBeLessThanOrEqual(10);
+    }
+    // 150 Tier 1 now, 30 before: +120. 2.0 % of calls rate-limited (5 of 250) keeps it from "Excellent".
+    expect(noAlerts.text).toBe(
+      'Apollo dashboard (Last 7 days): 150 Tier 1 accounts (↑ +120 better). ' +
+        'Status: Needs attention (2.0% of calls rate-limited (429), above 1.0%).',
+    );
+  });
+
+  it('leads with the headline figure and marks the key figures better, worse or stable', () => {
+    const texts = textsOf(noAlerts.blocks);
+    expect(texts[2]).toBe(
+      '*150* Tier 1 accounts · ↑ +120 better _(vs the previous period of the same length)_',
+    );
+    // Qualification 600/1,234 = 48.6 % vs 40/100 = 40.0 %: +8.6 pp, better.
+    expect(texts).toContain('*Qualification rate*\n48.6% · ↑ +8.6 pp better');
+    // API success 240/250 = 96.0 % vs 100 %: −4.0 pp, worse.
+    expect(texts).toContain('*API success rate*\n96.0% · ↓ −4.0 pp worse');
+    // Avg response 0.80 s vs 1.00 s: faster is better, though the arrow points down.
+    expect(texts).toContain('*Avg response (successful)*\n0.80s · ↓ −0.20s better');
+    expect(texts).toContain('*Discovered*\n1,234 · ↑ +1,134 better');
+  });
+
+  it('never says Excellent while an alert is open, and lists the open alerts and three actions', () => {
+    const texts = textsOf(withAlert.blocks).join('\n');
+    expect(texts).not.toContain('Excellent');
+    expect(texts).toContain(':red_circle: *Needs attention*: 1 open alert; 2.0% of calls rate-limited (429)');
+    expect(texts).toContain('*Open alerts (1)*: #3 API success rate 82.0% (error rate 18.0%)');
+    const actionsText = textsOf(withAlert.blocks).find((t) => t.startsWith('*Do next*')) ?? '';
+    expect(actionsText.split('\n').slice(1)).toHaveLength(Math.min(3, model.recommendations.length));
+    const buttons = withAlert.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(buttons.map((b) => ('action_id' in b ? b.action_id : ''))).toEqual([
+      ACTIONS.dashboardDetail,
+      ACTIONS.dashboardTier1Csv,
+      ACTIONS.dashboardAlerts,
+    ]);
+  });
+
+  it('reads Excellent only when nothing is wrong', () => {
+    const clean = modelFor(
+      [
+        makeRun({
+          started_at: '2026-11-20T09:00:00.000Z',
+          companies: companies(20, (i) => ({ tier: i < 10 ? 'Tier 1' : 'Unqualified' })),
+          api_calls: calls(30, () => ({ response_time: 0.5 })),
+        }),
+      ],
+      { kind: 'rolling', days: 7 },
+    );
+    expect(textsOf(renderDashboardSummary(clean).blocks)).toContain(':large_green_circle: *Excellent*');
+    expect(
+      textsOf(renderDashboardSummary(clean, { alerts: { notes: [], open: ['#1 x'] } }).blocks),
+    ).toContain(':red_circle: *Needs attention*: 1 open alert');
+  });
+});
+
+describe('the full dashboard: native charts and tables after the text that carries their figures', () => {
+  const model = modelFor([realisticRun()], { kind: 'rolling', days: 7 });
+  const msg = renderDashboardMessage(model);
+
+  it('has a tier bar chart and industry, country and endpoint tables within Slack limits', () => {
+    expectValidMessage(msg);
+    const types = blockTypes(msg.blocks);
+    expect(types.filter((t) => t === 'data_visualization').length).toBeLessThanOrEqual(2);
+    const chart = msg.blocks.find((b) => b.type === 'data_visualization') as any;
+    expect(chart.chart).toEqual({
+      type: 'bar',
+      series: [
+        {
+          name: 'Companies',
+          data: [
+            { label: 'Tier 1', value: 150 },
+            { label: 'Tier 2', value: 200 },
+            { label: 'Tier 3', value: 250 },
+            { label: 'Unqualified', value: 634 },
+          ],
+        },
+      ],
+      axis_config: {
+        categories: ['Tier 1', 'Tier 2', 'Tier 3', 'Unqualified'],
+        x_label: 'Tier',
+        y_label: 'Companies',
+      },
+    });
+    const tables = msg.blocks.filter((b) => b.type === 'data_table') as any[];
+    expect(tables.map((t) => t.caption)).toEqual(['API endpoints', 'Industries', 'Countries']);
+    // Software: every third of 1,234 companies = 412.
+    expect(tables[1].rows[1].slice(0, 2)).toEqual([
+      { type: 'raw_text', text: 'Software' },
+      { type: 'raw_number', value: 412, text: '412' },
+    ]);
+    // The text fallback beside the chart carries the same figures.
+    expect(textsOf(msg.blocks).join('\n')).toContain('• *Tier 1*: 150 (12.2%)');
+  });
+
+  it('drops charts and tables, keeping every text section, for the invalid_blocks resend', () => {
+    const plain = withoutRichBlocks(msg);
+    expect(blockTypes(plain.blocks)).not.toContain('data_visualization');
+    expect(blockTypes(plain.blocks)).not.toContain('data_table');
+    expect(plain.blocks.length).toBe(
+      msg.blocks.filter((b) => !['data_table', 'data_visualization'].includes(b.type)).length,
+    );
+    expectValidMessage(plain);
   });
 });

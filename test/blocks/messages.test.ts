@@ -63,7 +63,16 @@ describe('kit', () => {
 describe('help and errors', () => {
   it('lists every subcommand', () => {
     const msg = renderHelp();
-    expect(msg.text).toBe('Usage: /apollo-dashboard [period] | post | upload | runs | settings | help');
+    expect(msg.text).toBe(
+      'Usage: /apollo-dashboard [period] | full | post | upload | runs | settings | help',
+    );
+    // Grouped by what people come to do.
+    expect(
+      textsOf(msg.blocks)
+        .filter((t) => /^\*[A-Z][a-z ]+\*\n/.test(t))
+        .map((t) => t.split('\n')[0]),
+    ).toEqual(['*See the figures*', '*Bring data in*', '*Be told*', '*Settings*']);
+    expectValid(messageSchema, msg);
     const all = textsOf(msg.blocks).join('\n');
     for (const word of [
       'post [period]',
@@ -191,9 +200,21 @@ describe('upload', () => {
       BLOCKS.uploadFile,
       BLOCKS.uploadPaste,
       BLOCKS.uploadDate,
+      BLOCKS.uploadScale,
       BLOCKS.uploadRunId,
       BLOCKS.uploadLabel,
     ]);
+    // Slack marks both "optional" (either will do); the form says that one of them is required.
+    const hints = view.blocks.flatMap((b) =>
+      b.type === 'input' && (b.block_id === BLOCKS.uploadFile || b.block_id === BLOCKS.uploadPaste)
+        ? [(b as { hint?: { text: string } }).hint?.text]
+        : [],
+    );
+    expect(hints).toEqual([
+      'Required unless you paste the run below.',
+      'Required unless you attach a file above.',
+    ]);
+    expect(textsOf(view.blocks)[0]).toContain('*One of the two is required*');
   });
 
   it('describes a stored run', () => {

@@ -85,7 +85,7 @@ describe('report --campaigns', () => {
       await ingestRun({
         store,
         team: 'T1',
-        input: { text: await readFile(RUN, 'utf8'), format: 'json' },
+        upload: { bytes: await readFile(RUN), contentType: 'application/json' },
         limits: { maxBytes: 1 << 20, maxCompanies: 1000 },
         source: 'api',
         now: NOW,

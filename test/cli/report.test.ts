@@ -4,13 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import type { DashboardModel } from '../../src/domain/dashboard.js';
-import { DEFAULT_PARSE_LIMITS, detectRunFormat } from '../../src/domain/parse-run/index.js';
+import { DEFAULT_PARSE_LIMITS } from '../../src/domain/parse-run/index.js';
 import { parsePeriod } from '../../src/domain/period.js';
 import { buildDashboard, storeDashboardSource } from '../../src/services/dashboard.js';
 import { ingestRun } from '../../src/services/ingest.js';
@@ -69,12 +69,15 @@ async function viaStore(options: {
   try {
     const now = new Date(NOW);
     for (const path of options.files) {
-      const text = await readFile(path, 'utf8');
-      const format = detectRunFormat({ text, filename: basename(path) });
+      const csv = path.endsWith('.csv');
       await ingestRun({
         store,
         team: 'T1',
-        input: { text, format, ...(format === 'csv' ? { started_at: CSV_STARTED_AT } : {}) },
+        upload: {
+          bytes: await readFile(path),
+          filename: basename(path),
+          ...(csv ? { started_at: CSV_STARTED_AT } : {}),
+        },
         limits: DEFAULT_PARSE_LIMITS,
         source: 'slack',
         uploadedBy: 'U1',
@@ -154,7 +157,11 @@ describe('apollo-dashboard report', () => {
       rate_limited_calls: 1,
       status_codes: { '200': 2, '429': 1 },
     });
-    expect(search.performance_issues).toHaveLength(2);
+    // Success and error rate, and 1 of the 24 calls rate-limited: 4.2 %, above the 1 % share alerts use too.
+    expect(search.performance_issues).toHaveLength(3);
+    expect(search.performance_issues[2]).toBe(
+      'Rate-limited calls - honour retry-after and pace requests (4.2% of calls got 429 > 1.0%)',
+    );
 
     const q = model.qualification_analytics;
     // Scores 35 40 55 61 74 78 85 88 92 95; Ember Labs and Kestrel Mining are unscored.
@@ -266,11 +273,66 @@ describe('apollo-dashboard report', () => {
     expect(out.stderr).not.toContain('row 2');
   });
 
-  it('asks for --started-at when a CSV has no date', async () => {
-    const out = await cli(['report', '--period', 'all', '--now', NOW, CSV]);
-    expect(out.code).toBe(1);
-    expect(out.stdout).toBe('');
-    expect(out.stderr).toContain('started_at');
+  it("dates a CSV without --started-at from the file's modification time, and says so on stderr", async () => {
+    const copy = join(tmp, 'export.csv');
+    await copyFile(CSV, copy);
+    const mtime = new Date('2026-11-20T08:15:00.000Z');
+    await utimes(copy, mtime, mtime);
+    const out = await cli(['report', '--period', 'all', '--now', NOW, copy]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(
+      'export.csv: no run date in the file; dated from its modification time, 2026-11-20T08:15:00.000Z (--started-at sets one).\n',
+    );
+    const model = JSON.parse(out.stdout) as DashboardModel;
+    expect(model.runs.first_started_at).toBe('2026-11-20T08:15:00.000Z');
+  });
+
+  it('prints the usage for --help, before or after the verb', async () => {
+    for (const args of [['--help'], ['report', '--help'], ['report', '-h']]) {
+      const out = await cli(args);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain('Usage: apollo-dashboard report');
+      expect(out.stdout).toContain('--max-upload-mb');
+      expect(out.stderr).toBe('');
+    }
+  });
+
+  it('reads local files of any size unless --max-upload-mb sets a limit', async () => {
+    const big = join(tmp, 'big.json');
+    const companies = Array.from({ length: 3000 }, (_, i) => ({ name: `Company ${i}`, icp_score: 50 }));
+    const text = JSON.stringify({
+      started_at: '2026-11-23T09:00:00Z',
+      companies,
+      padding: 'x'.repeat(1_100_000),
+    });
+    await writeFile(big, text);
+    const read = await cli(['report', '--period', 'all', '--now', NOW, big]);
+    expect(read.code).toBe(0);
+    expect((JSON.parse(read.stdout) as DashboardModel).executive_summary.total_companies_discovered).toBe(
+      3000,
+    );
+    const limited = await cli(['report', '--period', 'all', '--now', NOW, '--max-upload-mb', '1', big]);
+    expect(limited.code).toBe(1);
+    expect(limited.stderr).toBe(`big.json is 1.2 MiB; --max-upload-mb is 1.\n`);
+  });
+
+  it('scales fractional scores with --score-scale 0-1, and refuses them without', async () => {
+    const file = join(tmp, 'fractions.json');
+    await writeFile(
+      file,
+      JSON.stringify({ started_at: '2026-11-23T09:00:00Z', companies: [{ name: 'A', icp_score: 0.885 }] }),
+    );
+    const refused = await cli(['report', '--period', 'all', '--now', NOW, file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('ICP scores are 0-100');
+    const scaled = await cli(['report', '--period', 'all', '--now', NOW, '--score-scale', '0-1', file]);
+    expect(scaled.code).toBe(0);
+    expect(scaled.stderr).toBe(
+      'fractions.json: warning: Scores were given on a 0-1 scale and were multiplied by 100 (1 scores).\n',
+    );
+    expect(
+      (JSON.parse(scaled.stdout) as DashboardModel).qualification_analytics.score_distribution.max_score,
+    ).toBe(88.5);
   });
 
   it('writes the model to --out instead of stdout', async () => {

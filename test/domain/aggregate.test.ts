@@ -116,7 +116,7 @@ describe('aggregateRun', () => {
         Unknown: { count: 2, scored: 2, score_sum: 175, high_scorers: 2, tier_1: 1, qualified: 2 },
       },
       countries: {
-        US: { count: 3, scored: 3, score_sum: 279.5, high_scorers: 3, tier_1: 2, qualified: 3 },
+        'United States': { count: 3, scored: 3, score_sum: 279.5, high_scorers: 3, tier_1: 2, qualified: 3 },
         Germany: { count: 1, scored: 1, score_sum: 49.9, high_scorers: 0, tier_1: 0, qualified: 0 },
         Unknown: { count: 2, scored: 1, score_sum: 80, high_scorers: 1, tier_1: 0, qualified: 2 },
       },

@@ -115,6 +115,8 @@ describe('computeDashboard: one mixed run, every section', () => {
         performance_issues: [
           'Low API success rate - check API key and rate limits (60.0% < 95%)',
           'High error rate - review API usage patterns (40.0% > 5%)',
+          // 1 of the 5 calls got a 429: 20 % of calls, above the 1 % share the alerts also use.
+          'Rate-limited calls - honour retry-after and pace requests (20.0% of calls got 429 > 1.0%)',
         ],
       },
       qualification_analytics: {
@@ -233,7 +235,7 @@ describe('computeDashboard: one mixed run, every section', () => {
         ],
         geographic_analysis: [
           {
-            name: 'US',
+            name: 'United States',
             count: 3,
             share: 0.5,
             scored: 3,
@@ -285,7 +287,7 @@ describe('computeDashboard: one mixed run, every section', () => {
         {
           area: 'api',
           message:
-            'Back off when Apollo throttles: 1 call was rate-limited (HTTP 429); honour retry-after and pace requests.',
+            'Back off when Apollo throttles: 1 call was rate-limited (HTTP 429), 20.0% of calls (alert above 1.0%); honour retry-after and pace requests.',
           metric: 'rate_limited_calls',
           value: 1,
           threshold: 0,
@@ -765,7 +767,7 @@ describe('tier breakdown, groups and quality', () => {
 
   it('analyses countries with Unknown for a missing country', () => {
     expect(q.geographic_analysis.map((g) => [g.name, g.count, g.average_score])).toEqual([
-      ['US', 3, 95.25],
+      ['United States', 3, 95.25],
       ['Chile', 2, 35],
       ['France', 2, 50.5],
       ['Unknown', 1, 65],

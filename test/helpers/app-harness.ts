@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp, type RunningApp, type UploadLane } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { SlackPolicy } from '../../src/slack/delivery.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -32,9 +33,13 @@ export interface Harness {
     options?: { user?: string; channel?: string; team?: string; enterprise?: string; orgInstall?: boolean },
   ): Promise<{ ack: SignedResponse; reply: (timeoutMs?: number) => Promise<any>; responseId: string }>;
   interact(payload: object): Promise<SignedResponse>;
+  /**
+   * POSTs a run to the ingest API. The API answers before alerts are delivered; unless `settle` is
+   * false this then waits for that delivery too, so a test can look at what was posted.
+   */
   ingest(
-    body: string,
-    options?: { contentType?: string; query?: string; token?: string | null },
+    body: string | Uint8Array,
+    options?: { contentType?: string; query?: string; token?: string | null; settle?: boolean },
   ): Promise<{
     status: number;
     json: any;
@@ -46,9 +51,19 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: () => Date; dir?: string; uploadLane?: UploadLane } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    dir?: string;
+    /** Set up the fake Slack before the app starts (e.g. an auth.test that does not answer). */
+    beforeStart?: (fake: FakeSlack) => void;
+    slackPolicy?: Partial<SlackPolicy>;
+    digestResyncMs?: number;
+    uploadLane?: UploadLane;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
+  options.beforeStart?.(fake);
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'apollo-app-')));
   const logs: string[] = [];
   const config = loadConfig({
@@ -76,9 +91,24 @@ export async function startHarness(
     write: (line) => logs.push(line),
   });
   const nowFn = options.now ?? (() => new Date());
-  const lane = options.uploadLane ? { uploadLane: options.uploadLane } : {};
-  let running = createApp({ config, store, logger, now: nowFn, ...lane });
+  // Bolt checks the token (auth.test) as the app is built, without retries: let that call finish
+  // before a test may close the fake, or its failure would surface as an unhandled rejection.
+  let builtAt = Date.now();
+  const authChecked = async () => {
+    // Only a single-workspace app (one bot token) checks it at start; OAuth mode has none yet.
+    if (!config.botToken) return;
+    await fake.waitFor((c) => c.method === 'auth.test' && c.at >= builtAt, 5_000).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const appOptions = {
+    now: nowFn,
+    ...(options.slackPolicy ? { slackPolicy: options.slackPolicy } : {}),
+    ...(options.digestResyncMs !== undefined ? { digestResyncMs: options.digestResyncMs } : {}),
+    ...(options.uploadLane ? { uploadLane: options.uploadLane } : {}),
+  };
+  let running = createApp({ config, store, logger, ...appOptions });
   let { port } = await running.start();
+  await authChecked();
   const harness: Harness = {
     fake,
     get running() {
@@ -122,6 +152,7 @@ export async function startHarness(
       if (token !== null) headers.Authorization = `Bearer ${token}`;
       const res = await fetch(`${harness.url}/api/runs${o.query ?? ''}`, { method: 'POST', headers, body });
       const text = await res.text();
+      if (o.settle !== false) await running.settle();
       let json: any;
       try {
         json = JSON.parse(text);
@@ -135,8 +166,10 @@ export async function startHarness(
       await running.stop().catch(() => undefined);
       await store.close();
       store = await openStore({ url: config.storeUrl });
-      running = createApp({ config, store, logger, now: nowFn, ...lane });
+      builtAt = Date.now();
+      running = createApp({ config, store, logger, ...appOptions });
       ({ port } = await running.start());
+      await authChecked();
     },
     async stop() {
       await running.stop().catch(() => undefined);
@@ -204,17 +237,20 @@ export function viewSubmissionPayload(o: {
   values: Record<string, Record<string, any>>;
   privateMetadata?: string;
   user?: string;
+  /** The workspace the form was submitted in (default TEAM). */
+  team?: string;
 }): object {
+  const team = o.team ?? TEAM;
   return {
     type: 'view_submission',
-    team: { id: TEAM, domain: 'test' },
-    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: TEAM },
+    team: { id: team, domain: 'test' },
+    user: { id: o.user ?? 'U_ADMIN', username: 'admin', name: 'admin', team_id: team },
     api_app_id: 'A_TEST',
     token: 'legacy',
     trigger_id: 'trigger-view',
     view: {
       id: 'V_UPLOAD',
-      team_id: TEAM,
+      team_id: team,
       type: 'modal',
       callback_id: o.callbackId,
       private_metadata: o.privateMetadata ?? '',

@@ -52,6 +52,24 @@ export interface FakeHttpAnswer {
 
 export type MethodHandler = (args: Record<string, any>, call: RecordedCall) => unknown;
 
+/**
+ * A fault injected into a method's answers (see {@link FakeSlack.inject}): answer late, never, or
+ * with an HTTP error. Slack has done the work when it answers late or not at all (a posted message
+ * is in the channel's history); with `status`, only when `processed` is true.
+ */
+export type Fault =
+  | { kind: 'delay'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; processed?: boolean };
+
+/** A message the fake holds in a channel's history (chat.postMessage). */
+export interface FakeMessage {
+  ts: string;
+  text: unknown;
+  thread_ts?: string;
+  metadata?: unknown;
+}
+
 export interface FakeSlack {
   /** Base for @slack/web-api's `slackApiUrl`, e.g. `http://127.0.0.1:PORT/api/` (trailing slash). */
   apiUrl: string;
@@ -73,8 +91,24 @@ export interface FakeSlack {
    * default answer. It may be async. Calls are recorded either way.
    */
   on(method: string, handler: MethodHandler): void;
-  /** Make the next `times` calls of a method fail with HTTP 429 and `Retry-After: retryAfterSeconds`. */
-  rateLimitNext(method: string, times: number, retryAfterSeconds: number): void;
+  /**
+   * Make the next `times` calls of a method (those `match` accepts, e.g. one channel's) fail with
+   * HTTP 429 and `Retry-After: retryAfterSeconds`.
+   */
+  rateLimitNext(
+    method: string,
+    times: number,
+    retryAfterSeconds: number,
+    match?: (args: Record<string, any>) => boolean,
+  ): void;
+  /** Apply `fault` to the next `times` calls of a method (Infinity: until `reset`) that `match` accepts. */
+  inject(
+    method: string,
+    fault: Fault,
+    options?: { times?: number; match?: (args: Record<string, any>) => boolean },
+  ): void;
+  /** The messages posted in a channel (chat.postMessage that Slack processed), oldest first. */
+  messagesIn(channel: string): FakeMessage[];
   callsOf(method: string): RecordedCall[];
   /** Resolves with the first matching call (past or future); rejects after `timeoutMs` (default 5000). */
   waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
@@ -120,7 +154,18 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
   const responses: RecordedResponse[] = [];
   const uploads: RecordedUpload[] = [];
   const overrides = new Map<string, MethodHandler>();
-  const rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  const rateLimits = new Map<
+    string,
+    { remaining: number; retryAfterSeconds: number; match?: (args: Record<string, any>) => boolean }
+  >();
+  const faults: Array<{
+    method: string;
+    fault: Fault;
+    remaining: number;
+    match?: (args: Record<string, any>) => boolean;
+  }> = [];
+  const channelMessages = new Map<string, FakeMessage[]>();
+  const hanging = new Set<ServerResponse>();
   const files = new Map<string, ServedFile>();
   const uploadNames = new Map<string, string>();
   const dmChannels = new Map<string, string>();
@@ -132,11 +177,9 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
   let seq = 0;
   const next = () => ++seq;
 
-  const nextTs = (): string => {
-    const micros = next() * 100;
-    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
-  };
+  // Like Slack's: the current second, and a unique counter in the microseconds.
+  const nextTs = (): string =>
+    `${Math.floor(Date.now() / 1000)}.${String(next() % 1_000_000).padStart(6, '0')}`;
   const nextId = (prefix: string): string => `${prefix}${String(next()).padStart(8, '0')}`;
 
   let origin = '';
@@ -194,6 +237,11 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
         };
       case 'chat.postMessage': {
         const ts = nextTs();
+        const channel = String(args.channel ?? '');
+        const held: FakeMessage = { ts, text: args.text };
+        if (typeof args.thread_ts === 'string') held.thread_ts = args.thread_ts;
+        if (args.metadata !== undefined) held.metadata = args.metadata;
+        channelMessages.set(channel, [...(channelMessages.get(channel) ?? []), held]);
         return {
           ok: true,
           channel: args.channel,
@@ -210,6 +258,20 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
       }
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'conversations.history': {
+        const oldest = Number(args.oldest ?? 0);
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const messages = [...(channelMessages.get(String(args.channel ?? '')) ?? [])]
+          .filter((m) => m.thread_ts === undefined && Number(m.ts) >= oldest)
+          .reverse()
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+          }));
+        return { ok: true, messages, has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'views.open':
@@ -284,7 +346,7 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
     }
 
     const limit = rateLimits.get(method);
-    if (limit && limit.remaining > 0) {
+    if (limit && limit.remaining > 0 && (limit.match?.(args) ?? true)) {
       limit.remaining -= 1;
       if (limit.remaining === 0) rateLimits.delete(method);
       sendJson(
@@ -296,10 +358,41 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
       return;
     }
 
+    const faultIndex = faults.findIndex((f) => f.method === method && (f.match?.(args) ?? true));
+    const injected = faultIndex >= 0 ? faults[faultIndex] : undefined;
+    if (injected) {
+      injected.remaining -= 1;
+      if (injected.remaining <= 0) faults.splice(faultIndex, 1);
+    }
+    const fault = injected?.fault;
+    if (fault?.kind === 'status' && !fault.processed) {
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      sendJson(
+        res,
+        fault.status,
+        { ok: false, error: fault.status === 429 ? 'ratelimited' : 'fake_fault' },
+        headers,
+      );
+      return;
+    }
     const handler = overrides.get(method);
     let answer: unknown;
     if (handler) answer = await handler(args, call);
     if (answer === undefined) answer = defaultAnswer(method, args, token);
+    if (fault?.kind === 'status') {
+      sendJson(res, fault.status, { ok: false, error: 'fake_fault' });
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if (res.destroyed) return;
+    }
     if (isHttpAnswer(answer)) {
       const { status, headers = {}, body } = answer;
       if (typeof body === 'string' || Buffer.isBuffer(body)) {
@@ -455,12 +548,23 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
     on(method, handler) {
       overrides.set(method, handler);
     },
-    rateLimitNext(method, times, retryAfterSeconds) {
+    rateLimitNext(method, times, retryAfterSeconds, match) {
       if (times <= 0) {
         rateLimits.delete(method);
         return;
       }
-      rateLimits.set(method, { remaining: times, retryAfterSeconds });
+      rateLimits.set(method, { remaining: times, retryAfterSeconds, ...(match ? { match } : {}) });
+    },
+    inject(method, fault, injectOptions = {}) {
+      faults.push({
+        method,
+        fault,
+        remaining: injectOptions.times ?? Number.POSITIVE_INFINITY,
+        ...(injectOptions.match ? { match: injectOptions.match } : {}),
+      });
+    },
+    messagesIn(channel) {
+      return [...(channelMessages.get(channel) ?? [])];
     },
     callsOf(method) {
       return calls.filter((c) => c.method === method);
@@ -489,6 +593,10 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
       uploads.length = 0;
       overrides.clear();
       rateLimits.clear();
+      faults.length = 0;
+      channelMessages.clear();
+      for (const res of hanging) res.destroy();
+      hanging.clear();
       files.clear();
       uploadNames.clear();
       dmChannels.clear();
@@ -497,6 +605,7 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
       for (const waiter of [...callWaiters, ...responseWaiters]) clearTimeout(waiter.timer);
       callWaiters.clear();
       responseWaiters.clear();
+      for (const res of hanging) res.destroy();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -225,7 +225,87 @@ const fileBlock = z.looseObject({
   block_id: id.optional(),
 });
 
+/*
+ * Native charts and tables (docs.slack.dev "Data visualization block" / "Data table block"):
+ * title 50, labels and series names 20, 1-6 series of 1-20 points whose labels are exactly the
+ * categories; a table of 2-101 rows (header first) of 1-20 equal-length rows, 10,000 characters
+ * in all, no rich text in the header. At most two charts per message (checked on the message).
+ */
+const label20 = z.string().min(1).max(20);
+const seriesSchema = z.strictObject({
+  name: label20,
+  data: z
+    .array(z.strictObject({ label: label20, value: z.number().finite() }))
+    .min(1)
+    .max(20),
+});
+const seriesChartSchema = z
+  .strictObject({
+    type: z.enum(['bar', 'line', 'area']),
+    series: z.array(seriesSchema).min(1).max(6),
+    axis_config: z.strictObject({
+      categories: z.array(label20).min(1).max(20),
+      x_label: z.string().min(1).max(50).optional(),
+      y_label: z.string().min(1).max(50).optional(),
+    }),
+  })
+  .superRefine((chart, ctx) => {
+    const names = chart.series.map((s) => s.name);
+    if (new Set(names).size !== names.length)
+      ctx.addIssue({ code: 'custom', message: 'series names must be unique' });
+    const categories = chart.axis_config.categories;
+    if (new Set(categories).size !== categories.length)
+      ctx.addIssue({ code: 'custom', message: 'categories must be unique' });
+    for (const s of chart.series) {
+      const labels = s.data.map((d) => d.label);
+      if (labels.length !== categories.length || labels.some((l, i) => l !== categories[i]))
+        ctx.addIssue({
+          code: 'custom',
+          message: `series ${s.name} must have one point per category, in order`,
+        });
+    }
+  });
+const pieChartSchema = z.strictObject({
+  type: z.literal('pie'),
+  segments: z
+    .array(z.strictObject({ label: label20, value: z.number().positive() }))
+    .min(1)
+    .max(6),
+});
+const dataVisualizationBlock = z.strictObject({
+  type: z.literal('data_visualization'),
+  title: z.string().min(1).max(50),
+  chart: z.union([seriesChartSchema, pieChartSchema]),
+  block_id: id.optional(),
+});
+const tableCell = z.union([
+  z.strictObject({ type: z.literal('raw_text'), text: z.string().min(1) }),
+  z.strictObject({ type: z.literal('raw_number'), value: z.number().finite(), text: z.string().min(1) }),
+]);
+const dataTableBlock = z
+  .strictObject({
+    type: z.literal('data_table'),
+    caption: z.string().min(1),
+    rows: z.array(z.array(tableCell).min(1).max(20)).min(2).max(101),
+    page_size: z.number().int().min(1).max(100).optional(),
+    row_header_column_index: z.number().int().min(0).optional(),
+    block_id: id.optional(),
+  })
+  .superRefine((table, ctx) => {
+    const width = table.rows[0]?.length ?? 0;
+    if (table.rows.some((r) => r.length !== width))
+      ctx.addIssue({ code: 'custom', message: 'every table row must have as many cells as the header' });
+    const chars = table.rows.flat().reduce((n, c) => n + c.text.length, 0);
+    if (chars > 10_000)
+      ctx.addIssue({ code: 'custom', message: `table holds ${chars} characters (max 10,000)` });
+  });
+
+/** Slack allows at most two chart blocks in one message. */
+export const MAX_CHARTS_PER_MESSAGE = 2;
+
 export const blockSchema = z.discriminatedUnion('type', [
+  dataVisualizationBlock,
+  dataTableBlock,
   headerBlock,
   sectionBlock,
   contextBlock,
@@ -257,6 +337,14 @@ export const messageSchema = z
     blocks: z.array(blockSchema).min(1).max(50).optional(),
   })
   .superRefine((message, ctx) => {
+    const charts = (message.blocks ?? []).filter((b) => b.type === 'data_visualization').length;
+    if (charts > MAX_CHARTS_PER_MESSAGE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['blocks'],
+        message: `${charts} chart blocks; Slack allows at most ${MAX_CHARTS_PER_MESSAGE} per message`,
+      });
+    }
     const total = countBlockText(message.blocks);
     if (total > MAX_MESSAGE_BLOCK_TEXT) {
       ctx.addIssue({

@@ -6,6 +6,7 @@
  * workspace it is for; ingest keys pick the workspace; uninstall events drop tokens and stop the
  * digest; data goes after the retention period (injected clock).
  */
+
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,10 +14,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { sendScheduledDigest } from '../../src/features/digest/job.js';
+import { ACTIONS, BLOCKS, BOT_SCOPES, VIEWS } from '../../src/ids.js';
 import { createLogger } from '../../src/logger.js';
+import { createSlackDelivery } from '../../src/slack/delivery.js';
+import { readBotTeam } from '../../src/slack/workspace.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { type Harness, SIGNING_SECRET, startHarness, visibleText } from '../helpers/app-harness.js';
+import { fixtureBytes } from '../domain/read/fixture.js';
+import {
+  type Harness,
+  SIGNING_SECRET,
+  startHarness,
+  viewSubmissionPayload,
+  visibleText,
+} from '../helpers/app-harness.js';
 import type { FakeGrant, RecordedCall } from '../helpers/fake-slack.js';
 import { createSchema, dropSchema, postgresTitle, skipPostgres } from '../helpers/postgres.js';
 import { postSigned } from '../helpers/signed-request.js';
@@ -80,7 +91,7 @@ async function install(
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get('location') ?? '');
   expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
-  expect(authorize.searchParams.get('scope')).toBe('commands,chat:write,files:read,files:write');
+  expect(authorize.searchParams.get('scope')).toBe(BOT_SCOPES.join(','));
   const state = authorize.searchParams.get('state') ?? '';
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   expect(cookie).toMatch(/^slack-app-oauth-state=/);
@@ -264,6 +275,63 @@ describe('install to any workspace (distributed mode)', () => {
     expect(tokensOf(h.fake.calls).every((t) => t === ALPHA.botToken || t === BETA.botToken)).toBe(true);
   });
 
+  it('reads Apollo files the same way from every workspace: an ingest key names it, the form downloads with its token', async () => {
+    h = await startHarness({ env: DISTRIBUTED_ENV });
+    await install(h, ALPHA);
+    await install(h, BETA);
+    const alphaKey = await newKey(h, 'T_ALPHA');
+    const bytes = fixtureBytes('people-export.csv');
+
+    // The ingest API: the key names the workspace; the People export is read with its warnings.
+    const api = await h.ingest(bytes, {
+      token: alphaKey,
+      contentType: 'text/csv',
+      query: '?started_at=2026-11-23&run_id=alpha-people',
+    });
+    expect(api.status).toBe(201);
+    expect(api.json.run.contact_rows).toBe(15);
+    expect(api.json.warnings.map((w: { code: string }) => w.code)).toEqual([
+      'people_export',
+      'people_rows_disagree',
+    ]);
+
+    // The Slack form in the other workspace: the file is served only to Beta's bot token.
+    const url = h.fake.serveFile('beta/people-export.csv', Buffer.from(bytes), { token: BETA.botToken });
+    await h.interact(
+      viewSubmissionPayload({
+        team: 'T_BETA',
+        callbackId: VIEWS.upload,
+        privateMetadata: JSON.stringify({ channel_id: 'C_BETA_UPLOAD' }),
+        values: {
+          [BLOCKS.uploadFile]: {
+            [ACTIONS.uploadFile]: {
+              type: 'file_input',
+              files: [{ id: 'F1', name: 'people-export.csv', size: bytes.length, url_private_download: url }],
+            },
+          },
+          [BLOCKS.uploadDate]: { [ACTIONS.uploadDate]: { type: 'datepicker', selected_date: '2026-11-23' } },
+          [BLOCKS.uploadRunId]: { [ACTIONS.uploadRunId]: { type: 'plain_text_input', value: 'beta-people' } },
+        },
+      }),
+    );
+    const told = await h.fake.waitFor(
+      (c) => c.method === 'chat.postEphemeral' && c.args.channel === 'C_BETA_UPLOAD',
+    );
+    expect(told.token).toBe(BETA.botToken);
+    expect(visibleText(told.args)).toContain('Run beta-people stored: 15 contact rows, 8 companies');
+
+    const [alphaRun] = await h.store.listRuns('T_ALPHA');
+    const [betaRun] = await h.store.listRuns('T_BETA');
+    expect(alphaRun?.run_id).toBe('alpha-people');
+    expect(betaRun?.run_id).toBe('beta-people');
+    expect(betaRun?.headline).toEqual(alphaRun?.headline);
+    expect(betaRun?.warnings).toEqual(alphaRun?.warnings);
+    // No single workspace to learn in this mode: the only auth.test calls are the two installs'
+    // (with their new tokens), and no start-up workspace is kept.
+    expect(tokensOf(h.fake.callsOf('auth.test')).sort()).toEqual([ALPHA.botToken, BETA.botToken].sort());
+    expect(await readBotTeam(h.store)).toBeNull();
+  });
+
   it('lists and revokes ingest keys; a revoked key writes nothing, and a key never writes into another workspace', async () => {
     h = await startHarness({ env: DISTRIBUTED_ENV });
     await install(h, ALPHA);
@@ -359,7 +427,14 @@ describe('install to any workspace (distributed mode)', () => {
     expect(tokensOf(h.fake.calls)).toEqual([BETA.botToken]);
     // Fired by the schedule itself: inactive, nothing claimed or sent.
     const fired = await sendScheduledDigest(
-      { deps: h.running.deps, client: h.running.clientFor, incidents: async () => null },
+      {
+        deps: h.running.deps,
+        slack: async (team: string) => {
+          const client = await h?.running.clientFor(team);
+          return client ? createSlackDelivery(client) : null;
+        },
+        incidents: async () => null,
+      },
       'T_ALPHA',
       { at: new Date('2026-11-30T09:00:00Z'), local: '2026-11-30 09:00' },
       { late: false },

@@ -81,6 +81,8 @@ export interface ContractTarget {
   open(): Promise<Store>;
   /** Keys of the stored records matching a SQL LIKE pattern. */
   rawKeys(like: string): Promise<string[]>;
+  /** Copies a stored record to another (raw) key, as an upload interrupted by a crash left its data. */
+  rawCopy(fromKey: string, toKey: string): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,6 +110,36 @@ export function storeContract(target: ContractTarget): void {
       // 25,001 companies in chunks of 10,000: three chunk keys plus one aggregate key.
       expect(await rawKeys('%:co:run-big:%')).toHaveLength(3);
       expect(await rawKeys('%:agg:run-big:%')).toHaveLength(1);
+    });
+
+    it("keeps a run's upload warnings and contact rows; a run stored without them reads without them", async () => {
+      const store = await open();
+      const warned = buildRunRecord(makeRun('run-warned', '2026-11-02T00:00:00.000Z', 3), {
+        source: 'api',
+        now: NOW,
+        warnings: [
+          { code: 'people_export', message: 'A People export: 7 contact rows became 3 companies.' },
+          { code: 'no_scores', message: 'No company has an ICP score or a tier.' },
+        ],
+        contactRows: 7,
+      });
+      const plain = record(makeRun('run-plain', '2026-11-01T00:00:00.000Z', 2));
+      expect(plain.meta).not.toHaveProperty('warnings');
+      await store.saveRun('T1', warned);
+      await store.saveRun('T1', plain);
+      await store.close();
+
+      const reopened = await open();
+      const [first, second] = await reopened.listRuns('T1');
+      expect(first?.run_id).toBe('run-warned');
+      expect(first?.warnings).toEqual([
+        { code: 'people_export', message: 'A People export: 7 contact rows became 3 companies.' },
+        { code: 'no_scores', message: 'No company has an ICP score or a tier.' },
+      ]);
+      expect(first?.contact_rows).toBe(7);
+      expect(second).toEqual(plain.meta);
+      expect(second).not.toHaveProperty('warnings');
+      expect(second).not.toHaveProperty('contact_rows');
     });
 
     it('returns nothing for runs that are not there', async () => {
@@ -385,6 +417,40 @@ export function storeContract(target: ContractTarget): void {
         Array.from({ length: 10 }, () => store.claim('T1', 'send', { now: new Date(), staleMs: 1_000 })),
       );
       expect(takeovers.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('hygiene', () => {
+    it('removes run data no index entry points to, and only that', async () => {
+      const store = await open();
+      const run = makeRun('run-o', '2026-11-02T09:00:00.000Z', 25_001);
+      await store.saveRun('T1', record(run));
+      await store.saveRun('T2', record(makeRun('run-p', '2026-11-03T09:00:00.000Z', 3)));
+      const live = await rawKeys('%:run-o:%');
+      expect(live).toHaveLength(4);
+      // What a crashed upload of run-o (generation "0rphan00") and of a never-indexed run left behind.
+      const orphans = live.flatMap((key) => {
+        const agg = /^(.*:agg:run-o:)[^:]+$/.exec(key);
+        const co = /^(.*:co:run-o:)[^:]+(:\d+)$/.exec(key);
+        return agg
+          ? [`${agg[1]}0rphan00`, key.replace(':agg:run-o:', ':agg:never:')]
+          : co
+            ? [`${co[1]}0rphan00${co[2]}`]
+            : [];
+      });
+      for (const [i, key] of orphans.entries())
+        await target.rawCopy(live[Math.min(i, live.length - 1)] ?? '', key);
+      expect(await rawKeys('%:run-o:0rphan00%')).toHaveLength(4);
+
+      const reclaimed = await store.reclaimOrphans();
+      expect(reclaimed.records).toBe(5);
+      expect(reclaimed.bytes).toBeGreaterThan(0);
+      expect(await rawKeys('%0rphan00%')).toEqual([]);
+      expect(await rawKeys('%:never:%')).toEqual([]);
+      expect((await rawKeys('%:run-o:%')).sort()).toEqual([...live].sort());
+      expect(await store.getCompanies('T1', 'run-o')).toEqual(run.companies);
+      expect(await store.getCompanies('T2', 'run-p')).toHaveLength(3);
+      expect(await store.reclaimOrphans()).toEqual({ records: 0, bytes: 0 });
     });
   });
 

@@ -38,7 +38,18 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
   });
 
   describe('contract', () => {
-    storeContract({ kind: 'postgres', open: openStore, rawKeys });
+    storeContract({
+      kind: 'postgres',
+      open: openStore,
+      rawKeys,
+      rawCopy: async (from, to) => {
+        await adminQuery(
+          'INSERT INTO records(key, value) SELECT $1, value FROM records WHERE key = $2',
+          [to, from],
+          schema,
+        );
+      },
+    });
   });
 
   it('migrates once when five processes start at the same moment, and again is a no-op', async () => {

@@ -50,7 +50,14 @@ afterEach(async () => {
 });
 
 describe('SQLite store contract', () => {
-  storeContract({ kind: 'sqlite', open: () => openStore(), rawKeys: (like) => rawKeys(file, like) });
+  storeContract({
+    kind: 'sqlite',
+    open: () => openStore(),
+    rawKeys: (like) => rawKeys(file, like),
+    rawCopy: async (from, to) => {
+      await sql(file, 'INSERT INTO keyv(key, value) SELECT ?, value FROM keyv WHERE key = ?', to, from);
+    },
+  });
 });
 
 describe('SQLite store files', () => {

@@ -1,43 +1,25 @@
-/** Reading an Apollo CSV export: column aliases, records, the fast path, and the schema. */
+/**
+ * Reading an Apollo CSV export: the table (separator, quoting, spreadsheet rows; see read/csv-table.ts),
+ * the columns (aliases; read/columns.ts), records (read/csv-companies.ts), then the fast path or the
+ * schema, and for a People export one company per account (read/people.ts).
+ */
 
-import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import type { FieldProblem } from '../../errors.js';
 import type { Company, Run } from '../model.js';
+import { type CompanyRecord, type CompanyRecords, companyRecordsOf } from '../read/csv-companies.js';
+import { readCsvTable } from '../read/csv-table.js';
+import { mergeContactRows } from '../read/people.js';
+import type { ReadWarning } from '../read/warnings.js';
 import { assembleRun, readRunHead } from './fast.js';
 import { Invalid, nonBlank } from './fields.js';
-import type { CanonicalKey } from './json.js';
 import { type ParseLimits, type RunUploadInput, tooManyCompanies } from './limits.js';
 import { invalid, toProblems } from './problems.js';
+import type { FormatReading } from './reading.js';
 import { COMPANY_FIELDS, type Converter, runSchema, toRun } from './schema.js';
 
-// ---------------------------------------------------------------------------------------------------
-// CSV
-
-/** Header names per field, most preferred first; the first one present in the file is used. */
-export const CSV_COLUMNS: ReadonlyArray<readonly [CanonicalKey, readonly string[]]> = [
-  ['name', ['company', 'company name', 'name', 'company name for emails']],
-  ['domain', ['website', 'domain', 'company domain']],
-  ['industry', ['industry']],
-  ['employees', ['# employees', 'employees', 'number of employees']],
-  ['city', ['company city', 'city']],
-  ['state', ['company state', 'state']],
-  ['country', ['company country', 'country']],
-  ['icp_score', ['icp score', 'icp_score', 'score']],
-  ['tier', ['tier']],
-  ['campaign', ['campaign']],
-];
-
-export interface CsvRecord {
-  cells: string[];
-  /** Line where the record starts, as an editor numbers it. */
-  line: number;
-}
-
-export const normaliseHeader = (header: string): string => header.trim().toLowerCase().replace(/\s+/g, ' ');
-
-export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath: boolean): Run {
-  const [header, ...rows] = readCsvRecords(input.text);
-  const startedAt = nonBlank(input.started_at);
+export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath: boolean): FormatReading {
+  const table = readCsvTable(input.text);
+  const startedAt = nonBlank(input.started_at) ?? nonBlank(input.default_started_at);
   const startedAtProblems: FieldProblem[] =
     startedAt === undefined
       ? [
@@ -48,25 +30,17 @@ export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath
           },
         ]
       : [];
-  if (header === undefined) {
+  if (table === undefined) {
     throw invalid([
       { where: '', field: '', message: 'the file is empty: expected a header row, then one row per company' },
       ...startedAtProblems,
     ]);
   }
-  if (rows.length > limits.maxCompanies) throw tooManyCompanies(rows.length, limits);
-
-  const headers = header.cells.map((cell) => cell.trim());
-  const normalised = headers.map(normaliseHeader);
-  const columns: Array<readonly [CanonicalKey, number]> = [];
-  for (const [canonical, names] of CSV_COLUMNS) {
-    const found = names.map((name) => normalised.indexOf(name)).find((index) => index >= 0);
-    if (found !== undefined) columns.push([canonical, found]);
-  }
-  if (!columns.some(([canonical]) => canonical === 'name')) {
+  const records = companyRecordsOf(table);
+  if (records === undefined) {
     throw invalid([
       {
-        where: `row ${header.line}`,
+        where: 'row 1',
         field: '',
         message:
           'no company name column: expected a column named Company, Company Name, Name or Company Name for Emails',
@@ -74,20 +48,64 @@ export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath
       ...startedAtProblems,
     ]);
   }
+  if (records.kind === 'companies' && records.records.length > limits.maxCompanies) {
+    throw tooManyCompanies(records.records.length, limits);
+  }
 
-  const fast = fastPath ? readCsvRunFast(input, startedAt, columns, rows) : undefined;
-  if (fast) return fast;
-  const headerOf = new Map(
-    columns.map(([canonical, index]) => [canonical as string, headers[index] ?? canonical]),
-  );
-  const companies = rows.map((row) =>
-    Object.fromEntries(columns.map(([canonical, index]) => [canonical, row.cells[index] ?? ''])),
-  );
+  const read =
+    (fastPath ? readCsvRunFast(input, startedAt, records) : undefined) ??
+    readCsvRunSchema(input, startedAt, startedAtProblems, records);
+  const warnings: ReadWarning[] = [...records.warnings];
+  const scoreField = records.headerOf.get('icp_score') ?? 'ICP Score';
+  if (records.kind === 'people') {
+    const merged = mergeContactRows(
+      records.records.map((record, index) => ({
+        company: read.companies[index] as Company,
+        row: record.row,
+        ...(record.accountId === undefined ? {} : { accountId: record.accountId }),
+      })),
+    );
+    if (merged.companies.length > limits.maxCompanies)
+      throw tooManyCompanies(merged.companies.length, limits);
+    warnings.push(...merged.warnings);
+    const names = merged.companies.map((c) => c.name);
+    return {
+      run: { ...read, companies: merged.companies },
+      warnings,
+      contactRows: records.records.length,
+      where: (index) => `company ${JSON.stringify(names[index] ?? '?')}`,
+      scoreField,
+      noScoring: noScoringHint(records),
+    };
+  }
+  return {
+    run: read,
+    warnings,
+    where: (index) => `row ${records.records[index]?.row ?? '?'}`,
+    scoreField,
+    noScoring: noScoringHint(records),
+  };
+}
+
+/** What to tell a person whose upload has no score and no tier at all. */
+function noScoringHint(records: CompanyRecords): string {
+  const hasColumns = records.fields.includes('icp_score') || records.fields.includes('tier');
+  return hasColumns
+    ? 'the ICP score and tier columns are empty'
+    : 'the file has no ICP score or tier column (ICP Score, ICP Fit Score, Fit Score or Score; Tier, ICP Tier or Fit Tier)';
+}
+
+function readCsvRunSchema(
+  input: RunUploadInput,
+  startedAt: string | undefined,
+  startedAtProblems: FieldProblem[],
+  records: CompanyRecords,
+): Run {
   const result = runSchema.safeParse({
     run_id: input.run_id,
     started_at: startedAt,
     label: input.label,
-    companies,
+    companies: records.records.map((record) => record.cells),
   });
   if (!result.success) {
     // started_at has its own CSV-specific message; every other problem comes from the schema.
@@ -97,8 +115,8 @@ export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath
     throw invalid([
       ...startedAtProblems,
       ...toProblems(issues, {
-        where: (index) => `row ${rows[index]?.line ?? '?'}`,
-        field: (_index, key) => headerOf.get(key) ?? key,
+        where: (index) => `row ${records.records[index]?.row ?? '?'}`,
+        field: (_index, key) => records.headerOf.get(key as never) ?? key,
       }),
     ]);
   }
@@ -108,21 +126,21 @@ export function parseCsvRun(input: RunUploadInput, limits: ParseLimits, fastPath
 export function readCsvRunFast(
   input: RunUploadInput,
   startedAt: string | undefined,
-  columns: ReadonlyArray<readonly [CanonicalKey, number]>,
-  rows: readonly CsvRecord[],
+  records: CompanyRecords,
 ): Run | undefined {
   const head = readRunHead({ run_id: input.run_id, started_at: startedAt, label: input.label });
   if (!head) return undefined;
-  const columnOf = new Map<string, number>(columns);
-  // Every field in the schema's order, with its column (-1: not in the file, so absent).
+  const present = new Set<string>(records.fields);
+  // Every field in the schema's order; a field without a column is absent.
   const readers = Object.entries(COMPANY_FIELDS).map(
-    ([canonical, convert]) => [canonical, columnOf.get(canonical) ?? -1, convert as Converter] as const,
+    ([canonical, convert]) =>
+      [canonical as keyof CompanyRecord['cells'], present.has(canonical), convert as Converter] as const,
   );
   const companies: Company[] = [];
-  for (const row of rows) {
+  for (const record of records.records) {
     const out: Record<string, unknown> = {};
-    for (const [canonical, index, convert] of readers) {
-      const result = convert(index < 0 ? undefined : (row.cells[index] ?? ''));
+    for (const [canonical, has, convert] of readers) {
+      const result = convert(has ? (record.cells[canonical] ?? '') : undefined);
       if (result instanceof Invalid) return undefined;
       if (result !== undefined) out[canonical] = result;
     }
@@ -134,59 +152,4 @@ export function readCsvRunFast(
     { api_calls: [], api_metrics: undefined, quality_scores: [] },
     input.text,
   );
-}
-
-/** Every non-blank record with its starting line; a syntax error becomes a problem naming the line. */
-export function readCsvRecords(text: string): CsvRecord[] {
-  const source = text.replace(/\r\n?/g, '\n');
-  let lastLine = 0;
-  const startLines: number[] = [];
-  let rows: string[][];
-  try {
-    rows = parseCsv(source, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      on_record: (cells: string[], context) => {
-        lastLine = context.lines;
-        const breaks = cells.reduce((sum, cell) => sum + (cell.match(/\n/g)?.length ?? 0), 0);
-        startLines.push(context.lines - breaks);
-        return cells;
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const info = error as CsvError & { lines?: number };
-    const line = error.code === 'CSV_QUOTE_NOT_CLOSED' ? firstContentLine(source, lastLine + 1) : info.lines;
-    throw invalid([{ where: line === undefined ? '' : `row ${line}`, field: '', message: csvReason(error) }]);
-  }
-  return rows
-    .map((cells, index) => ({ cells, line: startLines[index] ?? 0 }))
-    .filter((record) => record.cells.some((cell) => cell.trim() !== ''));
-}
-
-export function firstContentLine(text: string, from: number): number {
-  const lines = text.split('\n');
-  for (let line = from; line <= lines.length; line++) {
-    if ((lines[line - 1] ?? '').trim() !== '') return line;
-  }
-  return from;
-}
-
-export function csvReason(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted cell that starts on this row is never closed (a missing ")';
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-      const counts = /expect (\d+), got (\d+)/.exec(error.message);
-      return counts
-        ? `expected ${counts[1]} cells like the header, got ${counts[2]}`
-        : 'the row has a different number of cells than the header';
-    }
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'INVALID_OPENING_QUOTE':
-      return `a stray quote: quote the whole cell and double any " inside it (${error.message.split(':')[0]})`;
-    default:
-      return `not valid CSV: ${error.message}`;
-  }
 }

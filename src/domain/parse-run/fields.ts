@@ -119,7 +119,10 @@ export function readNumber(value: unknown, spec: NumberSpec): Converted<number |
     (!spec.integer || Number.isInteger(n)) &&
     (spec.min === undefined || n >= spec.min) &&
     (spec.max === undefined || n <= spec.max);
-  return inRange ? ok(n) : fail(expectedGot(spec.expected, n));
+  // The value as written ("1.200", not 1.2): a person looks for it in the file.
+  return inRange
+    ? ok(n)
+    : fail(`expected ${spec.expected}, got ${typeof value === 'string' ? value.trim() : describe(n)}`);
 }
 
 export const optionalNumber =

@@ -28,10 +28,24 @@ export {
   type RunUploadInput,
 } from './limits.js';
 export { formatProblems } from './problems.js';
+export type { RunReading } from './reading.js';
 
 import { AppError } from '../../errors.js';
 import type { Run } from '../model.js';
 import { invalid } from './problems.js';
+import { finishReading, type RunReading } from './reading.js';
+import { readUploadBytes, type UploadInput } from './upload.js';
+
+export type { UploadInput } from './upload.js';
+
+/** An upload's bytes read as a run: decoded, its format detected, validated (see upload.ts). */
+export function readUpload(
+  input: UploadInput,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  options: ParseOptions = {},
+): RunReading {
+  return readUploadBytes(input, limits, (text, l) => readRunUpload(text, l, options));
+}
 
 /**
  * Parses and validates an upload. Throws `AppError('upload_too_large')` when over the limits and
@@ -45,6 +59,15 @@ export function parseRunUpload(
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
   options: ParseOptions = {},
 ): Run {
+  return readRunUpload(input, limits, options).run;
+}
+
+/** As `parseRunUpload`, with what was noticed on the way: warnings, and the contact rows of a People export. */
+export function readRunUpload(
+  input: RunUploadInput,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  options: ParseOptions = {},
+): RunReading {
   const bytes = Buffer.byteLength(input.text, 'utf8');
   if (bytes > limits.maxBytes) {
     throw new AppError(
@@ -53,17 +76,19 @@ export function parseRunUpload(
     );
   }
   const fastPath = options.fastPath ?? true;
-  let run: Run;
-  if (input.format === 'json') run = parseJsonRun(input, limits, fastPath);
-  else if (input.format === 'csv') run = parseCsvRun(input, limits, fastPath);
+  const scale = input.score_scale === undefined ? {} : { scoreScale: input.score_scale };
+  let reading: RunReading;
+  if (input.format === 'json') reading = finishReading(parseJsonRun(input, limits, fastPath), 'json', scale);
+  else if (input.format === 'csv')
+    reading = finishReading(parseCsvRun(input, limits, fastPath), 'csv', scale);
   else {
     throw new AppError(
       'upload_invalid',
       `Unknown upload format ${describe(input.format)}; expected json or csv.`,
     );
   }
-  if (options.now) checkNotInFuture(run, options.now);
-  return run;
+  if (options.now) checkNotInFuture(reading.run, options.now);
+  return reading;
 }
 
 /** A run dated more than a day after `now` is a typo (2099 for 2026), and would sort above every real run. */

@@ -1,10 +1,13 @@
 /** Reading a JSON run: key aliases, the fast path, the schema, and where a syntax error is. */
 import type { z } from 'zod';
 import type { Company, Run } from '../model.js';
+import { COMPANY_JSON_KEYS, companyOfApolloItem, normaliseApolloJson } from '../read/apollo-json.js';
+import { parseScoreScale, type ScoreScale } from '../read/score-scale.js';
 import { assembleRun, readRunExtras, readRunHead } from './fast.js';
 import { Invalid, isBlank, isRecord, nonBlank } from './fields.js';
 import { type ParseLimits, type RunUploadInput, tooManyCompanies } from './limits.js';
 import { invalid, toProblems } from './problems.js';
+import type { FormatReading } from './reading.js';
 import { COMPANY_FIELDS, type Converter, type companySchema, runSchema, toRun } from './schema.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -12,18 +15,7 @@ import { COMPANY_FIELDS, type Converter, type companySchema, runSchema, toRun } 
 
 export type CanonicalKey = keyof z.input<typeof companySchema> & string;
 
-export const JSON_ALIASES: ReadonlyArray<readonly [CanonicalKey, readonly string[]]> = [
-  ['name', ['name', 'organization_name']],
-  ['domain', ['domain', 'primary_domain', 'website_url']],
-  ['industry', ['industry']],
-  ['employees', ['employees', 'estimated_num_employees', 'num_employees']],
-  ['country', ['country', 'organization_country']],
-  ['state', ['state', 'organization_state']],
-  ['city', ['city', 'organization_city']],
-  ['icp_score', ['icp_score']],
-  ['tier', ['tier']],
-  ['campaign', ['campaign']],
-];
+export const JSON_ALIASES: ReadonlyArray<readonly [CanonicalKey, readonly string[]]> = COMPANY_JSON_KEYS;
 
 export interface Aliased {
   value: unknown;
@@ -72,7 +64,7 @@ export function readJsonCompany(raw: unknown): Company | undefined {
 export function readJsonRunFast(body: Record<string, unknown>, input: RunUploadInput): Run | undefined {
   const head = readRunHead({
     run_id: nonBlank(input.run_id) ?? body.run_id,
-    started_at: nonBlank(input.started_at) ?? body.started_at,
+    started_at: startedAtOf(body, input),
     label: nonBlank(input.label) ?? body.label,
   });
   if (!head || !Array.isArray(body.companies)) return undefined;
@@ -86,33 +78,112 @@ export function readJsonRunFast(body: Record<string, unknown>, input: RunUploadI
   return extras && assembleRun(head, companies, extras, input.text);
 }
 
-export function parseJsonRun(input: RunUploadInput, limits: ParseLimits, fastPath: boolean): Run {
-  const body = parseJsonText(input.text);
-  if (isRecord(body) && Array.isArray(body.companies) && body.companies.length > limits.maxCompanies) {
-    throw tooManyCompanies(body.companies.length, limits);
+/** The request's started_at, else the body's, else the default (the form's date, a file's mtime). */
+function startedAtOf(body: Record<string, unknown>, input: RunUploadInput): unknown {
+  const own = nonBlank(input.started_at) ?? body.started_at;
+  return own === undefined || own === null || own === '' ? nonBlank(input.default_started_at) : own;
+}
+
+/** Every lower-case key a company may carry (aliases included). */
+const KNOWN_KEYS = new Set(JSON_ALIASES.flatMap(([, keys]) => keys));
+
+/**
+ * Keys in another case (`ICP_Score`, `Name`) are read too. Checking a sample keeps the common case (every
+ * key already lower case) free: the first companies are looked at, and only when one has such a key are
+ * all companies read through their lower-cased keys.
+ */
+function hasOtherCaseKeys(companies: readonly unknown[]): boolean {
+  const sample = Math.min(companies.length, 20);
+  for (let i = 0; i < sample; i++) {
+    const c = companies[i];
+    if (!isRecord(c)) continue;
+    for (const key of Object.keys(c)) {
+      const lower = key.toLowerCase();
+      if (lower !== key && KNOWN_KEYS.has(lower)) return true;
+    }
   }
+  return false;
+}
+
+const APOLLO_SHAPES_HINT =
+  'expected a run ({ "started_at": …, "companies": [ … ] }) or one of Apollo\'s answers (a search page with organizations and accounts, saved accounts, an enrich answer with organization, a bulk answer with organizations or matches, or a list of organizations)';
+
+export function parseJsonRun(input: RunUploadInput, limits: ParseLimits, fastPath: boolean): FormatReading {
+  const parsed = parseJsonText(input.text);
+  const normalised = normaliseApolloJson(parsed);
+  if (normalised.shape === undefined) {
+    const keys = isRecord(parsed) ? Object.keys(parsed).slice(0, 8) : [];
+    throw invalid([
+      {
+        where: '',
+        field: '',
+        message: `${APOLLO_SHAPES_HINT}; found ${isRecord(parsed) ? (keys.length ? `an object with ${keys.join(', ')}` : 'an empty object') : Array.isArray(parsed) ? 'a list' : describeJson(parsed)}`,
+      },
+    ]);
+  }
+  let body = normalised.body;
+  if (isRecord(body) && Array.isArray(body.companies)) {
+    if (body.companies.length > limits.maxCompanies) throw tooManyCompanies(body.companies.length, limits);
+    if (normalised.shape === 'run' && hasOtherCaseKeys(body.companies)) {
+      body = { ...body, companies: body.companies.map(companyOfApolloItem) };
+    }
+  }
+  const stated = isRecord(body) ? statedScaleOf(body) : undefined;
+  const reading = (run: Run): FormatReading => ({
+    run,
+    warnings: normalised.warnings,
+    ...(normalised.people === undefined ? {} : { contactRows: normalised.people }),
+    where: (index) => `companies[${index}]`,
+    scoreField: 'icp_score',
+    ...(stated ? { statedScale: stated } : {}),
+    noScoring: 'no icp_score, score or fit_score key and no tier, icp_tier or fit_tier key has a value',
+  });
   const fast = fastPath && isRecord(body) ? readJsonRunFast(body, input) : undefined;
-  if (fast) return fast;
+  if (fast) return reading(fast);
   const aliased = isRecord(body) && Array.isArray(body.companies) ? body.companies.map(aliasCompany) : [];
+  const startedAt = isRecord(body) ? startedAtOf(body, input) : undefined;
   const merged = isRecord(body)
     ? {
         ...body,
         run_id: nonBlank(input.run_id) ?? body.run_id,
-        started_at: nonBlank(input.started_at) ?? body.started_at,
+        started_at: startedAt,
         label: nonBlank(input.label) ?? body.label,
         companies: Array.isArray(body.companies) ? aliased.map((a) => a.value) : body.companies,
       }
     : body;
   const result = runSchema.safeParse(merged);
   if (!result.success) {
-    throw invalid(
-      toProblems(result.error.issues, {
-        where: (index) => `companies[${index}]`,
-        field: (index, key) => aliased[index]?.sources[key] ?? key,
-      }),
-    );
+    const problems = toProblems(result.error.issues, {
+      where: (index) => `companies[${index}]`,
+      field: (index, key) => aliased[index]?.sources[key] ?? key,
+    });
+    if (normalised.shape !== 'run' && (startedAt === undefined || startedAt === null)) {
+      for (const problem of problems) {
+        if (problem.where === '' && problem.field === 'started_at') problem.message = APOLLO_NO_DATE;
+      }
+    }
+    throw invalid(problems);
   }
-  return toRun(result.data, input.text);
+  return reading(toRun(result.data, input.text));
+}
+
+const APOLLO_NO_DATE =
+  "required: Apollo's answers carry no run date; give started_at (the ingest API's query parameter, the form's run date, or --started-at)";
+
+function statedScaleOf(body: Record<string, unknown>): ScoreScale | undefined {
+  const raw = body.score_scale;
+  if (raw === undefined || raw === null) return undefined;
+  const scale = parseScoreScale(String(raw));
+  if (scale === undefined) {
+    throw invalid([
+      { where: '', field: 'score_scale', message: `expected "0-100" or "0-1", got ${JSON.stringify(raw)}` },
+    ]);
+  }
+  return scale;
+}
+
+function describeJson(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }
 
 export function parseJsonText(text: string): unknown {

@@ -1,6 +1,7 @@
 /** What an upload may be: its size and company limits, its format, and how a too-large one is told. */
 
 import { AppError } from '../../errors.js';
+import type { ScoreScale } from '../read/score-scale.js';
 import { MAX_LABEL_CHARS, MAX_TEXT_CHARS } from './fields.js';
 
 export interface ParseLimits {
@@ -48,14 +49,23 @@ export interface RunUploadInput {
   started_at?: string;
   run_id?: string;
   label?: string;
+  /** How scores are written: `0-1` fractions are scaled to 0-100; unset, a run of fractions is refused. */
+  score_scale?: ScoreScale;
+  /** The run's date when neither `started_at` nor the upload has one (the form's date, a file's mtime). */
+  default_started_at?: string;
 }
 
-/** Content type first, then the file name, then a look at the first character. */
+/**
+ * A specific content type first (`csv`, `tab-separated`, `json`), then the file name, then a look at the
+ * first character: generic types (`text/plain`, `application/octet-stream`) say nothing.
+ */
 export function detectRunFormat(hints: { text: string; filename?: string; contentType?: string }): RunFormat {
   const contentType = hints.contentType?.toLowerCase() ?? '';
   const filename = hints.filename?.trim().toLowerCase() ?? '';
-  if (contentType.includes('csv') || filename.endsWith('.csv')) return 'csv';
-  if (contentType.includes('json') || filename.endsWith('.json')) return 'json';
+  if (contentType.includes('csv') || contentType.includes('tab-separated')) return 'csv';
+  if (contentType.includes('json')) return 'json';
+  if (/\.(csv|tsv)$/.test(filename)) return 'csv';
+  if (filename.endsWith('.json')) return 'json';
   const first = hints.text
     .replace(/^\uFEFF/, '')
     .trimStart()

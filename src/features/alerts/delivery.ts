@@ -1,123 +1,59 @@
 /**
- * Sending alert messages with a bounded retry policy.
+ * Delivering incident messages once, across timeouts, restarts and replicas. The retries, timeouts
+ * and 429s are the app's one Slack delivery policy (src/slack/delivery.ts); this adds what makes
+ * an incident appear exactly once:
  *
- * The alerts feature sends through its own WebClient with the SDK's retries off
- * (`retryConfig: { retries: 0 }`, `rejectRateLimitedCalls: true`), so this module is the one place
- * that decides: the shared client would otherwise pause its whole queue on a 429 and keep retrying
- * for about 30 minutes, and retry network errors silently (a post whose answer was lost can be
- * sent twice). The policy here:
- *
- * - HTTP 429: wait exactly the `Retry-After` the API gave, if it is at most `maxWaitMs`, then retry;
- * - network errors, HTTP 5xx and Slack's transient errors (`internal_error`, `fatal_error`,
- *   `service_unavailable`, `request_timeout`, `ratelimited`): exponential backoff from `backoffMs`;
- * - anything else (`not_in_channel`, `channel_not_found`, `invalid_auth`…): no in-line retry, a
- *   retry cannot help until someone acts;
- * - at most `attempts` attempts. Whatever still fails is returned to the caller, which records it
- *   in the alert state (shown by `alerts`), logs it, and retries it at the next run.
+ * - each message that must not be repeated (a new incident, its resolution, a reminder) is
+ *   claimed in the store first (`claimName`), so of two replicas judging runs at the same moment
+ *   one sends it; the claim is released after the outcome is recorded, and the other replica, if
+ *   it gets the claim later, sees in the stored state that nothing is owed any more (`stillOwed`);
+ * - before a new incident is posted, the attempt is recorded with its marker (`markPostAttempt`);
+ *   the post carries the marker in its metadata. If Slack's answer is lost (timeout, 5xx,
+ *   shutdown), the next try first looks for the marker in the channel and adopts the message it
+ *   finds, so a late success is kept, never posted twice.
  */
+import { type AlertAction, clone, findIncident } from './evaluate.js';
+import type { AlertState, Incident } from './state.js';
 
-export interface RetryPolicy {
-  attempts: number;
-  /** Longest single wait, for Retry-After or backoff. A longer Retry-After gives up at once. */
-  maxWaitMs: number;
-  backoffMs: number;
+/** A claim older than this (its process died mid-send) may be taken over. */
+export const ALERT_CLAIM_STALE_MS = 2 * 60_000;
+
+/** The store claim that makes one process send `action`; null when it needs none (an idempotent update). */
+export function claimName(action: AlertAction): string | null {
+  return action.kind === 'update' ? null : `alert:${action.incident.number}:${action.kind}`;
 }
 
-export const ALERT_RETRY_POLICY: RetryPolicy = { attempts: 3, maxWaitMs: 30_000, backoffMs: 1_000 };
-
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const TRANSIENT_PLATFORM_ERRORS = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-]);
-
-interface SlackErrorShape {
-  code?: unknown;
-  retryAfter?: unknown;
-  statusCode?: unknown;
-  data?: { error?: unknown };
-  original?: { message?: unknown };
-  message?: unknown;
+/** The marker a posted incident carries: unique per workspace and incident. */
+export function incidentMarker(team: string, incident: Pick<Incident, 'number' | 'opened_at'>): string {
+  return `incident:${team}:${incident.number}:${incident.opened_at}`;
 }
 
-export type RetryDecision = { retry: true; waitMs: number } | { retry: false };
-
-/** A short, stable description of a failed Web API call, ending with Slack's error code when there is one. */
-export function describeDeliveryError(error: unknown): string {
-  const e = (error ?? {}) as SlackErrorShape;
-  switch (e.code) {
-    case 'slack_webapi_rate_limited_error':
-      return `rate limited by Slack (Retry-After ${String(e.retryAfter)}s): ratelimited`;
-    case 'slack_webapi_platform_error':
-      return typeof e.data?.error === 'string' ? e.data.error : 'Slack refused the call';
-    case 'slack_webapi_http_error':
-      return `Slack answered HTTP ${String(e.statusCode)}`;
-    case 'slack_webapi_request_error':
-      return `network error: ${typeof e.original?.message === 'string' ? e.original.message : 'request failed'}`;
-    default:
-      return error instanceof Error ? error.message : String(error);
+/** Whether the stored state still owes `action` (another process may have sent it meanwhile). */
+export function stillOwed(state: AlertState, action: AlertAction): Incident | null {
+  const incident = findIncident(state, action.rule, action.incident.number);
+  if (!incident) return null;
+  switch (action.kind) {
+    case 'open':
+      return incident.message_ts === undefined ? incident : null;
+    case 'resolve':
+      return incident.resolve_pending ? incident : null;
+    case 'repeat':
+      return incident.message_ts !== undefined && incident.last_reply_at === action.incident.last_reply_at
+        ? incident
+        : null;
+    case 'update':
+      return incident.message_ts !== undefined ? incident : null;
   }
 }
 
-/** Whether (and after how long) to try a failed call again; `attempt` is the attempt that failed (1-based). */
-export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy): RetryDecision {
-  if (attempt >= policy.attempts) return { retry: false };
-  const e = (error ?? {}) as SlackErrorShape;
-  const backoff = Math.min(policy.backoffMs * 2 ** (attempt - 1), policy.maxWaitMs);
-  switch (e.code) {
-    case 'slack_webapi_rate_limited_error': {
-      const seconds = typeof e.retryAfter === 'number' && e.retryAfter >= 0 ? e.retryAfter : null;
-      if (seconds === null) return { retry: true, waitMs: backoff };
-      const waitMs = seconds * 1000;
-      return waitMs <= policy.maxWaitMs ? { retry: true, waitMs } : { retry: false };
-    }
-    case 'slack_webapi_request_error':
-      return { retry: true, waitMs: backoff };
-    case 'slack_webapi_http_error':
-      return typeof e.statusCode === 'number' && e.statusCode >= 500
-        ? { retry: true, waitMs: backoff }
-        : { retry: false };
-    case 'slack_webapi_platform_error':
-      return typeof e.data?.error === 'string' && TRANSIENT_PLATFORM_ERRORS.has(e.data.error)
-        ? { retry: true, waitMs: backoff }
-        : { retry: false };
-    default:
-      return { retry: false };
-  }
-}
-
-export type SendResult<T> = { ok: true; value: T } | { ok: false; error: string; attempts: number };
-
-/** Runs `send` until it succeeds or the policy says stop; never throws. */
-export async function sendWithRetry<T>(
-  send: () => Promise<T>,
-  options: {
-    policy: RetryPolicy;
-    sleep: Sleep;
-    onRetry?: (info: { attempt: number; waitMs: number; error: string }) => void;
-  },
-): Promise<SendResult<T>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { ok: true, value: await send() };
-    } catch (error) {
-      const decision = decideRetry(error, attempt, options.policy);
-      const described = describeDeliveryError(error);
-      if (!decision.retry) {
-        return {
-          ok: false,
-          error: attempt === 1 ? described : `${described} (after ${attempt} attempts)`,
-          attempts: attempt,
-        };
-      }
-      options.onRetry?.({ attempt, waitMs: decision.waitMs, error: described });
-      await options.sleep(decision.waitMs);
-    }
-  }
+/** Records that a post of the incident is being sent with `marker`, before it is sent. */
+export function markPostAttempt(
+  state: AlertState,
+  action: AlertAction,
+  attempt: { at: string; marker: string },
+): AlertState {
+  const next = clone(state);
+  const incident = findIncident(next, action.rule, action.incident.number);
+  if (incident) incident.post_attempt = attempt;
+  return next;
 }

@@ -8,7 +8,7 @@ import {
   type RunMeasurement,
   worse,
 } from './measure.js';
-import { ALERT_RULE_IDS, type AlertRuleId, HISTORY_LIMIT } from './rules.js';
+import { ALERT_RULE_IDS, ALERT_RULES, type AlertRuleId, HISTORY_LIMIT } from './rules.js';
 import {
   type AlertActionKind,
   type AlertState,
@@ -80,7 +80,15 @@ export function pushHistory(state: AlertState, incident: Incident): void {
 export function closeIncident(
   state: AlertState,
   rule: AlertRuleId,
-  close: { at: string; run?: RunRef; resolution: 'recovered' | 'turned_off'; by?: string; reply: boolean },
+  close: {
+    at: string;
+    run?: RunRef;
+    resolution: 'recovered' | 'turned_off';
+    by?: string;
+    reply: boolean;
+    /** Where to report an incident that was never posted (it opened and cleared while Slack refused). */
+    report?: string | null;
+  },
 ): AlertAction | null {
   const rs = ruleState(state, rule);
   const incident = rs.incident;
@@ -92,10 +100,24 @@ export function closeIncident(
   delete rs.incident;
   const announced = incident.message_ts !== undefined;
   if (announced) incident.resolve_pending = true;
+  const report = !announced && typeof close.report === 'string' ? close.report : null;
+  if (report !== null) incident.report_pending = true;
   pushHistory(state, incident);
+  if (report !== null) {
+    return { kind: 'open', rule, incident: { ...structuredClone(incident), channel: report }, reply: false };
+  }
   return announced
     ? { kind: 'resolve', rule, incident: structuredClone(incident), reply: close.reply }
     : null;
+}
+
+/** Incidents that opened and cleared before they could be posted: still owed, posted as resolved. */
+export function pendingReports(state: AlertState, rule: AlertRuleId, channel: string | null): AlertAction[] {
+  if (channel === null) return [];
+  return state.history
+    .filter((i) => i.rule === rule && i.report_pending && i.message_ts === undefined)
+    .reverse()
+    .map((i) => ({ kind: 'open', rule, incident: { ...structuredClone(i), channel }, reply: false }));
 }
 
 export function pendingResolves(state: AlertState, rule: AlertRuleId, muted: boolean): AlertAction[] {
@@ -149,6 +171,7 @@ export function evaluateAlerts(input: {
     }
     const muted = rs.muted_until !== undefined;
     actions.push(...pendingResolves(state, id, muted));
+    if (!muted) actions.push(...pendingReports(state, id, channel));
     if (!rule.enabled) {
       rs.last_evaluation = { run_id: m.run.run_id, at, outcome: 'off', value: null };
       continue;
@@ -172,6 +195,12 @@ export function evaluateAlerts(input: {
     if (!incident) {
       rs.last_evaluation = { run_id: m.run.run_id, at, outcome: breaching ? 'breach' : 'ok', value };
       if (!breaching) continue;
+      // One alert per problem: a rule measuring the same failure as an open incident joins it.
+      const cover = coveringIncident(state, id);
+      if (cover) {
+        rs.last_evaluation.note = `named in incident #${cover.number}`;
+        continue;
+      }
       const opened: Incident = {
         number: state.next_incident,
         rule: id,
@@ -206,7 +235,13 @@ export function evaluateAlerts(input: {
       incident.latest_run = m.run;
       incident.latest_at = at;
       incident.detail = incidentDetail(id, m);
-      const action = closeIncident(state, id, { at, run: m.run, resolution: 'recovered', reply: !muted });
+      const action = closeIncident(state, id, {
+        at,
+        run: m.run,
+        resolution: 'recovered',
+        reply: !muted,
+        report: muted ? null : channel,
+      });
       if (action) actions.push(action);
       continue;
     }
@@ -242,6 +277,13 @@ export function evaluateAlerts(input: {
   return { state, actions };
 }
 
+/** The open incident of the rule that covers `rule` (same failure), when that rule is on. */
+export function coveringIncident(state: AlertState, rule: AlertRuleId): Incident | undefined {
+  const cover = ALERT_RULES[rule].covered_by;
+  if (cover === undefined || !resolveRule(state, cover).enabled) return undefined;
+  return state.rules[cover]?.incident;
+}
+
 export type DeliveryOutcome =
   | { ok: true; at: Date; ts?: string; channel?: string }
   | { ok: false; at: Date; error: string };
@@ -269,7 +311,11 @@ export function recordDelivery(state: AlertState, action: AlertAction, outcome: 
       if (outcome.ts !== undefined) incident.message_ts = outcome.ts;
       incident.channel = outcome.channel ?? action.incident.channel;
       incident.last_reply_at = at;
-      if (incident.resolved_at !== undefined) incident.resolve_pending = true;
+      delete incident.post_attempt;
+      delete incident.report_pending;
+      // Resolved after the posted snapshot was taken: its message still says open.
+      if (incident.resolved_at !== undefined && action.incident.resolved_at === undefined)
+        incident.resolve_pending = true;
       break;
     case 'repeat':
       incident.last_reply_at = at;

@@ -77,7 +77,7 @@ export function parseRuleValue(rule: AlertRuleId, word: string): number {
     throw new AppError('bad_command', `${quote(word)}: ${def.name} takes ${expected}.`);
   };
   if (def.unit === 'percent') {
-    const m = /^(\d+(?:\.\d+)?)%?$/.exec(raw);
+    const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(raw);
     const n = m ? Number(m[1]) : Number.NaN;
     if (!Number.isFinite(n) || n > 100) fail('a percentage from 0 to 100, e.g. `95` or `95%`');
     return Math.round(n * 1000) / 100_000;

@@ -1,4 +1,4 @@
 /** Threshold alerts as incidents: the feature's public face. */
 
 export { ALERTS_HELP } from './grammar.js';
-export { type Alerts, type AlertsFeatureOptions, createAlerts } from './slack.js';
+export { type Alerts, createAlerts } from './slack.js';

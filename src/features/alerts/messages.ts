@@ -99,14 +99,35 @@ function ackLine(incident: Incident, timeZone: string): string | null {
   return `:eyes: Acknowledged by <@${escapeMrkdwn(incident.acked_by)}> at ${when(incident.acked_at, timeZone)}`;
 }
 
-function incidentTitle(incident: Incident): string {
+/** The complementary figure a success-rate incident also names (one alert per problem). */
+function companionText(incident: Incident): string {
+  const api = incident.detail.api;
+  if (incident.rule !== 'success_rate' || !api || api.total === 0) return '';
+  return ` · error rate ${formatPercent(api.failed / api.total)}`;
+}
+
+/** Whether the latest value is still past the alert threshold (else it is between the thresholds). */
+function stillBreaching(incident: Incident): boolean {
   const def = ALERT_RULES[incident.rule];
-  return `Incident #${incident.number} · ${def.name} ${thresholdText(def, incident.threshold)}`;
+  return def.direction === 'below'
+    ? incident.latest_value < incident.threshold
+    : incident.latest_value > incident.threshold;
+}
+
+/** Where: the endpoint that carries the problem, its status codes, and the run. */
+function whereText(incident: Incident): string {
+  const run = `run ${runText(incident.latest_run)}`;
+  const api = incident.detail.api;
+  const top = api?.endpoints[0];
+  if (!top) return run;
+  const codes = Object.keys(top.status_codes).length > 0 ? ` (status ${statusCodes(top.status_codes)})` : '';
+  return `\`${escapeMrkdwn(truncate(top.endpoint, 120))}\`${codes} · ${run}`;
 }
 
 /**
  * The incident's one message in the alert channel: posted when it opens, then updated in place
- * with the latest run, and finally marked resolved. `mutedUntil` shows a mute on the rule.
+ * with the latest run, and finally marked resolved. It leads with the measured value, then where
+ * (endpoint, status codes, run), then what to do. `mutedUntil` shows a mute on the rule.
  */
 export function renderIncidentMessage(
   incident: Incident,
@@ -118,6 +139,9 @@ export function renderIncidentMessage(
   const history = `Opened ${when(incident.opened_at, tz)} by run ${runText(incident.opened_run)} · ${formatInt(incident.breaching_runs)} breaching run${incident.breaching_runs === 1 ? '' : 's'} · worst ${formatRuleValue(def.unit, incident.worst_value)}`;
   const footer: string[] = [];
   const ack = ackLine(incident, tz);
+  const dashboardButton = button('Open dashboard', ACTIONS.alertOpenDashboard, {
+    value: incident.latest_run.run_id,
+  });
   if (incident.resolved_at !== undefined) {
     const duration = formatDuration(Date.parse(incident.resolved_at) - Date.parse(incident.opened_at));
     const turnedOff = incident.resolution === 'turned_off';
@@ -129,19 +153,24 @@ export function renderIncidentMessage(
     const text = `${turnedOff ? 'Closed' : 'Resolved'}: incident #${incident.number}, ${def.name} (${latest}) after ${duration}.`;
     return message(text, [
       header(
-        `${turnedOff ? ':no_bell: Closed' : ':white_check_mark: Resolved'} · ${incidentTitle(incident)}`,
+        turnedOff
+          ? `:no_bell: Closed · ${def.name} rule turned off · incident #${incident.number}`
+          : `:white_check_mark: Resolved · ${def.name} back to ${latest} · incident #${incident.number}`,
       ),
       section(`${headline}\n${history}`),
       context(footer),
-      actions(
-        [button('Open dashboard', ACTIONS.alertOpenDashboard, { value: incident.latest_run.run_id })],
-        BLOCKS.alertActions,
-      ),
+      actions([dashboardButton], BLOCKS.alertActions),
     ]);
   }
+  const breaching = stillBreaching(incident);
+  const state = breaching
+    ? `alert ${thresholdText(def, incident.threshold)}`
+    : `recovering, clears at ${recoveryText(def, incident.recovery)}`;
   const measured =
-    `*${def.name}*: *${latest}* in run ${runText(incident.latest_run)}, ` +
-    `alert threshold ${thresholdText(def, incident.threshold)} (recovers at ${recoveryText(def, incident.recovery)}).`;
+    `*Measured*: ${def.name} *${latest}*${companionText(incident)} in run ${runText(incident.latest_run)}, ` +
+    (breaching
+      ? `alert threshold ${thresholdText(def, incident.threshold)} (recovers at ${recoveryText(def, incident.recovery)}).`
+      : `between the thresholds: no longer ${thresholdText(def, incident.threshold)}, not yet ${recoveryText(def, incident.recovery)}.`);
   if (ack) footer.push(ack);
   if (options.mutedUntil) {
     footer.push(
@@ -151,25 +180,30 @@ export function renderIncidentMessage(
   footer.push(`Last updated ${when(incident.latest_at, tz)}`);
   const text =
     incident.message_ts !== undefined
-      ? `Incident #${incident.number} still firing: ${def.name} ${latest} (${thresholdText(def, incident.threshold)}), ${incident.breaching_runs} breaching run${incident.breaching_runs === 1 ? '' : 's'}. Run ${plain(incident.latest_run.run_id)}.`
+      ? `Incident #${incident.number} ${breaching ? 'still firing' : 'recovering'}: ${def.name} ${latest} (${breaching ? thresholdText(def, incident.threshold) : `clears at ${recoveryText(def, incident.recovery)}`}), ${incident.breaching_runs} breaching run${incident.breaching_runs === 1 ? '' : 's'}. Run ${plain(incident.latest_run.run_id)}.`
       : `New incident #${incident.number}: ${def.name} ${latest}, ${thresholdText(def, incident.threshold)}. Run ${plain(incident.latest_run.run_id)}.`;
+  const buttons = [
+    button('Mute 24h', ACTIONS.alertMute, { value: `${incident.rule}:${incident.number}` }),
+    dashboardButton,
+  ];
+  // Once someone acknowledged, their name replaces the button.
+  if (!ack) {
+    buttons.unshift(
+      button('Acknowledge', ACTIONS.alertAcknowledge, {
+        value: `${incident.rule}:${incident.number}`,
+        style: 'primary',
+      }),
+    );
+  }
   return message(text, [
-    header(`:rotating_light: ${incidentTitle(incident)}`),
-    section(`${measured}\n${history}`),
-    ...detailBlocks(incident),
-    section(`*Recommendation*: ${def.recommendation}`),
-    context(footer),
-    actions(
-      [
-        button('Acknowledge', ACTIONS.alertAcknowledge, {
-          value: `${incident.rule}:${incident.number}`,
-          style: 'primary',
-        }),
-        button('Mute 24h', ACTIONS.alertMute, { value: `${incident.rule}:${incident.number}` }),
-        button('Open dashboard', ACTIONS.alertOpenDashboard, { value: incident.latest_run.run_id }),
-      ],
-      BLOCKS.alertActions,
+    header(
+      `${breaching ? ':rotating_light:' : ':large_yellow_circle:'} ${def.name} ${latest}${companionText(incident)} · ${state} · incident #${incident.number}`,
     ),
+    section(`${measured}\n*Where*: ${whereText(incident)}\n*Do*: ${def.next_step}`),
+    ...detailBlocks(incident),
+    section(`${history}\n_Seed advice_: ${def.recommendation}`),
+    context(footer),
+    actions(buttons, BLOCKS.alertActions),
   ]);
 }
 
@@ -260,7 +294,7 @@ function ruleStatus(
         ? `too little evidence: ${escapeMrkdwn(ev.note ?? '')}`
         : ev.outcome === 'off'
           ? 'rule off'
-          : `${formatRuleValue(def.unit, ev.value ?? 0)} (${ev.outcome === 'recovering' ? 'between the thresholds' : ev.outcome})`;
+          : `${formatRuleValue(def.unit, ev.value ?? 0)} (${ev.outcome === 'recovering' ? 'between the thresholds' : ev.outcome}${ev.note ? `, ${escapeMrkdwn(ev.note)}` : ''})`;
     lines.push(`Last evaluation: run \`${escapeMrkdwn(ev.run_id)}\` at ${when(ev.at, tz)}: ${what}`);
   } else lines.push('Last evaluation: none yet');
   const note = rs?.last_notification;

@@ -42,7 +42,14 @@ export interface AlertRuleDef {
   recovery: number;
   /** The seed's recommendation for this performance issue. */
   recommendation: string;
+  /** The concrete next step, shown as "Do" in the incident. */
+  next_step: string;
   aliases: readonly string[];
+  /**
+   * Another rule that measures the same failure: while that rule (enabled) has an open incident,
+   * this one opens none of its own; that incident names both figures.
+   */
+  covered_by?: AlertRuleId;
 }
 
 /** The seed's performance issues, with its thresholds as defaults. Rates are fractions 0..1. */
@@ -57,6 +64,8 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     recovery: 0.96,
     recommendation:
       'Low API success rate - check API key and rate limits. Improve API reliability - check rate limits and error handling.',
+    next_step:
+      'Look at the failing endpoint and status codes below: 401/403 means the API key or plan, 429 means pace the requests, 5xx means retry with backoff and check Apollo status.',
     aliases: ['success', 'api_success'],
   },
   response_time: {
@@ -69,6 +78,8 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     recovery: 1.8,
     recommendation:
       'Slow API response times - consider optimizing requests. Optimize API calls - consider batching or parallel processing.',
+    next_step:
+      'Start with the slowest endpoint below: request smaller pages, batch enrichment calls, and run calls in parallel within the rate limit.',
     aliases: ['response', 'latency', 'avg_response_time', 'average_response_time'],
   },
   error_rate: {
@@ -80,7 +91,10 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     threshold: THRESHOLDS.error_rate,
     recovery: 0.04,
     recommendation: 'High error rate - review API usage patterns.',
+    next_step:
+      'Look at the endpoint with the most failures and its status codes below: fix 4xx requests at the caller, retry 5xx with backoff.',
     aliases: ['errors', 'error'],
+    covered_by: 'success_rate',
   },
   qualification_rate: {
     id: 'qualification_rate',
@@ -92,18 +106,22 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     recovery: 0.11,
     recommendation:
       'Overall performance "Needs Improvement" (the seed rates 10 % or less so) - refine the Apollo search filters toward the ICP.',
+    next_step:
+      'Tighten the Apollo search filters (industry, size, country) toward the groups with the highest scores on the dashboard.',
     aliases: ['qualification', 'qualified'],
   },
   rate_limited: {
     id: 'rate_limited',
     name: 'Rate-limited calls (429)',
     direction: 'above',
-    unit: 'count',
+    unit: 'percent',
     evidence: 'call_log',
-    threshold: 0,
-    recovery: 0,
+    threshold: THRESHOLDS.rate_limited_share,
+    recovery: THRESHOLDS.rate_limited_recovery,
     recommendation:
       "Check API key and rate limits: honour Apollo's retry-after and pace requests (the seed's RateLimitTracker).",
+    next_step:
+      "Honour Apollo's Retry-After on the endpoint below and lower the request pace (`settings rate_limit=N`).",
     aliases: ['429', 'ratelimited', 'throttled'],
   },
   peak_usage: {
@@ -116,6 +134,8 @@ export const ALERT_RULES: Record<AlertRuleId, AlertRuleDef> = {
     recovery: 0.8,
     recommendation:
       'Spread requests out to stay under the per-minute rate limit (`settings rate_limit=N` is the limit compared against).',
+    next_step:
+      'Spread the calls out: add a delay between requests so the busiest minute stays under the limit.',
     aliases: ['peak', 'rate_limit_usage', 'peak_per_minute'],
   },
 };

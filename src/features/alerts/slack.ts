@@ -9,7 +9,7 @@
  */
 
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { DashboardAlerts } from '../../blocks/dashboard.js';
 import { renderFailure } from '../../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
 import { aggregateRun } from '../../domain/aggregate.js';
@@ -19,20 +19,15 @@ import { ADMIN_REFUSAL, isAppError } from '../../errors.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
 import { createSerializer } from '../../serial.js';
 import { dashboardMessage } from '../../slack/dashboard-message.js';
+import { describeDeliveryError, isSlackCallError } from '../../slack/delivery.js';
 import { type Deps, type EdgeContext, isAdmin, type RunStoredEvent, requireAdmin } from '../../slack/deps.js';
 import { describeError } from '../../slack/errors.js';
+import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { loadSettings, teamOf, timeZoneOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
 import { type AlertsChange, acknowledgeIncident, applyAlertsChange } from './change.js';
-import {
-  ALERT_RETRY_POLICY,
-  type RetryPolicy,
-  realSleep,
-  type SendResult,
-  type Sleep,
-  sendWithRetry,
-} from './delivery.js';
+import { ALERT_CLAIM_STALE_MS, claimName, incidentMarker, markPostAttempt, stillOwed } from './delivery.js';
 import {
   type AlertAction,
   type DeliveryOutcome,
@@ -48,17 +43,9 @@ import {
   renderIncidentMessage,
   renderIncidentReply,
 } from './messages.js';
-import { ALERT_RULE_IDS, ALERT_RULES, ALERTS_DOC, type AlertRuleId, MUTE_BUTTON_MS } from './rules.js';
-import { type AlertState, alertStateSchema, emptyAlertState } from './state.js';
-import { summarizeIncidents } from './summary.js';
-
-export interface AlertsFeatureOptions {
-  /** How retries wait (tests pass a recording fake). */
-  sleep?: Sleep;
-  policy?: RetryPolicy;
-  /** The client alert messages are sent with (per bot token); by default one with the SDK's own retries off. */
-  createClient?: (deps: Deps, token: string) => WebClient;
-}
+import { ALERT_RULE_IDS, ALERTS_DOC, type AlertRuleId, MUTE_BUTTON_MS } from './rules.js';
+import { type AlertState, alertStateSchema, emptyAlertState, type Incident } from './state.js';
+import { openIncidentLines, summarizeIncidents } from './summary.js';
 
 /** What the app wires: the subcommand, the buttons, and the flows other parts call by name. */
 export interface Alerts {
@@ -68,8 +55,10 @@ export interface Alerts {
   evaluateStoredRun(event: RunStoredEvent): Promise<void>;
   /** After a run was deleted: the latest evaluated run falls back to the newest one left. */
   runDeleted(team: string, runId: string): Promise<void>;
-  /** Lines under the dashboard: alerts routed nowhere, open incidents, a failed delivery. */
-  dashboardNotes(team: string): Promise<string[]>;
+  /** What the dashboard shows of alerts: notes (routed nowhere, a failed delivery) and the open incidents. */
+  dashboardNotes(team: string): Promise<DashboardAlerts>;
+  /** The `alerts` status view, for the dashboard's Alerts button. */
+  statusMessage(team: string): Promise<SlackMessage>;
   /** Incidents opened and resolved in a window, for the weekly digest. */
   incidentsInWindow(
     team: string,
@@ -78,31 +67,8 @@ export interface Alerts {
   stop(): Promise<void>;
 }
 
-export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {}): Alerts {
-  const sleep = options.sleep ?? realSleep;
-  const policy = options.policy ?? ALERT_RETRY_POLICY;
+export function createAlerts(ctx: EdgeContext): Alerts {
   const serial = createSerializer();
-  /** One sender per bot token: each workspace's alerts carry its own token. */
-  const senders = new Map<string, WebClient>();
-
-  const senderFor = async (deps: Deps, team: string): Promise<WebClient | null> => {
-    const token = await ctx.botTokenFor(team);
-    if (token === null) return null;
-    let sender = senders.get(token);
-    if (!sender) {
-      sender =
-        options.createClient?.(deps, token) ??
-        new WebClient(token, {
-          slackApiUrl: deps.config.slackApiUrl,
-          retryConfig: { retries: 0 },
-          rejectRateLimitedCalls: true,
-          timeout: 15_000,
-          logger: deps.logger,
-        });
-      senders.set(token, sender);
-    }
-    return sender;
-  };
 
   async function loadState(deps: Deps, team: string): Promise<AlertState> {
     return (await deps.store.getDocument(team, ALERTS_DOC, alertStateSchema)) ?? emptyAlertState();
@@ -120,13 +86,76 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
     return { state: out.value, result: out.result };
   }
 
-  function send<T>(deps: Deps, what: string, call: () => Promise<T>): Promise<SendResult<T>> {
-    return sendWithRetry(call, {
-      policy,
-      sleep,
-      onRetry: ({ attempt, waitMs, error }) =>
-        deps.logger.warn(`Alert ${what}: attempt ${attempt} failed (${error}); retrying in ${waitMs} ms.`),
-    });
+  const failed = (deps: Deps, error: unknown): DeliveryOutcome => {
+    const described = describeDeliveryError(error);
+    const lost = isSlackCallError(error) && error.maybeDone;
+    return {
+      ok: false,
+      at: deps.now(),
+      error: lost ? `${described} It is looked up in the channel before any new post.` : described,
+    };
+  };
+
+  /** Posts a new incident once: adopts an earlier post whose answer was lost, else marks and posts. */
+  async function postIncident(
+    deps: Deps,
+    team: string,
+    action: AlertAction,
+    incident: Incident,
+    body: SlackMessage,
+  ): Promise<DeliveryOutcome> {
+    const slack = await ctx.slackFor(team);
+    if (!slack) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
+    const channel = action.incident.channel ?? '';
+    const marker = incidentMarker(team, incident);
+    if (incident.post_attempt) {
+      try {
+        const ts = await findMarkedPostOrNone(slack, {
+          channel,
+          marker,
+          since: new Date(incident.post_attempt.at),
+          onRefused: (error) =>
+            deps.logger.warn(
+              `Alert incident #${incident.number}: could not look for an earlier post (${describeDeliveryError(error)}); posting it.`,
+            ),
+        });
+        if (ts !== null) {
+          deps.logger.info(
+            `Alert incident #${incident.number}: an earlier post arrived after all (ts ${ts}).`,
+          );
+          // It shows the incident as it was then: bring it up to date (safe to repeat; best effort).
+          await slack
+            .call('chat.update', { channel, ts, ...body }, { safe: true, key: channel, what: 'adopted post' })
+            .catch((error: unknown) =>
+              deps.logger.warn(
+                `Alert incident #${incident.number}: updating the adopted post failed: ${describeError(error)}`,
+              ),
+            );
+          return { ok: true, at: deps.now(), ts, channel };
+        }
+      } catch (error) {
+        // Not knowing whether it arrived, posting again could duplicate it: try at the next run.
+        return failed(deps, error);
+      }
+    }
+    const at = deps.now().toISOString();
+    await updateState(deps, team, (s) => ({
+      state: markPostAttempt(s, action, { at, marker }),
+      result: null,
+    }));
+    try {
+      const posted = (await slack.call(
+        'chat.postMessage',
+        { channel, ...withMarker(body, marker) },
+        { safe: false, key: channel, what: `incident #${incident.number} post` },
+      )) as { ts?: string; channel?: string };
+      const out: DeliveryOutcome = { ok: true, at: deps.now() };
+      if (posted.ts) out.ts = posted.ts;
+      if (posted.channel) out.channel = posted.channel;
+      return out;
+    } catch (error) {
+      return failed(deps, error);
+    }
   }
 
   /** Sends one action; the outcome says what Slack confirmed. */
@@ -134,43 +163,51 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
     deps: Deps,
     team: string,
     action: AlertAction,
+    incident: Incident,
+    state: AlertState,
     timeZone: string,
   ): Promise<DeliveryOutcome> {
-    const client = await senderFor(deps, team);
-    if (!client) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
-    const state = await loadState(deps, team);
+    const slack = await ctx.slackFor(team);
+    if (!slack) return { ok: false, at: deps.now(), error: 'the app is not installed in this workspace' };
     const rs = state.rules[action.rule];
     const now = deps.now();
     const muted =
       rs?.muted_until !== undefined && Date.parse(rs.muted_until) > now.getTime() ? rs.muted_until : null;
-    const incident = action.incident;
-    const what = `${action.kind} of incident #${incident.number} (${action.rule})`;
-    const body = renderIncidentMessage(incident, { timeZone, mutedUntil: muted, mutedBy: rs?.muted_by });
-    const channel = incident.channel ?? '';
-    if (action.kind === 'open') {
-      const posted = await send(deps, what, () => client.chat.postMessage({ channel, ...body }));
-      if (!posted.ok) return { ok: false, at: deps.now(), error: posted.error };
-      const out: DeliveryOutcome = { ok: true, at: deps.now() };
-      if (posted.value.ts) out.ts = posted.value.ts;
-      if (posted.value.channel) out.channel = posted.value.channel;
-      return out;
+    const shown = action.incident;
+    const what = `incident #${shown.number}`;
+    const body = renderIncidentMessage(shown, { timeZone, mutedUntil: muted, mutedBy: rs?.muted_by });
+    const channel = shown.channel ?? '';
+    if (action.kind === 'open') return postIncident(deps, team, action, incident, body);
+    const ts = shown.message_ts ?? '';
+    try {
+      await slack.call('chat.update', { channel, ts, ...body }, { safe: true, key: channel, what });
+    } catch (error) {
+      return failed(deps, error);
     }
-    const ts = incident.message_ts ?? '';
-    const updated = await send(deps, what, () => client.chat.update({ channel, ts, ...body }));
-    if (!updated.ok) return { ok: false, at: deps.now(), error: updated.error };
     const replyKind =
       action.kind === 'repeat' ? 'repeat' : action.kind === 'resolve' && action.reply ? 'resolve' : null;
     if (replyKind) {
-      const reply = renderIncidentReply(replyKind, incident, { timeZone });
-      const replied = await send(deps, `${what} (thread reply)`, () =>
-        client.chat.postMessage({ channel, thread_ts: ts, ...reply }),
-      );
-      if (!replied.ok) return { ok: false, at: deps.now(), error: replied.error };
+      const reply = renderIncidentReply(replyKind, shown, { timeZone });
+      try {
+        await slack.call(
+          'chat.postMessage',
+          { channel, thread_ts: ts, ...reply },
+          { safe: false, key: channel, what: `${what} thread reply` },
+        );
+      } catch (error) {
+        // A reply whose answer was lost may be in the thread: counted as sent, never repeated.
+        if (!(isSlackCallError(error) && error.maybeDone)) return failed(deps, error);
+        deps.logger.warn(`Alert ${what}: the thread reply may not have arrived: ${describeError(error)}`);
+      }
     }
     return { ok: true, at: deps.now() };
   }
 
-  /** Sends actions in order, recording each outcome right after Slack answers. Inside `serial`. */
+  /**
+   * Sends actions in order, recording each outcome right after Slack answers. Each action that must
+   * not be repeated is claimed in the store first and checked against the stored state, so with
+   * several replicas one sends it. Inside `serial` (one workspace at a time in this process).
+   */
   async function deliver(
     deps: Deps,
     team: string,
@@ -179,35 +216,61 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
   ): Promise<AlertState | null> {
     let latest: AlertState | null = null;
     for (const action of actions) {
-      const outcome = await sendAction(deps, team, action, timeZone);
-      const what = `incident #${action.incident.number} (${action.rule}) ${action.kind}`;
-      if (outcome.ok)
-        deps.logger.info(`Alert ${what} delivered to ${action.incident.channel ?? 'its channel'}.`);
-      else
-        deps.logger.error(
-          `Alert ${what} could not be delivered: ${outcome.error}. It is retried at the next run.`,
+      const name = claimName(action);
+      if (
+        name !== null &&
+        !(await deps.store.claim(team, name, { now: deps.now(), staleMs: ALERT_CLAIM_STALE_MS }))
+      ) {
+        deps.logger.info(
+          `Alert incident #${action.incident.number} ${action.kind}: another process is sending it.`,
         );
-      // What Slack confirmed must be recorded, or the next run would post the incident again:
-      // a failed write is retried before giving up loudly.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          ({ state: latest } = await updateState(deps, team, (s) => ({
-            state: recordDelivery(s, action, outcome),
-            result: null,
-          })));
-          break;
-        } catch (error) {
-          if (attempt >= 3) {
-            deps.logger.error(
-              `Alert ${what} was ${outcome.ok ? `delivered (ts ${outcome.ts ?? 'n/a'})` : 'not delivered'} but could not be recorded: ${describeError(error)}`,
-            );
-            throw error;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-        }
+        continue;
+      }
+      try {
+        const state = await loadState(deps, team);
+        const incident = stillOwed(state, action);
+        if (!incident) continue;
+        const outcome = await sendAction(deps, team, action, incident, state, timeZone);
+        latest = await recordOutcome(deps, team, action, outcome);
+      } finally {
+        if (name !== null) await deps.store.release(team, name).catch(() => undefined);
       }
     }
     return latest;
+  }
+
+  async function recordOutcome(
+    deps: Deps,
+    team: string,
+    action: AlertAction,
+    outcome: DeliveryOutcome,
+  ): Promise<AlertState> {
+    const what = `incident #${action.incident.number} (${action.rule}) ${action.kind}`;
+    if (outcome.ok)
+      deps.logger.info(`Alert ${what} delivered to ${action.incident.channel ?? 'its channel'}.`);
+    else
+      deps.logger.error(
+        `Alert ${what} could not be delivered: ${outcome.error}. It is retried at the next run.`,
+      );
+    // What Slack confirmed must be recorded, or the next run would post the incident again:
+    // a failed write is retried before giving up loudly (the marker still prevents a second post).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { state } = await updateState(deps, team, (s) => ({
+          state: recordDelivery(s, action, outcome),
+          result: null,
+        }));
+        return state;
+      } catch (error) {
+        if (attempt >= 3) {
+          deps.logger.error(
+            `Alert ${what} was ${outcome.ok ? `delivered (ts ${outcome.ts ?? 'n/a'})` : 'not delivered'} but could not be recorded: ${describeError(error)}`,
+          );
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 
   async function handleAlertsCommand(cmd: CommandContext): Promise<void> {
@@ -226,16 +289,19 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
       let notice = `:white_check_mark: ${summary}`;
       if (parsed.change.kind === 'channel') {
         const channel = parsed.change.channel.id;
-        const sender = await senderFor(deps, team);
-        const welcome = sender
-          ? await send(deps, 'channel welcome', () =>
-              sender.chat.postMessage({ channel, ...renderChannelWelcome(cmd.user) }),
-            )
-          : ({ ok: false, error: 'the app is not installed in this workspace' } as const);
-        if (!welcome.ok) {
-          deps.logger.warn(`Alert channel ${channel}: the welcome post failed: ${welcome.error}.`);
+        try {
+          const slack = await ctx.slackFor(team);
+          if (!slack) throw new Error('the app is not installed in this workspace');
+          await slack.call(
+            'chat.postMessage',
+            { channel, ...renderChannelWelcome(cmd.user) },
+            { safe: false, key: channel, what: 'channel welcome' },
+          );
+        } catch (error) {
+          const described = describeDeliveryError(error);
+          deps.logger.warn(`Alert channel ${channel}: the welcome post failed: ${described}.`);
           notice +=
-            `\n:warning: I could not post in <#${channel}> (${welcome.error}). ` +
+            `\n:warning: I could not post in <#${channel}> (${described}). ` +
             'Invite me there with `/invite @Apollo Dashboard`, or alerts will fail to post.';
         }
       }
@@ -393,17 +459,16 @@ export function createAlerts(ctx: EdgeContext, options: AlertsFeatureOptions = {
       if (!state?.channel) {
         notes.push(`:warning: Alerts are not routed anywhere: \`${COMMAND} alerts channel #channel\``);
       }
-      if (!state) return notes;
-      const open = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident);
-      if (open.length > 0) {
-        notes.push(
-          `:rotating_light: ${open.length} open alert incident${open.length === 1 ? '' : 's'}: ${open.map((r) => ALERT_RULES[r].name).join(', ')}. See \`${COMMAND} alerts\`.`,
-        );
-      }
+      if (!state) return { notes, open: [] };
       if (ALERT_RULE_IDS.some((r) => state.rules[r]?.delivery_error)) {
         notes.push(`:warning: An alert could not be delivered to Slack. See \`${COMMAND} alerts\`.`);
       }
-      return notes;
+      return { notes, open: openIncidentLines(state) };
+    },
+
+    async statusMessage(team) {
+      const state = await loadState(ctx.deps, team);
+      return renderAlertsStatus(state, { timeZone: await timeZoneOf(ctx.deps, team), now: ctx.deps.now() });
     },
 
     async incidentsInWindow(team, window) {

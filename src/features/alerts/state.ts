@@ -76,6 +76,13 @@ export const incidentSchema = z.object({
   resolved_by: z.string().optional(),
   /** A resolve message is owed (its delivery failed or has not been confirmed yet). */
   resolve_pending: z.boolean().optional(),
+  /**
+   * A post of this incident was sent (marked with `marker`) but Slack's answer never came: before
+   * posting again, the channel is searched for the marker, so a late success is adopted.
+   */
+  post_attempt: z.object({ at: z.string(), marker: z.string() }).optional(),
+  /** Opened and recovered before its message could be posted: it is still owed, as resolved. */
+  report_pending: z.boolean().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -152,10 +159,13 @@ export interface ResolvedAlertOptions {
 export function resolveRule(state: AlertState, rule: AlertRuleId): ResolvedRule {
   const def = ALERT_RULES[rule];
   const rs = state.rules[rule];
+  // A value set when the 429 rule counted calls (a whole number) means nothing as a share: default.
+  const fits = (v: number | undefined) =>
+    v !== undefined && def.unit === 'percent' && v > 1 ? undefined : v;
   return {
     def,
-    threshold: rs?.threshold ?? def.threshold,
-    recovery: rs?.recovery ?? def.recovery,
+    threshold: fits(rs?.threshold) ?? def.threshold,
+    recovery: fits(rs?.recovery) ?? def.recovery,
     enabled: rs?.enabled ?? true,
   };
 }

@@ -1,5 +1,6 @@
 /** Durations, and the incidents of a week for the digest. */
 
+import { formatPercent } from '../../domain/format.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { ALERT_RULE_IDS, ALERT_RULES, formatRuleValue } from './rules.js';
 import type { AlertState } from './state.js';
@@ -48,4 +49,22 @@ export function summarizeIncidents(
     resolved: all.filter((i) => inWindow(i.resolved_at)).length,
     lines,
   };
+}
+
+/**
+ * One line per open incident for the dashboard and the App Home, leading with the measured value:
+ * "#3 API success rate 82.0% (error rate 18.0%)". No user text, so nothing to escape.
+ */
+export function openIncidentLines(state: AlertState): string[] {
+  return ALERT_RULE_IDS.flatMap((r) => {
+    const i = state.rules[r]?.incident;
+    if (!i) return [];
+    const def = ALERT_RULES[r];
+    const api = i.detail.api;
+    const companion =
+      r === 'success_rate' && api && api.total > 0
+        ? ` (error rate ${formatPercent(api.failed / api.total)})`
+        : '';
+    return [`#${i.number} ${def.name} ${formatRuleValue(def.unit, i.latest_value)}${companion}`];
+  });
 }

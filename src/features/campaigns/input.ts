@@ -52,7 +52,7 @@ export function validateCampaignForm(
     errors.sent ??= 'How many were sent? Enter 0 if none.';
   }
   for (const p of checkCounts(counts, 'increment'))
-    errors[p.field] ??= p.message.replace(/ \(use `set`.*\)/, '');
+    errors[p.field] ??= p.form ?? p.message.replace(/ \(use `set`.*\)/, '');
   const rawDate = values.date?.trim() || today;
   if (!parseLocalDate(rawDate)) errors.date = 'Pick a date.';
   else if (rawDate > today) errors.date = `That is in the future; today is ${today}.`;

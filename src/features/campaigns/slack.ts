@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../../blocks/help.js';
 import type { SlackMessage } from '../../blocks/kit.js';
 import {
@@ -12,8 +13,9 @@ import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
 import { ingestRoute, sendJson } from '../../http/routes.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../ids.js';
+import type { SlackDelivery } from '../../slack/delivery.js';
 import type { Deps, EdgeContext } from '../../slack/deps.js';
-import { describeError } from '../../slack/errors.js';
+import { describeError, TRIGGER_BUDGET_MS, triggerHint } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure, tellUser } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
@@ -103,12 +105,18 @@ async function openForm(ctx: CommandContext): Promise<void> {
       now: deps.now(),
       defaultTimeZone: deps.config.defaultTimeZone,
     });
-    await ctx.client.views.open({
-      trigger_id: ctx.triggerId,
-      view: renderCampaignModal({ channel_id: ctx.channel, tz: context.timeZone, today: context.today }),
-    });
+    await ctx.slack.call(
+      'views.open',
+      {
+        trigger_id: ctx.triggerId,
+        view: renderCampaignModal({ channel_id: ctx.channel, tz: context.timeZone, today: context.today }),
+      },
+      { safe: false, key: ctx.user, budgetMs: TRIGGER_BUDGET_MS, what: 'campaign form' },
+    );
   } catch (error) {
-    await reportFailure(deps, ctx.respond, 'Could not open the campaign form.', error);
+    const hint = triggerHint(error);
+    if (hint) await ctx.respond(ephemeral(renderFailure('Could not open the campaign form.', hint)));
+    else await reportFailure(deps, ctx.respond, 'Could not open the campaign form.', error);
   }
 }
 
@@ -148,7 +156,7 @@ export const campaignSubcommand: Subcommand = {
 
 type StateValues = Record<string, Record<string, ViewStateValue>>;
 
-function registerListeners(app: App, deps: Deps): void {
+function registerListeners(app: App, deps: Deps, slack: (client: WebClient) => SlackDelivery): void {
   app.view(VIEWS.campaign, async ({ ack, view, body, client }) => {
     let meta: Partial<CampaignModalMetadata> = {};
     try {
@@ -210,7 +218,7 @@ function registerListeners(app: App, deps: Deps): void {
       msg = renderFailure('The campaign update was not stored.', userMessageOf(error));
     }
     try {
-      await tellUser(client, deps.logger, target, msg);
+      await tellUser(slack(client), deps.logger, target, msg);
     } catch (error) {
       deps.logger.error(`Could not tell ${user} about their campaign update: ${describeError(error)}`);
     }
@@ -250,10 +258,10 @@ function campaignRoute(ctx: EdgeContext): CustomRoute {
     authenticate: ctx.ingestTeam,
     maxBytes: MAX_CAMPAIGN_BODY_BYTES,
     what: 'The campaign updates',
-    handle: async (text, _req, res, team) => {
+    handle: async (body, _req, res, team) => {
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(body.toString('utf8'));
       } catch {
         sendJson(res, 400, {
           error: 'upload_invalid',
@@ -302,7 +310,7 @@ export function createCampaigns(ctx: EdgeContext): Campaigns {
   return {
     subcommand: campaignSubcommand,
     register(app) {
-      registerListeners(app, ctx.deps);
+      registerListeners(app, ctx.deps, ctx.slackOf);
     },
     routes() {
       return [campaignRoute(ctx)];

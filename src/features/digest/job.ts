@@ -1,15 +1,17 @@
 /** Building and sending the digest: the scheduled send (once per occurrence), catch-up, and manual sends. */
-import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../../blocks/kit.js';
 import type { Company } from '../../domain/model.js';
 import { type RunMeta, sortRunsNewestFirst } from '../../domain/run-meta.js';
 import { buildDashboard, storeDashboardSource } from '../../services/dashboard.js';
+import { isSlackCallError, type SlackDelivery } from '../../slack/delivery.js';
 import type { Deps } from '../../slack/deps.js';
 import { describeError, notInChannelHint, slackErrorCode } from '../../slack/errors.js';
+import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { timeZoneOf } from '../../slack/payload.js';
+import { sendWithRichFallback } from '../../slack/rich-fallback.js';
 import { parseCronFields } from './cron.js';
 import { renderDigestMessage } from './messages.js';
-import { decideCatchUp, type Occurrence, occurrenceAt } from './schedule.js';
+import { decideCatchUp, type Occurrence, occurrenceAt, previousOccurrence } from './schedule.js';
 import {
   cronExpressionOf,
   DIGEST_CATCH_UP_MS,
@@ -32,14 +34,14 @@ export type IncidentsSource = (
 
 export interface DigestContext {
   deps: Deps;
-  /** The client to send with, or the app's lookup of the workspace's own (null: not installed). */
-  client: WebClient | ((team: string) => Promise<WebClient | null>);
+  /** The delivery policy to send with, or the app's lookup of the workspace's own (null: not installed). */
+  slack: SlackDelivery | ((team: string) => Promise<SlackDelivery | null>);
   incidents: IncidentsSource;
 }
 
-/** The client for the workspace's digest, or null when the workspace has no token (uninstalled). */
-export async function digestClient(ctx: DigestContext, team: string): Promise<WebClient | null> {
-  return typeof ctx.client === 'function' ? ctx.client(team) : ctx.client;
+/** The delivery policy for the workspace's digest, or null when the workspace has no token (uninstalled). */
+export async function digestClient(ctx: DigestContext, team: string): Promise<SlackDelivery | null> {
+  return typeof ctx.slack === 'function' ? ctx.slack(team) : ctx.slack;
 }
 
 export async function loadDigestState(deps: Deps, team: string): Promise<DigestState | undefined> {
@@ -117,20 +119,34 @@ async function record(deps: Deps, team: string, rec: SendRecord, manual = false)
 }
 
 async function post(
-  client: WebClient,
+  slack: SlackDelivery,
   channel: string,
   message: SlackMessage,
-): Promise<{ ts?: string; error?: string }> {
+  marker?: string,
+): Promise<{ ts?: string; error?: string; uncertain?: boolean }> {
   try {
-    // @slack/web-api retries network errors and 429s itself, honouring Retry-After, with backoff.
-    const res = await client.chat.postMessage({ channel, ...message });
-    return res.ts ? { ts: res.ts } : {};
+    // The delivery policy retries a 429 and a refused connection; a post whose answer was lost
+    // is not repeated (a scheduled one is looked up by its marker before any second try).
+    // A workspace that refuses the chart (invalid_blocks) gets the same figures without it.
+    const res = await sendWithRichFallback({}, message, (m) =>
+      slack.call(
+        'chat.postMessage',
+        { channel, ...(marker ? withMarker(m, marker) : m) },
+        { safe: false, key: channel, what: 'digest post' },
+      ),
+    );
+    const ts = (res as { ts?: unknown }).ts;
+    return typeof ts === 'string' ? { ts } : {};
   } catch (error) {
+    if (isSlackCallError(error)) return { error: error.message, uncertain: error.maybeDone };
     const code = slackErrorCode(error);
     const hint = notInChannelHint(code);
     return { error: hint ? `${code}: ${hint}` : (code ?? describeError(error)) };
   }
 }
+
+/** The marker a scheduled digest carries, so a post whose answer was lost is found, not re-sent. */
+const digestMarker = (team: string, local: string) => `digest:${team}:${local}`;
 
 export type ScheduledOutcome = 'posted' | 'late' | 'duplicate' | 'skipped' | 'failed' | 'inactive';
 
@@ -145,13 +161,21 @@ export async function sendScheduledDigest(
   const state = await loadDigestState(deps, team);
   if (!state?.enabled || !state.channel) return 'inactive';
   if (handledSends(state).has(occurrence.local)) return 'duplicate';
+  const tz = await digestTimeZone(deps, team, state);
+  // Another replica may have changed the schedule since this one scheduled the fire: the stored
+  // schedule decides, before anything is claimed.
+  if (!options.late && !isScheduledOccurrence(state, tz, occurrence)) {
+    deps.logger.info(
+      `Digest for ${team}: a fire at ${occurrence.local} no longer matches the stored schedule; not sent.`,
+    );
+    return 'inactive';
+  }
   // Uninstalled (or its tokens revoked): no send, and no claim, so a reinstall may still send it.
   const client = await digestClient(ctx, team);
   if (!client) return 'inactive';
   const claimName = `digest:${occurrence.local}`;
   if (!(await deps.store.claim(team, claimName, { now: deps.now(), staleMs: CLAIM_STALE_MS })))
     return 'duplicate';
-  const tz = await digestTimeZone(deps, team, state);
   const base = { local: occurrence.local, intended_at: occurrence.at.toISOString(), channel: state.channel };
   try {
     const { model, message } = await buildDigest(ctx, team, {
@@ -163,7 +187,21 @@ export async function sendScheduledDigest(
       await record(deps, team, { ...base, status: 'skipped', at: deps.now().toISOString() });
       return 'skipped';
     }
-    const sent = await post(client, state.channel, message);
+    const marker = digestMarker(team, occurrence.local);
+    const tried = state.history.find((r) => r.local === occurrence.local);
+    // A failed earlier try may have reached Slack after all: adopt it rather than post again.
+    const found = tried
+      ? await findMarkedPostOrNone(client, {
+          channel: state.channel,
+          marker,
+          since: new Date(tried.at),
+          onRefused: (error) =>
+            deps.logger.warn(
+              `Digest for ${team}: could not look for an earlier post (${describeError(error)}).`,
+            ),
+        })
+      : null;
+    const sent = found ? { ts: found } : await post(client, state.channel, message, marker);
     if (sent.error !== undefined) {
       deps.logger.error(`Digest for ${team} (${occurrence.local}) was not delivered: ${sent.error}`);
       await record(deps, team, {
@@ -262,6 +300,13 @@ export async function catchUpDigest(
     `Digest for ${team} due ${occ.local} ${tz} was missed while the app was down; not posted.`,
   );
   return 'missed';
+}
+
+/** Whether the stored schedule (in `timeZone`) fires at `occurrence`, on or after its `schedule_since`. */
+export function isScheduledOccurrence(state: DigestState, timeZone: string, occurrence: Occurrence): boolean {
+  if (occurrence.at.getTime() < Date.parse(state.schedule_since) - 60_000) return false;
+  const fields = parseCronFields(cronExpressionOf(state.schedule));
+  return previousOccurrence(fields, timeZone, occurrence.at)?.local === occurrence.local;
 }
 
 /** The occurrence a cron fire at `plannedAt` stands for. */

@@ -1,6 +1,7 @@
 /** The digest message and the `digest` settings view. */
-import type { KnownBlock } from '@slack/types';
+import { seriesChart } from '../../blocks/charts.js';
 import {
+  type AnyMessageBlock,
   actions,
   button,
   context,
@@ -14,10 +15,15 @@ import {
 import {
   formatInt,
   formatPercent,
+  formatPercentValue,
+  formatPercentValueChange,
   formatPointChange,
   formatScore,
   formatSeconds,
+  formatSignedInt,
   formatSignedSeconds,
+  formatVerdict,
+  judgeChange,
 } from '../../domain/format.js';
 import { formatLocalDate, formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
@@ -32,25 +38,29 @@ function value(d: Delta, v: number | null): string {
     case 'seconds':
       return formatSeconds(v);
     case 'percent':
-      return v === null ? 'n/a' : `${v.toFixed(1)}%`;
+      return formatPercentValue(v);
     default:
       return v === null ? 'n/a' : formatInt(v);
   }
 }
 
+function amount(d: Delta, change: number): string {
+  switch (d.kind) {
+    case 'rate':
+      return formatPointChange(change);
+    case 'seconds':
+      return formatSignedSeconds(change);
+    case 'percent':
+      return formatPercentValueChange(change);
+    default:
+      return formatSignedInt(change);
+  }
+}
+
+/** The change with its direction and, by the rule the dashboard shares, whether it is better or worse. */
 function change(d: Delta): string {
   if (d.change === null) return 'no comparison';
-  if (d.change === 0) return '→ no change';
-  const arrow = d.change > 0 ? '↑' : '↓';
-  const amount =
-    d.kind === 'rate'
-      ? formatPointChange(d.change)
-      : d.kind === 'seconds'
-        ? formatSignedSeconds(d.change)
-        : d.kind === 'percent'
-          ? `${d.change >= 0 ? '+' : '−'}${Math.abs(d.change).toFixed(1)} pts`
-          : `${d.change > 0 ? '+' : '−'}${formatInt(Math.abs(d.change))}`;
-  return `${arrow} ${amount}`;
+  return formatVerdict(d.change, judgeChange(d.change, d.higher_is_better), amount(d, d.change));
 }
 
 export function renderDigestText(model: DigestModel): string {
@@ -67,7 +77,7 @@ export function renderDigestMessage(model: DigestModel): SlackMessage {
   const tz = model.time_zone;
   const from = formatLocalDate(new Date(model.window.start), tz);
   const to = formatLocalDate(new Date(model.window.end), tz);
-  const blocks: KnownBlock[] = [header(`Apollo weekly digest · ${from} to ${to}`)];
+  const blocks: AnyMessageBlock[] = [header(`Apollo weekly digest · ${from} to ${to}`)];
   const meta = [
     `Last 7 days vs the 7 before · ${formatInt(model.runs)} run${model.runs === 1 ? '' : 's'} · ${tz}`,
   ];
@@ -135,6 +145,21 @@ export function renderDigestMessage(model: DigestModel): SlackMessage {
         `Qualification rate, last 8 weeks: ${wq.chart}  (${wq.weeks.map((w) => formatPercent(w.rate, 0)).join(' · ')})`,
       ]),
     );
+    // The same weeks as a native line chart; the line above is its text fallback.
+    const chart = seriesChart({
+      kind: 'line',
+      title: 'Qualification rate by week (%)',
+      categories: wq.weeks.map((w) => formatLocalDate(new Date(w.start), tz).slice(5)),
+      series: [
+        {
+          name: 'Qualification %',
+          values: wq.weeks.map((w) => (w.rate === null ? null : Math.round(w.rate * 1000) / 10)),
+        },
+      ],
+      xLabel: 'Week starting',
+      yLabel: 'Qualified (%)',
+    });
+    if (chart) blocks.push(chart);
   }
   blocks.push(openButton);
   return message(renderDigestText(model), blocks);
@@ -172,7 +197,7 @@ export function renderDigestStatus(options: {
     `• *Quiet weeks*: ${state.skip_empty ? 'skipped' : 'a short "no data" message'}`,
   ];
   const missed = state.history.filter((r) => r.status === 'missed' || r.status === 'failed').slice(0, 3);
-  const blocks: KnownBlock[] = [header('Weekly digest'), section(lines.join('\n'))];
+  const blocks: AnyMessageBlock[] = [header('Weekly digest'), section(lines.join('\n'))];
   if (missed.length > 0 && missed[0] !== state.history[0]) {
     blocks.push(section(`*Not delivered*\n${missed.map((r) => `• ${describeRecord(r, tz)}`).join('\n')}`));
   }

@@ -7,8 +7,9 @@ import { parsePeriod } from '../../domain/period.js';
 import { AppError } from '../../errors.js';
 import { ACTIONS } from '../../ids.js';
 import { type DashboardNotes, dashboardMessage } from '../../slack/dashboard-message.js';
+import { withSlowNotice } from '../../slack/delivery.js';
 import { type Deps, type EdgeContext, requireAdmin } from '../../slack/deps.js';
-import { describeError } from '../../slack/errors.js';
+import { describeError, SLACK_SLOW } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { Subcommand } from '../../slack/router.js';
@@ -46,15 +47,31 @@ export interface Digest {
   stop(): Promise<void>;
 }
 
+/** How often every workspace's stored schedule is read again, so a change made on another replica is followed. */
+export const DIGEST_RESYNC_MS = 30_000;
+
 export function createDigest(
   ctx: EdgeContext,
-  options: { incidents: IncidentsSource; notes: DashboardNotes },
+  options: { incidents: IncidentsSource; notes: DashboardNotes; resyncMs?: number },
 ): Digest {
   let scheduler: Scheduler | undefined;
+  let resync: NodeJS.Timeout | undefined;
+  let resyncing: Promise<void> | undefined;
+
+  /** Puts every workspace's stored schedule in node-cron (a change on another replica included). */
+  async function rescheduleAll(): Promise<void> {
+    for (const team of await ctx.deps.store.listWorkspaces()) {
+      try {
+        await reschedule(team);
+      } catch (error) {
+        ctx.deps.logger.error(`Digest schedule refresh for ${team}: ${describeError(error)}`);
+      }
+    }
+  }
 
   const digestContext = (c: EdgeContext): DigestContext => ({
     deps: c.deps,
-    client: c.clientFor,
+    slack: c.slackFor,
     incidents: options.incidents,
   });
 
@@ -108,7 +125,12 @@ export function createDigest(
             const state = await loadDigestState(deps, team);
             if (!state?.channel)
               throw new AppError('not_found', 'Set the digest channel first: `digest channel #channel`.');
-            const rec = await sendDigestNow(digestContext(ctx), team);
+            const rec = await withSlowNotice(sendDigestNow(digestContext(ctx), team), {
+              afterMs: c.slack.policy.slowNoticeMs,
+              notify: async () => {
+                await c.respond(ephemeral(SLACK_SLOW));
+              },
+            });
             await c.respond(
               ephemeral(
                 rec.status === 'posted'
@@ -185,9 +207,23 @@ export function createDigest(
           ctx.deps.logger.error(`Digest start-up for ${team}: ${describeError(error)}`);
         }
       }
+      resync = setInterval(() => {
+        if (resyncing) return;
+        resyncing = rescheduleAll()
+          .catch((error: unknown) =>
+            ctx.deps.logger.error(`Digest schedule refresh: ${describeError(error)}`),
+          )
+          .finally(() => {
+            resyncing = undefined;
+          });
+      }, options.resyncMs ?? DIGEST_RESYNC_MS);
+      resync.unref();
     },
 
     async stop() {
+      clearInterval(resync);
+      resync = undefined;
+      await resyncing;
       await scheduler?.stopAll();
       scheduler = undefined;
     },

@@ -568,6 +568,21 @@ function recommendationSection(model: DashboardModel): SafeHtml {
   return html`<section id="recommendations"><h2>Recommendations</h2>${body}</section>`;
 }
 
+/** The period's upload warnings, as the dashboard notes them; nothing when there are none. */
+function uploadWarningSection(model: DashboardModel): SafeHtml | null {
+  const { runs_with_warnings, warnings, unscored_companies } = model.upload_warnings;
+  if (runs_with_warnings === 0 && unscored_companies === 0) return null;
+  const unscored =
+    unscored_companies > 0 && !warnings.some((w) => w.code === 'no_scores')
+      ? html`<p>${formatInt(unscored_companies)} companies come from runs with no ICP score or tier: they count as Unqualified, and the qualification advice leaves them out.</p>`
+      : null;
+  const list =
+    warnings.length > 0
+      ? html`<ul>${warnings.map((w) => html`<li><code>${w.run_id}</code>: ${w.message}</li>`)}</ul>`
+      : null;
+  return html`<section id="upload-warnings"><h2>Upload warnings</h2>${list}${unscored}</section>`;
+}
+
 interface TrendFormat {
   value: (n: number | null) => string;
   change: (n: number) => string;
@@ -662,6 +677,7 @@ export function renderDashboardHtml(model: DashboardModel): string {
           segmentSection(model),
           recommendationSection(model),
           trendSection(model),
+          uploadWarningSection(model),
         ];
   const page = html`<!doctype html>
 <html lang="en">

@@ -3,4 +3,4 @@
 export { TIER_FILTERS, type TierFilter } from './companies-csv.js';
 export { EXPORT_FORMATS, EXPORT_HELP, type ExportFormat } from './grammar.js';
 export { buildExport, type ExportSource } from './service.js';
-export { exportSubcommand } from './slack.js';
+export { exportSubcommand, postTier1Csv } from './slack.js';

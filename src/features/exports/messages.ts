@@ -30,7 +30,11 @@ export function renderExportComment(file: ExportFile): string {
       : FORMAT_NAMES[file.format];
   const runs = `${formatInt(file.runs)} run${file.runs === 1 ? '' : 's'}`;
   const at = `${formatLocalDateTime(new Date(file.generatedAt), tz)} ${tz}`;
-  return `:page_facing_up: Apollo export: ${what} · ${escapeMrkdwn(file.period.label)} · ${runs} · generated ${at}`;
+  const warned =
+    file.runsWithWarnings > 0
+      ? ` · :warning: ${formatInt(file.runsWithWarnings)} run${file.runsWithWarnings === 1 ? '' : 's'} came with upload warnings (\`runs\` lists them)`
+      : '';
+  return `:page_facing_up: Apollo export: ${what} · ${escapeMrkdwn(file.period.label)} · ${runs} · generated ${at}${warned}`;
 }
 
 /** When there is nothing worth posting (no runs, or no company matches the tier). */

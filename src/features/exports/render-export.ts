@@ -23,6 +23,8 @@ export interface ExportFile {
   tier: TierFilter | null;
   /** Companies exported (the `companies` format only). */
   companies: number | null;
+  /** Runs of the period whose uploads came with warnings (noted in the file's comment). */
+  runsWithWarnings: number;
 }
 
 /** The dashboard model as JSON: the offline report's contract, with the period and generation time. */
@@ -89,5 +91,6 @@ export function renderExport(input: {
     generatedAt: model.generated_at,
     tier,
     companies,
+    runsWithWarnings: model.upload_warnings.runs_with_warnings,
   };
 }

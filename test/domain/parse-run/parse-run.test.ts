@@ -584,7 +584,7 @@ describe('parseRunUpload: Apollo CSV export', () => {
     ]);
   });
 
-  it('names the row as an editor numbers it and the column as written in the file', () => {
+  it('names the row as a spreadsheet shows it and the column as written in the file', () => {
     const text = [
       'Company,# Employees,ICP Score,Tier',
       'Acme,10,90,Tier 1',
@@ -598,19 +598,20 @@ describe('parseRunUpload: Apollo CSV export', () => {
     expect(error.code).toBe('upload_invalid');
     expect(error.message).toBe('The run has 5 problems.');
     expect(error.problems).toEqual([
+      // The two-line record is one row (4), so Gamma is row 5 though it is on line 6.
       {
         where: 'row 4',
         field: '# Employees',
         message: 'expected a whole number from 0 to 10,000,000, got "x"',
       },
       { where: 'row 4', field: 'ICP Score', message: 'expected a number from 0 to 100, got 101' },
-      { where: 'row 6', field: 'ICP Score', message: 'expected a number from 0 to 100, got "abc"' },
+      { where: 'row 5', field: 'ICP Score', message: 'expected a number from 0 to 100, got "abc"' },
       {
-        where: 'row 6',
+        where: 'row 5',
         field: 'Tier',
         message: 'expected one of Tier 1, Tier 2, Tier 3, Unqualified, got "Tier 9"',
       },
-      { where: 'row 7', field: 'Company', message: 'required' },
+      { where: 'row 6', field: 'Company', message: 'required' },
     ]);
   });
 
@@ -669,7 +670,12 @@ describe('parseRunUpload: Apollo CSV export', () => {
   it('reports a row with the wrong number of cells', () => {
     const text = 'Company,Website\nAcme,acme.com\nBeta,beta.io,extra\n';
     expect(problemsOf({ text, format: 'csv', started_at: '2026-11-02' })).toEqual([
-      { where: 'row 3', field: '', message: 'expected 2 cells like the header, got 3' },
+      {
+        where: 'row 3',
+        field: '',
+        message:
+          'expected 2 cells like the header, got 3 (cells are separated by comma (,), as on the header row)',
+      },
     ]);
   });
 

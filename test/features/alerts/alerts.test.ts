@@ -335,7 +335,27 @@ describe('evaluateAlerts', () => {
     expect(resolved.actions[0]?.reply).toBe(false);
   });
 
-  it('evaluates several rules at once, each its own incident', () => {
+  it('opens no 429 incident for a few rate-limited calls, and one above 1 % of the run', () => {
+    const s = stateWith([...ALERT_RULE_IDS]);
+    // 1 of 200 calls got a 429: 0.5 %, under the 1 % default.
+    const few = step(
+      s,
+      runAt('few', 0, { calls: 200, failed: 1, failStatus: 429, rt: 0.5, spacing: 1 }),
+      at(0),
+    );
+    expect(few.actions).toEqual([]);
+    expect(few.state.rules.rate_limited?.last_evaluation).toMatchObject({ outcome: 'ok', value: 0.005 });
+    // 3 of 200: 1.5 %, above it.
+    const many = step(
+      few.state,
+      runAt('many', 1, { calls: 200, failed: 3, failStatus: 429, rt: 0.5, spacing: 1 }),
+      at(1),
+    );
+    expect(kinds(many.actions)).toEqual(['open:rate_limited#1']);
+    expect(many.actions[0]?.incident.latest_value).toBe(0.015);
+  });
+
+  it('evaluates several rules at once, one incident per problem', () => {
     const s = stateWith([...ALERT_RULE_IDS]);
     const m = runAt('bad', 0, {
       calls: 100,
@@ -347,21 +367,25 @@ describe('evaluateAlerts', () => {
       qualified: 2,
     });
     const out = step(s, m, at(0));
+    // The error rate (20 %) is the success rate's complement: it is named in #1, not opened apart.
     expect(kinds(out.actions)).toEqual([
       'open:success_rate#1',
       'open:response_time#2',
-      'open:error_rate#3',
-      'open:qualification_rate#4',
-      'open:rate_limited#5',
-      'open:peak_usage#6',
+      'open:qualification_rate#3',
+      'open:rate_limited#4',
+      'open:peak_usage#5',
     ]);
+    expect(out.state.rules.error_rate?.last_evaluation).toMatchObject({
+      outcome: 'breach',
+      value: 0.2,
+      note: 'named in incident #1',
+    });
     const values = Object.fromEntries(out.actions.map((a) => [a.rule, a.incident.latest_value]));
     expect(values).toEqual({
       success_rate: 0.8,
       response_time: 2.5,
-      error_rate: 0.2,
       qualification_rate: 0.04,
-      rate_limited: 20,
+      rate_limited: 0.2, // 20 of 100 calls got a 429
       peak_usage: 1, // all 100 calls within 50 s against 100/min
     });
     const healthy = step(
@@ -369,7 +393,7 @@ describe('evaluateAlerts', () => {
       runAt('good', 1, { calls: 100, rt: 0.5, companies: 50, qualified: 10 }),
       at(1),
     );
-    expect(healthy.actions.map((a) => a.kind)).toEqual(Array(6).fill('resolve'));
+    expect(healthy.actions.map((a) => a.kind)).toEqual(Array(5).fill('resolve'));
   });
 
   it('does not post without an alert channel, and posts the open incident once one is set', () => {
@@ -510,16 +534,15 @@ describe('summaries', () => {
 
   it('counts incidents opened and resolved in a window for the digest', () => {
     let s = stateWith(['success_rate', 'error_rate']);
-    s = step(s, runAt('a', 0, { failed: 10 }), at(0)).state; // opens #1 and #2
-    s = step(s, runAt('b', 2, { failed: 0 }), at(2)).state; // resolves both
-    s = step(s, runAt('c', 30, { failed: 10 }), at(30)).state; // opens #3 and #4
+    // The error rate is the same failure as the success rate: it joins #1 rather than opening its own.
+    s = step(s, runAt('a', 0, { failed: 10 }), at(0)).state; // opens #1
+    s = step(s, runAt('b', 2, { failed: 0 }), at(2)).state; // resolves it
+    s = step(s, runAt('c', 30, { failed: 10 }), at(30)).state; // opens #2
     const week = summarizeIncidents(s, { start: at(1), end: at(40) }, 'UTC');
-    expect(week.opened).toBe(2);
-    expect(week.resolved).toBe(2);
+    expect(week.opened).toBe(1);
+    expect(week.resolved).toBe(1);
     expect(week.lines).toEqual([
-      '• #4 API error rate above 5.0%: opened 2026-11-21 15:00, worst 10.0%, still open',
-      '• #3 API success rate below 95.0%: opened 2026-11-21 15:00, worst 90.0%, still open',
-      '• #2 API error rate above 5.0%: opened 2026-11-20 09:00, worst 10.0%, resolved after 2h',
+      '• #2 API success rate below 95.0%: opened 2026-11-21 15:00, worst 90.0%, still open',
       '• #1 API success rate below 95.0%: opened 2026-11-20 09:00, worst 90.0%, resolved after 2h',
     ]);
   });

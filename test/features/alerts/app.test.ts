@@ -88,7 +88,12 @@ describe('alerts: routing and permissions', () => {
     assertResponseBody(dashboard);
     const text = visibleText(dashboard);
     expect(text).toContain('Alerts are not routed anywhere: `/apollo-dashboard alerts channel #channel`');
-    expect(text).toContain('1 open alert incident: Average API response time');
+    // The summary: the open alert leads with its measured value, and the status cannot read well.
+    expect(text).toContain('*Open alerts (1)*: #1 Average API response time 2.33s');
+    expect(text).toContain(':red_circle: *Needs attention*: 1 open alert; avg response 2.33s, above 2.00s');
+    expect(dashboard.text).toContain(
+      'Status: Needs attention (1 open alert; avg response 2.33s, above 2.00s).',
+    );
     const view = await alertsView(h);
     expect(view).toContain('*Alerts are not routed anywhere*');
     expect(view).toContain(
@@ -139,7 +144,9 @@ describe('alerts: routing and permissions', () => {
     expect((await h.ingest(runBody('r2', 1, 3))).status).toBe(201);
     const posts = topPosts(h).slice(1);
     expect(posts).toHaveLength(1);
-    expect(visibleText(posts[0]?.args)).toContain('Incident #1 · Average API response time above 2.00s');
+    expect(visibleText(posts[0]?.args)).toContain(
+      'Average API response time 2.33s · alert above 2.00s · incident #1',
+    );
     expect(visibleText(posts[0]?.args)).toContain('2 breaching runs');
     const { reply: dash } = await h.command('');
     expect(visibleText(await dash())).not.toContain('not routed anywhere');
@@ -186,8 +193,10 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
     expect(post.args.channel).toBe(CHANNEL);
     const text = visibleText(post.args);
     expect(post.args.text).toBe('New incident #1: Average API response time 2.33s, above 2.00s. Run run-1.');
+    // Measured value first, then where, then what to do.
     expect(text).toContain(
-      '*Average API response time*: *2.33s* in run `run-1`, alert threshold above 2.00s (recovers at 1.80s or less).',
+      '*Measured*: Average API response time *2.33s* in run `run-1`, alert threshold above 2.00s (recovers at 1.80s or less).\n' +
+        '*Where*: `/mixed_companies/search` (status 200×40) · run `run-1`\n*Do*: Start with the slowest endpoint below',
     );
     expect(text).toContain(
       '• `/mixed_companies/search`: 40 calls, 100.0% ok, avg 3.00s (max 3.00s) · status 200×40',
@@ -248,6 +257,9 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
     );
     expect(update.args.ts).toBe(ts);
     expect(visibleText(update.args)).toContain(':eyes: Acknowledged by <@U_ONCALL> at 2026-11-23 11:10 UTC');
+    // Who acknowledged replaces the button.
+    const acked = (update.args.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
+    expect(acked.map((b: any) => b.action_id)).toEqual([ACTIONS.alertMute, ACTIONS.alertOpenDashboard]);
     const view = await alertsView(h);
     expect(view).toContain('(incident #1, 3 breaching runs, latest 2.33s, acknowledged by <@U_ONCALL>)');
 
@@ -288,6 +300,13 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
     expect((await h.ingest(runBody('run-6', 6, 2.35))).status).toBe(201);
     expect(threadReplies(h, ts)).toHaveLength(1);
     expect((await stateOf(h))?.rules.response_time?.incident?.number).toBe(1);
+    const between = updatesOf(h, ts).at(-1);
+    expect(between?.args.text).toBe(
+      'Incident #1 recovering: Average API response time 1.90s (clears at 1.80s or less), 5 breaching runs. Run run-6.',
+    );
+    expect(visibleText(between?.args)).toContain(
+      'between the thresholds: no longer above 2.00s, not yet 1.80s or less.',
+    );
 
     now = new Date(T0 + 7 * HOUR);
     expect((await h.ingest(runBody('run-7', 7, 1.5))).status).toBe(201);
@@ -297,7 +316,9 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
       ':white_check_mark: Resolved after 6h 55m: Average API response time back to 1.33s in run run-7 (recovers at 1.80s or less).',
     );
     const last = updatesOf(h, ts).at(-1);
-    expect(visibleText(last?.args)).toContain(':white_check_mark: Resolved · Incident #1');
+    expect(visibleText(last?.args)).toContain(
+      ':white_check_mark: Resolved · Average API response time back to 1.33s · incident #1',
+    );
     const buttons = (last?.args.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.map((b: any) => b.action_id)).toEqual([ACTIONS.alertOpenDashboard]);
     expect(topPosts(h)).toHaveLength(1);
@@ -368,7 +389,7 @@ describe('alerts: one incident, updated in place, resolved in its thread', () =>
     const text = visibleText(dash.body);
     expect(text).toContain('Apollo dashboard');
     expect(text).toContain('run-9');
-    expect(text).toContain('1 open alert incident: Average API response time');
+    expect(text).toContain(':rotating_light: Open alerts: #2 Average API response time 2.33s');
   });
 
   it('kept every surface within Slack’s limits', () => {

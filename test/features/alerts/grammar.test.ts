@@ -53,14 +53,15 @@ describe('the alerts grammar', () => {
       kind: 'change',
       change: { kind: 'set', rule: 'error_rate', recovery: 0.035 },
     });
-    expect(parse('set 429 2')).toEqual({
+    // The 429 rule is a share of the run's calls: 2 % alerts, 0.5 % recovers.
+    expect(parse('set 429 2% recovery 0.5')).toEqual({
       kind: 'change',
-      change: { kind: 'set', rule: 'rate_limited', threshold: 2 },
+      change: { kind: 'set', rule: 'rate_limited', threshold: 0.02, recovery: 0.005 },
     });
     expect(parseRuleValue('peak_usage', '85%')).toBe(0.85);
     expect(problem('set success_rate 120')).toContain('a percentage from 0 to 100');
     expect(problem('set response_time fast')).toContain('`fast`: Average API response time takes seconds');
-    expect(problem('set rate_limited 1.5')).toContain('a whole number');
+    expect(problem('set rate_limited 150')).toContain('a percentage from 0 to 100');
     expect(problem('set speed 3')).toContain('`speed` is not an alert rule');
     expect(problem('set success_rate')).toContain('Usage: `alerts set <rule> <value> [recovery <value>]`');
   });

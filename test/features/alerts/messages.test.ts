@@ -75,10 +75,15 @@ describe('the incident message', () => {
     expectValid(msg);
     const text = textsOf(msg.blocks).join('\n');
     expect(msg.text).toBe('New incident #1: API success rate 87.5%, below 95.0%. Run run-&lt;!channel&gt;.');
-    expect(text).toContain('Incident #1 · API success rate below 95.0%');
+    // One incident names both figures: the error rate is the success rate's complement.
     expect(text).toContain(
-      '*API success rate*: *87.5%* in run `run-&lt;!channel&gt;` (EU &amp; &lt;@U123&gt;)',
+      ':rotating_light: API success rate 87.5% · error rate 12.5% · alert below 95.0% · incident #1',
     );
+    expect(text).toContain(
+      '*Measured*: API success rate *87.5%* · error rate 12.5% in run `run-&lt;!channel&gt;` (EU &amp; &lt;@U123&gt;)',
+    );
+    expect(text).toContain('*Where*: `/&lt;!here&gt;` (status 429×2, 500×8) · run `run-&lt;!channel&gt;`');
+    expect(text).toContain('*Do*: Look at the failing endpoint and status codes below');
     expect(text).toContain('alert threshold below 95.0% (recovers at 96.0% or more)');
     expect(text).toContain('Opened 2026-11-20 10:00 UTC');
     expect(text).toContain(
@@ -99,9 +104,9 @@ describe('the incident message', () => {
   it('says who acknowledged and that the rule is muted; a repeat is told apart from a new incident', () => {
     const { actions } = openState();
     const incident: Incident = {
-      ...incidentOf(actions, 'error_rate'),
+      ...incidentOf(actions, 'success_rate'),
       breaching_runs: 3,
-      message_ts: '1.2',
+      message_ts: '1.1',
       acked_by: 'U_ONCALL',
       acked_at: '2026-11-20T10:05:00Z',
       latest_at: '2026-11-20T15:00:00Z',
@@ -114,14 +119,16 @@ describe('the incident message', () => {
     expectValid(msg);
     const text = textsOf(msg.blocks).join('\n');
     expect(msg.text).toMatch(
-      /^Incident #2 still firing: API error rate 12\.5% \(above 5\.0%\), 3 breaching runs/,
+      /^Incident #1 still firing: API success rate 87\.5% \(below 95\.0%\), 3 breaching runs/,
     );
     expect(text).toContain(':eyes: Acknowledged by <@U_ONCALL> at 2026-11-20 11:05 Europe/Berlin');
+    const buttons = msg.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(textsOf(buttons)).toEqual(['Mute 24h', 'Open dashboard']);
     expect(text).toContain(':mute: Muted until 2026-11-21 11:00 Europe/Berlin by <@U_ADMIN>');
     const reply = renderIncidentReply('repeat', incident, { timeZone: 'UTC' });
     expectValid(reply);
     expect(textsOf(reply.blocks)[0]).toBe(
-      ':repeat: Still firing (incident #2, for 5h): API error rate 12.5% in run `run-&lt;!channel&gt;` (EU &amp; &lt;@U123&gt;), alert threshold above 5.0%. 3 breaching runs so far.',
+      ':repeat: Still firing (incident #1, for 5h): API success rate 87.5% in run `run-&lt;!channel&gt;` (EU &amp; &lt;@U123&gt;), alert threshold below 95.0%. 3 breaching runs so far.',
     );
   });
 
@@ -148,7 +155,7 @@ describe('the incident message', () => {
     const msg = renderIncidentMessage(resolved, { timeZone: 'UTC' });
     expectValid(msg);
     const text = textsOf(msg.blocks).join('\n');
-    expect(text).toContain(':white_check_mark: Resolved · Incident #1');
+    expect(text).toContain(':white_check_mark: Resolved · API success rate back to 100.0% · incident #1');
     expect(text).toContain('*Resolved* after 2h 30m: 100.0% in run `run-ok` (recovers at 96.0% or more).');
     expect(textsOf(msg.blocks)).toContain('Open dashboard');
     expect(textsOf(msg.blocks)).not.toContain('Acknowledge');
@@ -170,7 +177,7 @@ describe('the alerts status view', () => {
     state = action.state;
     const failed = action.actions.find((a) => a.rule === 'response_time') as AlertAction | undefined;
     expect(failed).toBeUndefined(); // response time is fine in this run
-    const upd = action.actions.find((a) => a.rule === 'error_rate') as AlertAction;
+    const upd = action.actions.find((a) => a.rule === 'qualification_rate') as AlertAction;
     state = recordDelivery(state, upd, { ok: false, at: NOW, error: 'not_in_channel' });
     state = applyAlertsChange(
       state,
@@ -194,12 +201,16 @@ describe('the alerts status view', () => {
     );
     expect(text).toContain(':mute: Muted until 2026-11-20 11:00 UTC by <@U_ADMIN>');
     expect(text).toContain('Last evaluation: run `run-2` at 2026-11-20 10:00 UTC: 87.5% (breach)');
+    expect(text).toContain(
+      'Last evaluation: run `run-2` at 2026-11-20 10:00 UTC: 12.5% (breach, named in incident #1)',
+    );
     expect(text).toContain('Last notification: new incident for incident #1 at 2026-11-20 10:00 UTC');
     expect(text).toContain(
       ':warning: Delivery failed at 2026-11-20 10:00 UTC (update, incident #2): not_in_channel (the bot is not in the channel: `/invite @Apollo Dashboard` there). It is retried at the next run.',
     );
     expect(text).toContain('Minimum evidence: 20 API calls (API rules), 20 companies (qualification).');
-    expect(msg.text).toBe('Alerts: 4 open incidents; posting to the alert channel.');
+    // Success rate (naming the error rate), qualification rate, and 2 of 80 calls rate-limited (2.5 %).
+    expect(msg.text).toBe('Alerts: 3 open incidents; posting to the alert channel.');
   });
 
   it('says when alerts are not routed anywhere', () => {

@@ -256,8 +256,7 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
       errors: {
         [BLOCKS.campaignChannel]: 'Pick Email, LinkedIn or Content.',
         [BLOCKS.campaignOpened]: 'Enter a whole number from 0 to 1,000,000,000.',
-        [BLOCKS.campaignResponded]:
-          'responded=12 is more than sent=10; each of opened, responded and converted is at most sent in one update.',
+        [BLOCKS.campaignResponded]: "Responded (12) can't be more than Sent (10).",
         [BLOCKS.campaignDate]: 'That is in the future; today is 2026-11-24.',
       },
     });
@@ -373,7 +372,7 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
 
   it('shows the campaign section, the empty channel and the funnel on the dashboard', async () => {
     expect((await h.ingest(runJson())).status).toBe(201);
-    const body = await (await h.command('7d')).reply();
+    const body = await (await h.command('full 7d')).reply();
     assertResponseBody(body);
     const text = visibleText(body);
     // Email: 1,000 (set) + 800 (set back) sent on the 24th/20th; LinkedIn 400 at 2.00; Content 1,078.
@@ -387,9 +386,9 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
     expect(text).toContain('Campaign ROI:');
 
     // A period with runs but no sends shows each channel as such, never as a 0 % ROI.
-    const older = await (await h.command('2026-11-01..2026-11-10')).reply();
+    const older = await (await h.command('full 2026-11-01..2026-11-10')).reply();
     expect(visibleText(older)).not.toContain('*Campaigns*');
-    const range = await (await h.command('2026-11-23..2026-11-23')).reply();
+    const range = await (await h.command('full 2026-11-23..2026-11-23')).reply();
     assertResponseBody(range);
     const rangeText = visibleText(range);
     expect(rangeText).toContain('*Campaigns* · no sends recorded in this period');

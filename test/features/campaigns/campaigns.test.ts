@@ -563,8 +563,8 @@ describe('the form and the API input', () => {
       errors: {
         channel: 'Pick Email, LinkedIn or Content.',
         opened: 'Enter a whole number from 0 to 1,000,000,000.',
-        responded:
-          'responded=11 is more than sent=10; each of opened, responded and converted is at most sent in one update.',
+        // The form's words (its labels), not the command's `responded=11` syntax.
+        responded: "Responded (11) can't be more than Sent (10).",
         date: 'That is in the future; today is 2026-11-24.',
       },
     });

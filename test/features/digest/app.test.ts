@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendScheduledDigest } from '../../../src/features/digest/job.js';
 import { DIGEST_DOC, digestStateSchema } from '../../../src/features/digest/state.js';
 import { ACTIONS } from '../../../src/ids.js';
+import { createSlackDelivery } from '../../../src/slack/delivery.js';
 import {
   blockActionPayload,
   type Harness,
@@ -99,9 +101,9 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = visibleText(body);
     // This week: w2 (20 companies, 4 Tier 1); the week before: w1 (10, 1).
-    expect(text).toContain('*Discovered*\n20 (↑ +10)');
-    expect(text).toContain('*Qualification rate*\n20.0% (↑ +10.0 pp)');
-    expect(text).toContain('*Tier 1*\n4 (↑ +3)');
+    expect(text).toContain('*Discovered*\n20 (↑ +10 better)');
+    expect(text).toContain('*Qualification rate*\n20.0% (↑ +10.0 pp better)');
+    expect(text).toContain('*Tier 1*\n4 (↑ +3 better)');
     expect(text).toContain('New Tier 1 companies (4)');
     expect(text).toContain('&lt;!here&gt; w2');
     expect(text).not.toContain('<!here>');
@@ -200,7 +202,11 @@ describe('the digest: settings, now, preview and a scheduled fire', () => {
     // The same occurrence fired again (a restart, a second process): nothing is posted.
     await (await h.command('digest on')).reply();
     const again = await sendScheduledDigest(
-      { deps: h.running.deps, client: h.running.app.client, incidents: async () => null },
+      {
+        deps: h.running.deps,
+        slack: createSlackDelivery(h.running.app.client),
+        incidents: async () => null,
+      },
       TEAM,
       { at: new Date(sent?.intended_at ?? ''), local: sent?.local ?? '' },
       { late: false },

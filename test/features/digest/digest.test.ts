@@ -211,7 +211,7 @@ describe('digest content', () => {
     expect(text).toContain('&lt;b&gt;Bold&lt;/b&gt; &amp; Co');
     expect(text).toContain('…and 2 more');
     expect(text).toContain('2 incidents opened, 1 resolved this week');
-    expect(msg.text).toContain('Discovered 8 (↑ +6)');
+    expect(msg.text).toContain('Discovered 8 (↑ +6 better)');
   });
 
   it('says a quiet week had no data and when the last run was', () => {
