@@ -442,7 +442,14 @@ async function hostileFigures(
           });
           const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
           check(ack.status === 200, `export: ack status ${ack.status}`);
-          while (fake3.uploads.length === uploads) await new Promise((r) => setTimeout(r, 20));
+          while (fake3.uploads.length === uploads) {
+            const failed = fake3.responses.find(
+              (r) => r.id === `export-${i}` && /Could not/.test(JSON.stringify(r.body)),
+            );
+            if (failed) throw new Error(`export: ${JSON.stringify(failed.body).slice(0, 400)}`);
+            if (since(start) > 300_000) throw new Error('export: no file within 5 minutes');
+            await new Promise((r) => setTimeout(r, 20));
+          }
           exportMs.push(since(start));
           const rows = (fake3.uploads.at(-1)?.bytes.toString('utf8').match(/\n/g) ?? []).length - 1;
           check(rows === 800_000, `the export holds ${rows} rows, not 800,000`);
