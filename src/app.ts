@@ -271,13 +271,13 @@ export function createApp(options: {
       try {
         await alerts.evaluateStoredRun(event);
       } catch (error) {
-        logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+        logger.error(`alerts after run ${event.runId}: ${describeError(error)}`);
       }
       // After the alerts, so the Home tab shows the incidents this run opened or resolved.
       try {
         await home.refresh(event.team);
       } catch (error) {
-        logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
+        logger.error(`App Home after run ${event.runId}: ${describeError(error)}`);
       }
     })();
     background.add(work);

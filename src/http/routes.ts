@@ -293,7 +293,7 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
           ...(deps.prepareRun ? { prepare: deps.prepareRun } : {}),
           source: 'api',
           now: deps.now(),
-          onStored: (run, stored) => onStored({ team, run, result: stored }),
+          onStored: (runId, stored) => onStored({ team, runId, result: stored }),
         });
         deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
         sendJson(res, 201, {

@@ -10,6 +10,7 @@ import {
 import type { ReadWarning } from '../domain/read/warnings.js';
 import { type RunMeta, type RunSource, warningsToKeep } from '../domain/run-meta.js';
 import { AppError } from '../errors.js';
+import { type EncodedRun, encodeRun } from '../store/run-encoding.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 
 export interface IngestOptions {
@@ -23,7 +24,7 @@ export interface IngestOptions {
   /** Where the reading and aggregating runs (a worker pool); in-process when absent. */
   prepare?: RunPreparer;
   /** Called after the run is committed, e.g. to evaluate alerts. */
-  onStored?: (run: Run, result: SaveRunResult) => Promise<void> | void;
+  onStored?: (runId: string, result: SaveRunResult) => Promise<void> | void;
 }
 
 export function buildRunRecord(
@@ -87,30 +88,39 @@ export interface PrepareJob {
   now: Date;
 }
 
-/** A prepared upload: what the store saves, and the reading it came from (the same run object). */
+/** What the answer to an upload tells about its reading (the run itself is in the store by then). */
+export type ReadingSummary = Omit<RunReading, 'run'>;
+
+/**
+ * A prepared upload: the run encoded as the store writes it (a few strings, cheap to hand from a
+ * worker thread to the app) and what its reading noticed.
+ */
 export interface PreparedRun {
-  record: RunRecord;
-  reading: RunReading;
+  encoded: EncodedRun;
+  reading: ReadingSummary;
 }
 
 export type RunPreparer = (job: PrepareJob) => Promise<PreparedRun>;
 
 /**
- * Reads, validates and aggregates an upload into what the store saves (pure; runs in a worker). A run
- * dated more than a day after `now` is refused here, whatever its format.
+ * Reads, validates, aggregates and encodes an upload into what the store saves (pure; runs in a
+ * worker). A run dated more than a day after `now` is refused here, whatever its format.
  */
 export function prepareRun(job: PrepareJob): PreparedRun {
-  const reading = readUpload(job.upload, job.limits, { now: job.now });
-  const record = recordOfReading(reading, {
-    source: job.source,
-    ...(job.uploadedBy === undefined ? {} : { uploadedBy: job.uploadedBy }),
-    now: job.now,
-  });
-  return { record, reading };
+  const { run, ...reading } = readUpload(job.upload, job.limits, { now: job.now });
+  const record = recordOfReading(
+    { run, ...reading },
+    {
+      source: job.source,
+      ...(job.uploadedBy === undefined ? {} : { uploadedBy: job.uploadedBy }),
+      now: job.now,
+    },
+  );
+  return { encoded: encodeRun(record), reading };
 }
 
 export interface IngestResult extends SaveRunResult {
-  reading: RunReading;
+  reading: ReadingSummary;
 }
 
 /**
@@ -125,8 +135,8 @@ export async function ingestRun(options: IngestOptions): Promise<IngestResult> {
     now: options.now,
     ...(options.uploadedBy === undefined ? {} : { uploadedBy: options.uploadedBy }),
   };
-  const { record, reading } = options.prepare ? await options.prepare(job) : prepareRun(job);
-  const result = await options.store.saveRun(options.team, record);
-  await options.onStored?.(reading.run, result);
+  const { encoded, reading } = options.prepare ? await options.prepare(job) : prepareRun(job);
+  const result = await options.store.saveEncodedRun(options.team, encoded);
+  await options.onStored?.(encoded.meta.run_id, result);
   return { ...result, reading };
 }

@@ -2,7 +2,6 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { Run } from '../domain/model.js';
 import { ADMIN_REFUSAL, AppError } from '../errors.js';
 import type { RunPreparer } from '../services/ingest.js';
 import type { SaveRunResult, Store } from '../store/store.js';
@@ -52,7 +51,7 @@ export interface EdgeContext {
 /** A run that has just been stored, whichever way it came in (Slack form, ingest API). */
 export interface RunStoredEvent {
   team: string;
-  run: Run;
+  runId: string;
   result: SaveRunResult;
 }
 

@@ -186,7 +186,7 @@ export function registerUploadView(
         source: 'slack',
         uploadedBy: user,
         now: deps.now(),
-        onStored: (run, stored) => options.onStored({ team, run, result: stored }),
+        onStored: (runId, stored) => options.onStored({ team, runId, result: stored }),
       });
       const format = result.reading.format;
       deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);

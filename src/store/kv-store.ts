@@ -14,13 +14,13 @@ import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
 import { storedSettingsSchema } from '../domain/settings.js';
 import { AppError } from '../errors.js';
-import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
+import { readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';
-import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
+import { companyChunkSchema, decodeCompanies } from './company-codec.js';
+import { chunkCount, type EncodedRun, encodeCompanyChunk, encodeRunAggregate } from './run-encoding.js';
 import { companiesSchema, type IndexEntry, indexEntrySchema } from './schemas.js';
 import type { DamagedRecord, SaveRunResult, Store } from './store.js';
 
-const CHUNK = 10_000;
 /** Aggregates read and decoded between two yields to the event loop (a few milliseconds of work). */
 const AGGREGATES_PER_READ = 8;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
@@ -181,42 +181,51 @@ export function createKvStore(backend: Backend): Store {
     return result;
   }
 
+  /** Stores an encoded run: its data under a fresh generation of keys, with its index entry, in one transaction. */
+  function saveEncoded(team: string, { meta, aggregate, chunks: parts }: EncodedRun): Promise<SaveRunResult> {
+    return guard('save the run', async (): Promise<SaveRunResult> => {
+      const gen = randomUUID().slice(0, 8);
+      const chunks = parts.length;
+      const before: Write[] = [
+        [keys.aggregate(team, meta.run_id, gen), aggregate],
+        ...parts.map((part, i): Write => [keys.companies(team, meta.run_id, gen, i), part]),
+      ];
+      const entry: IndexEntry = { ...meta, gen, chunks };
+      const key = keys.index(team);
+      const replaced = await update(
+        team,
+        key,
+        (current) => {
+          const { entries: index, damaged: broken } = parseIndex(key, current);
+          const old = index.find((e) => e.run_id === meta.run_id) ?? null;
+          const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== meta.run_id), entry]);
+          // Damaged entries stay (at the end) until someone deletes them: an upload never drops them silently.
+          const kept = broken.filter((d) => runIdOf(d) !== meta.run_id);
+          const writes: Write[] = [[key, JSON.stringify([...next, ...kept])]];
+          if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
+          return { writes, result: old };
+        },
+        before,
+      );
+      damagedAggregates.get(team)?.delete(meta.run_id);
+      return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
+    });
+  }
+
   return {
     kind: backend.kind,
 
-    saveRun: (team, { run, aggregate, meta }) =>
-      guard('save the run', async (): Promise<SaveRunResult> => {
-        const gen = randomUUID().slice(0, 8);
-        const chunks = Math.ceil(run.companies.length / CHUNK);
-        // Encoded chunk by chunk, yielding between chunks so requests keep being answered meanwhile.
-        const before: Write[] = [
-          [keys.aggregate(team, run.run_id, gen), JSON.stringify(encodeAggregate(aggregate))],
-        ];
-        for (let i = 0; i < chunks; i++) {
-          await yieldToEventLoop();
-          const part = encodeCompanies(run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
-          before.push([keys.companies(team, run.run_id, gen, i), JSON.stringify(part)]);
-        }
-        const entry: IndexEntry = { ...meta, gen, chunks };
-        const key = keys.index(team);
-        const replaced = await update(
-          team,
-          key,
-          (current) => {
-            const { entries: index, damaged: broken } = parseIndex(key, current);
-            const old = index.find((e) => e.run_id === run.run_id) ?? null;
-            const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== run.run_id), entry]);
-            // Damaged entries stay (at the end) until someone deletes them: an upload never drops them silently.
-            const kept = broken.filter((d) => runIdOf(d) !== run.run_id);
-            const writes: Write[] = [[key, JSON.stringify([...next, ...kept])]];
-            if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
-            return { writes, result: old };
-          },
-          before,
-        );
-        damagedAggregates.get(team)?.delete(run.run_id);
-        return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
-      }),
+    saveRun: async (team, { run, aggregate, meta }) => {
+      // Encoded chunk by chunk, yielding between chunks so requests keep being answered meanwhile.
+      const chunks: string[] = [];
+      for (let i = 0; i < chunkCount(run); i++) {
+        await yieldToEventLoop();
+        chunks.push(encodeCompanyChunk(run, i));
+      }
+      return saveEncoded(team, { meta, aggregate: encodeRunAggregate(aggregate), chunks });
+    },
+
+    saveEncodedRun: (team, encoded) => saveEncoded(team, encoded),
 
     listRuns: (team) => guard('list runs', async () => (await readIndex(team)).map(toMeta)),
 

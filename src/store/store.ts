@@ -7,6 +7,7 @@ import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company, Run } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import type { StoredSettings } from '../domain/settings.js';
+import type { EncodedRun } from './run-encoding.js';
 
 export interface SaveRunResult {
   meta: RunMeta;
@@ -27,6 +28,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Stores a run, its aggregate and its index entry in one transaction. */
   saveRun(team: string, input: { run: Run; aggregate: RunAggregate; meta: RunMeta }): Promise<SaveRunResult>;
+  /** The same, for a run already encoded (run-encoding.ts; by the upload lane's worker thread). */
+  saveEncodedRun(team: string, encoded: EncodedRun): Promise<SaveRunResult>;
   /** Newest first. Index entries that fail validation are left out (see `listDamaged`). */
   listRuns(team: string): Promise<RunMeta[]>;
   /**

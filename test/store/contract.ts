@@ -8,6 +8,7 @@ import type { Company, Run, Tier } from '../../src/domain/model.js';
 import { TIERS } from '../../src/domain/model.js';
 import { AppError } from '../../src/errors.js';
 import { buildRunRecord } from '../../src/services/ingest.js';
+import { encodeRun } from '../../src/store/run-encoding.js';
 import type { Store } from '../../src/store/store.js';
 
 /** Runs `work` and returns the AppError it rejects with; fails the test if it resolves or throws another error. */
@@ -245,6 +246,23 @@ export function storeContract(target: ContractTarget): void {
       await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
       expect(await store.listDamaged('T1')).toEqual([]);
       expect(await store.listDamaged('T-none')).toEqual([]);
+    });
+
+    it('reads an encoded run back exactly as the same run saved from objects', async () => {
+      const store = await open();
+      // 25,000 companies: three chunks, the last one partial.
+      const run = makeRun('run-enc', '2026-11-02T00:00:00.000Z', 25_000);
+      const plain = record(run);
+      await store.saveRun('TP', plain);
+      const encoded = await store.saveEncodedRun('TE', encodeRun(record(run)));
+      expect(encoded.meta).toEqual((await store.listRuns('TP'))[0]);
+      expect(await store.listRuns('TE')).toEqual(await store.listRuns('TP'));
+      expect(await store.getAggregates('TE', ['run-enc'])).toEqual(
+        await store.getAggregates('TP', ['run-enc']),
+      );
+      const companies = await store.getCompanies('TE', 'run-enc');
+      expect(companies).toHaveLength(25_000);
+      expect(companies).toEqual(await store.getCompanies('TP', 'run-enc'));
     });
 
     it('deletes a run with its data', async () => {

@@ -12,7 +12,6 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { DashboardAlerts } from '../../blocks/dashboard.js';
 import { renderFailure } from '../../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
-import { aggregateRun } from '../../domain/aggregate.js';
 import { parsePeriod } from '../../domain/period.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { ADMIN_REFUSAL, isAppError } from '../../errors.js';
@@ -435,10 +434,11 @@ export function createAlerts(ctx: EdgeContext): Alerts {
 
     async evaluateStoredRun(event) {
       const { deps } = ctx;
-      const { team, run } = event;
+      const { team, runId } = event;
       await serial.run(team, async () => {
-        const [stored] = await deps.store.getAggregates(team, [run.run_id]);
-        const aggregate = stored ?? aggregateRun(run);
+        const [aggregate] = await deps.store.getAggregates(team, [runId]);
+        // Deleted (or replaced and damaged) since it was stored: there is nothing left to judge.
+        if (!aggregate) return;
         const settings = await loadSettings(deps, team);
         const measurement = measureRun(aggregate, { rateLimit: settings.rate_limit });
         const { state, result: actions } = await updateState(deps, team, (s) => {
@@ -447,7 +447,7 @@ export function createAlerts(ctx: EdgeContext): Alerts {
         });
         const firing = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident).join(', ') || 'none';
         deps.logger.info(
-          `Alerts evaluated run ${run.run_id}: firing ${firing}; ${actions.length} message(s) to send${state.channel ? '' : ' (no alert channel set)'}.`,
+          `Alerts evaluated run ${runId}: firing ${firing}; ${actions.length} message(s) to send${state.channel ? '' : ' (no alert channel set)'}.`,
         );
         await deliver(deps, team, actions, settings.timezone);
       });
