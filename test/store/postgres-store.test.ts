@@ -125,7 +125,11 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
     const broken = stored.find((e) => e.run_id === 'run-2');
     if (!broken) throw new Error('run-2 is not in the index');
     broken.headline.credits = null;
-    await adminQuery("UPDATE records SET value = $1 WHERE key = 't:T1:runs'", [JSON.stringify(stored)], schema);
+    await adminQuery(
+      "UPDATE records SET value = $1 WHERE key = 't:T1:runs'",
+      [JSON.stringify(stored)],
+      schema,
+    );
 
     expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-1']);
     expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-2', record: 'index entry' }]);
