@@ -97,7 +97,7 @@ export const monthOf = (date: string) => date.slice(0, 7);
 
 /** The pages that may hold updates, in recorded order. */
 export function pagesOf(index: CampaignIndex | undefined): number[] {
-  const n = index ? pageOf(Math.max(0, index.next - 1)) + (index.next > 0 ? 1 : 0) : 0;
+  const n = index && index.next > 0 ? pageOf(index.next - 1) + 1 : 0;
   return Array.from({ length: n }, (_, i) => i);
 }
 
