@@ -61,7 +61,8 @@ export type Task =
       reuseStore?: boolean;
     }
   | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string; ingestToken?: string }
-  | { kind: 'distinct-week'; storeUrl: string; now: string; distinct: number; companies: number };
+  | { kind: 'distinct-week'; storeUrl: string; now: string; distinct: number; companies: number }
+  | { kind: 'wide-week'; storeUrl: string; now: string; runs: number; companies: number };
 
 export interface IngestResult {
   ingestMs: number[];
@@ -326,6 +327,26 @@ async function writeDistinctWeek(task: Extract<Task, { kind: 'distinct-week' }>)
   return { runs };
 }
 
+/** `runs` runs of `companies` companies each in the last week: what an 800,000-row export reads. */
+async function writeWideWeek(task: Extract<Task, { kind: 'wide-week' }>): Promise<{ runs: number }> {
+  const store = await openStore({ url: task.storeUrl });
+  const now = new Date(task.now);
+  for (let r = 0; r < task.runs; r++) {
+    const startedAt = new Date(now.getTime() - (r + 1) * 12 * 3_600_000).toISOString();
+    const run = generateRun({
+      seed: 900 + r,
+      runId: `wide-${r}`,
+      startedAt,
+      companies: task.companies,
+      calls: 200,
+      scoreDecimals: 1,
+    });
+    await store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now }));
+  }
+  await store.close();
+  return { runs: task.runs };
+}
+
 async function runTask(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'ingest':
@@ -341,6 +362,8 @@ async function runTask(task: Task): Promise<unknown> {
       return undefined;
     case 'distinct-week':
       return writeDistinctWeek(task);
+    case 'wide-week':
+      return writeWideWeek(task);
   }
 }
 

@@ -12,6 +12,7 @@ import { App, type AuthorizeResult, HTTPReceiver, type Logger } from '@slack/bol
 import { WebClient } from '@slack/web-api';
 import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
+import { AppError } from './errors.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
@@ -46,6 +47,7 @@ import { registerUploadView } from './slack/upload-view.js';
 import { createWorkspaceResolver, WORKSPACE_TIMEOUT_MS } from './slack/workspace.js';
 import type { Store } from './store/store.js';
 import { createTokenCipher } from './store/token-cipher.js';
+import type { HeavyJob, HeavyWorkerData } from './workers/heavy-worker.js';
 import { createWorkerPool, workerFile } from './workers/pool.js';
 
 /** How often uninstalled workspaces are checked for data past its retention. */
@@ -79,6 +81,8 @@ export interface UploadLane {
   /** Uploads that may wait, and their total bytes: past either, `busy`. */
   maxQueue: number;
   maxQueuedBytes: number;
+  /** Digests and exports that may wait for the heavy lane's worker: past it, `busy`. */
+  maxHeavyQueue: number;
 }
 
 /** One worker leaves the other core to the event loop; 100 uploads or 64 MiB may wait. */
@@ -86,6 +90,7 @@ export const DEFAULT_UPLOAD_LANE: UploadLane = {
   size: Math.max(1, Math.min(2, availableParallelism() - 1)),
   maxQueue: 100,
   maxQueuedBytes: 64 * 1024 * 1024,
+  maxHeavyQueue: 20,
 };
 
 export function createApp(options: {
@@ -117,12 +122,39 @@ export function createApp(options: {
     resourceLimits: { maxOldGenerationSizeMb: 512 },
     busyMessage: 'The service is busy with other uploads; try again in a minute.',
   });
+  // The heavy lane: digests and exports in one worker thread with its own store connection (an
+  // in-memory SQLite store cannot be shared, so there they run in-process).
+  const sharedStore = !/^sqlite:\/\/(:memory:)?$/.test(config.storeUrl);
+  const heavy = sharedStore
+    ? createWorkerPool<HeavyJob, unknown>({
+        file: workerFile('heavy-worker', new URL('./workers/', import.meta.url).href),
+        workerData: { storeUrl: config.storeUrl } satisfies HeavyWorkerData,
+        size: 1,
+        maxQueue: lane.maxHeavyQueue,
+        idleMs: 30_000,
+        resourceLimits: { maxOldGenerationSizeMb: 2048 },
+        busyMessage: 'Other digests and exports are being built; try again in a minute.',
+        outOfMemory: () =>
+          new AppError('bad_command', 'That period holds too much to build at once; choose a shorter one.'),
+      })
+    : undefined;
   const deps: Deps = {
     config,
     store,
     logger,
     now: options.now ?? (() => new Date()),
     prepareRun: (job) => uploads.run(job),
+    ...(heavy
+      ? {
+          heavy: async (job) => {
+            const started = performance.now();
+            const value = await heavy.run(job as HeavyJob);
+            const what = job.kind === 'export' ? 'an export' : 'a digest';
+            logger.info(`Built ${what} in the heavy lane in ${Math.round(performance.now() - started)} ms.`);
+            return value;
+          },
+        }
+      : {}),
   };
 
   // Distributed mode: installations in the store, tokens sealed with SLACK_TOKEN_KEY.
@@ -467,6 +499,7 @@ export function createApp(options: {
       // looked up by its marker before any re-post), so the store work behind it can finish.
       deliveries.close();
       await uploads.close();
+      await heavy?.close();
       await digest.stop();
       await settle();
       await alerts.stop();

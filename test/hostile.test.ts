@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_DOC } from '../src/features/alerts/rules.js';
 import { alertStateSchema } from '../src/features/alerts/state.js';
 import { ACTIONS } from '../src/ids.js';
+import { buildRunRecord } from '../src/services/ingest.js';
 import {
   blockActionPayload,
   type Harness,
@@ -16,6 +17,7 @@ import {
   TEAM,
   visibleText,
 } from './helpers/app-harness.js';
+import { companies, makeRun } from './helpers/factories.js';
 import { postSigned, slashCommandBody } from './helpers/signed-request.js';
 import { sql as rawSql } from './helpers/sqlite-file.js';
 
@@ -23,6 +25,17 @@ const sql = async <T = Record<string, unknown>>(file: string, text: string, ...p
   rawSql<T>(file, text, ...params);
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What `find` finds, once it finds it (polled every 50 ms). */
+async function poll<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`nothing found within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const DAY = 86_400_000;
 
 /** A run of `companies` companies and 20 calls, `failed` of them answered 500. */
@@ -306,8 +319,43 @@ describe('floods are refused quickly and briefly while acks keep flowing', () =>
     expect((await h.command('runs')).ack.status).toBe(200);
   });
 
+  it('builds a 300,000-row companies export and a digest in the heavy lane while acks stay responsive', async () => {
+    h = await startHarness();
+    // Three runs of 100,000 companies each, stored directly (the export's reading is what is tested).
+    for (let r = 0; r < 3; r++) {
+      const run = makeRun({
+        run_id: `wide-${r}`,
+        started_at: iso(Date.now() - (r + 1) * 3_600_000),
+        companies: companies(100_000, (i) => ({
+          name: `Company ${r}-${i}`,
+          industry: `Industry ${i}`,
+          icp_score: i % 101,
+        })),
+      });
+      await h.store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now: new Date() }));
+    }
+    const acks = ackLoop(h);
+    const exported = await h.command('export companies 7d');
+    expect(exported.ack.status).toBe(200);
+    const upload = await poll(() => h.fake.uploads.find((u) => u.filename?.includes('companies')), 120_000);
+    const digest = await h.command('digest preview');
+    const preview = await digest.reply(120_000);
+    const slowest = await acks.stop();
+    // 300,000 rows and the header; each run's best companies (score 100) lead.
+    const lines = upload.bytes.toString('utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(300_001);
+    expect(lines[1]).toMatch(/^wide-\d,Company \d-100,/);
+    expect(digest.ack.status).toBe(200);
+    expect(visibleText(preview)).toContain('300,000');
+    // Both were built in the worker thread, not on the event loop that answers acks.
+    expect(h.logs.some((l) => /Built an export in the heavy lane/.test(l))).toBe(true);
+    expect(h.logs.some((l) => /Built a digest in the heavy lane/.test(l))).toBe(true);
+    // Generous for a shared machine; the bench holds the tight budget.
+    expect(slowest).toBeLessThan(1_500);
+  }, 240_000);
+
   it('answers 503 with Retry-After when the upload lane is full', async () => {
-    h = await startHarness({ uploadLane: { size: 1, maxQueue: 0, maxQueuedBytes: 0 } });
+    h = await startHarness({ uploadLane: { size: 1, maxQueue: 0, maxQueuedBytes: 0, maxHeavyQueue: 20 } });
     const companies = Array.from({ length: 40_000 }, (_, i) => ({
       name: `Company ${i}`,
       industry: `I${i % 50}`,

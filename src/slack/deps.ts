@@ -16,7 +16,16 @@ export interface Deps {
   now: () => Date;
   /** Where uploads are parsed and aggregated (a worker pool); in-process when absent. */
   prepareRun?: RunPreparer;
+  /**
+   * The heavy lane: digests and exports built in a worker thread that reads the store itself, so
+   * they never hold other users' acks (see workers/heavy-worker.ts). In-process when absent. Each
+   * feature posts its own job kind and knows the shape of its answer.
+   */
+  heavy?: HeavyLane;
 }
+
+/** A job for the heavy lane: `kind` names what the worker runs (`digest`, `export`). */
+export type HeavyLane = (job: { kind: 'digest' | 'export'; job: unknown }) => Promise<unknown>;
 
 /**
  * What a feature's edge needs besides `Deps`. Every send outside a Slack request (scheduled work,

@@ -27,6 +27,10 @@ export interface PoolOptions {
   resourceLimits?: ResourceLimits;
   /** The words of the `busy` refusal. */
   busyMessage: string;
+  /** Handed to each worker as `workerData`. */
+  workerData?: unknown;
+  /** What a job whose worker ran out of memory fails with (default: an upload too large). */
+  outOfMemory?: () => Error;
 }
 
 export interface WorkerPool<I, O> {
@@ -71,7 +75,10 @@ export function createWorkerPool<I, O>(options: PoolOptions): WorkerPool<I, O> {
   let closed = false;
 
   function spawn(): Slot {
-    const worker = new Worker(options.file, { resourceLimits: options.resourceLimits });
+    const worker = new Worker(options.file, {
+      resourceLimits: options.resourceLimits,
+      workerData: options.workerData,
+    });
     worker.unref();
     const slot: Slot = { worker, busy: false };
     slots.push(slot);
@@ -124,7 +131,8 @@ export function createWorkerPool<I, O>(options: PoolOptions): WorkerPool<I, O> {
         /heap out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(
           `${(error as { code?: string }).code} ${error.message}`,
         )
-          ? new AppError('upload_too_large', 'The upload needs more memory than one upload may use.')
+          ? (options.outOfMemory?.() ??
+              new AppError('upload_too_large', 'The upload needs more memory than one upload may use.'))
           : error,
       );
       next();
@@ -173,7 +181,13 @@ function rebuildError(error: {
   problems?: FieldProblem[];
   unlisted?: number;
 }) {
-  const known = ['upload_invalid', 'upload_too_large', 'bad_command', 'not_found'] as const;
+  const known = [
+    'upload_invalid',
+    'upload_too_large',
+    'bad_command',
+    'not_found',
+    'store_unavailable',
+  ] as const;
   const code = known.find((c) => c === error.code);
   if (!code) return new Error(error.message);
   return new AppError(code, error.message, { problems: error.problems ?? [], unlisted: error.unlisted ?? 0 });

@@ -4,6 +4,7 @@ import {
   renderDashboardMessage,
   renderDashboardSummary,
   renderDashboardText,
+  tableGroups,
 } from '../../src/blocks/dashboard.js';
 import { type SlackMessage, withoutRichBlocks } from '../../src/blocks/kit.js';
 import { aggregateRun } from '../../src/domain/aggregate.js';
@@ -432,5 +433,32 @@ describe('the full dashboard: native charts and tables after the text that carri
       msg.blocks.filter((b) => !['data_table', 'data_visualization'].includes(b.type)).length,
     );
     expectValidMessage(plain);
+  });
+});
+
+describe('a group table past its row limit', () => {
+  const group = (name: string, count: number, scored: number, average: number | null, tier1: number) => ({
+    name,
+    count,
+    share: count / 100,
+    scored,
+    average_score: average,
+    high_scorers: 0,
+    tier_1_count: tier1,
+  });
+
+  it('keeps limit - 1 names and adds up the rest in one row, its mean weighted by scored companies', () => {
+    const groups = [
+      group('Software', 50, 40, 80, 10),
+      group('Retail', 30, 10, 60, 2),
+      group('Fintech', 15, 30, 40, 1),
+      { ...group('All others', 5, 0, null, 0), names: 7 },
+    ];
+    const rows = tableGroups(groups, 2);
+    expect(rows.map((g) => g.name)).toEqual(['Software', 'All others (9 names)']);
+    // 30 + 15 + 5 companies; (60 x 10 + 40 x 30) / 40 scored = 45; Tier 1 2 + 1.
+    expect(rows[1]).toMatchObject({ count: 50, scored: 40, average_score: 45, tier_1_count: 3 });
+    expect(rows[1]?.share).toBeCloseTo(0.5, 10);
+    expect(tableGroups(groups, 4)).toEqual(groups);
   });
 });
