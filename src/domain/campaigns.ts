@@ -168,11 +168,14 @@ function dayKey(channel: Campaign, date: string): string {
   return `${channel}|${date}`;
 }
 
-/** Folds updates in recorded order into totals per channel and date: `set` replaces, `increment` adds. */
+/**
+ * Folds updates in recorded order into totals per channel and date: `set` replaces, `increment`
+ * adds. Given `days`, folds into those (in place).
+ */
 export function foldByDay(
   updates: readonly CampaignUpdate[],
+  days = new Map<string, { channel: Campaign; date: string; counts: CampaignCounts }>(),
 ): Map<string, { channel: Campaign; date: string; counts: CampaignCounts }> {
-  const days = new Map<string, { channel: Campaign; date: string; counts: CampaignCounts }>();
   for (const u of updates) {
     const key = dayKey(u.channel, u.date);
     let day = days.get(key);
@@ -268,11 +271,15 @@ export function appendUpdates(
   result: Array<{ update: CampaignUpdate; before: CampaignCounts; after: CampaignCounts }>;
 } {
   const updates = [...(current?.updates ?? [])];
+  // Folded once, then kept up to date update by update: linear in the document and the batch.
+  const days = foldByDay(updates);
   const result: Array<{ update: CampaignUpdate; before: CampaignCounts; after: CampaignCounts }> = [];
   for (const update of added) {
-    const before = dayTotals(updates, update.channel, update.date);
+    const key = dayKey(update.channel, update.date);
+    const before = { ...(days.get(key)?.counts ?? emptyCounts()) };
     updates.push(update);
-    result.push({ update, before, after: dayTotals(updates, update.channel, update.date) });
+    foldByDay([update], days);
+    result.push({ update, before, after: { ...(days.get(key)?.counts ?? emptyCounts()) } });
   }
   return { value: { v: 1, updates }, result };
 }

@@ -23,6 +23,8 @@ import type { DamagedRecord, SaveRunResult, Store } from './store.js';
 
 /** Aggregates read and decoded between two yields to the event loop (a few milliseconds of work). */
 const AGGREGATES_PER_READ = 8;
+/** Documents read between two yields (`getDocuments`). */
+const DOCUMENTS_PER_READ = 4;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
 const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
 const workspacesSchema = z.array(z.string());
@@ -162,14 +164,24 @@ export function createKvStore(backend: Backend): Store {
     decide: (current: unknown) => { writes: Write[]; result: R },
     before: readonly Write[] = [],
   ): Promise<R> {
+    return updateMany(team, [key], (current) => decide(current[0]), before);
+  }
+
+  /** `update` over several keys, read under their locks and written in one transaction. */
+  async function updateMany<R>(
+    team: string,
+    read: readonly string[],
+    decide: (current: readonly unknown[]) => { writes: Write[]; result: R },
+    before: readonly Write[] = [],
+  ): Promise<R> {
     const register = !registered.has(team);
     const result = await backend.transaction({
       before,
-      read: register ? [key, keys.workspaces()] : [key],
+      read: register ? [...read, keys.workspaces()] : read,
       decide: (current) => {
-        const out = decide(current[0]);
+        const out = decide(current.slice(0, read.length));
         if (!register) return out;
-        const list = parse(keys.workspaces(), current[1], workspacesSchema) ?? [];
+        const list = parse(keys.workspaces(), current[read.length], workspacesSchema) ?? [];
         if (list.includes(team)) return out;
         return {
           ...out,
@@ -334,6 +346,50 @@ export function createKvStore(backend: Backend): Store {
             });
           }
           return { writes: [[key, JSON.stringify(out.value)]], result: out };
+        });
+      }),
+
+    getDocuments: (team, names, schema) =>
+      guard('read documents', async () => {
+        const out = [];
+        // A few at a time, yielding between reads: the embedded driver reads on the event loop.
+        for (let start = 0; start < names.length; start += DOCUMENTS_PER_READ) {
+          if (start > 0) await yieldToEventLoop();
+          const part = names
+            .slice(start, start + DOCUMENTS_PER_READ)
+            .map((name) => keys.document(team, name));
+          const raw = await backend.getMany(part);
+          for (const [i, value] of raw.entries()) out.push(parse(part[i] ?? '', value, schema));
+        }
+        return out;
+      }),
+
+    updateDocuments: (team, names, schema, change) =>
+      guard('save documents', () => {
+        const docKeys = names.map((name) => keys.document(team, name));
+        if (new Set(docKeys).size !== docKeys.length) {
+          throw new AppError('store_unavailable', 'The same document was named twice in one update.');
+        }
+        return updateMany(team, docKeys, (current) => {
+          const out = change(current.map((raw, i) => parse(docKeys[i] ?? '', raw, schema)));
+          const writes: Write[] = [];
+          for (const [i, key] of docKeys.entries()) {
+            const value = out.values[i];
+            if (value === undefined) continue;
+            if (value === null) {
+              writes.push([key, null]);
+              continue;
+            }
+            // Never write what could not be read back: a bad value fails here and nothing is stored.
+            const checked = schema.safeParse(value);
+            if (!checked.success) {
+              throw new AppError('store_unavailable', `Refused to store an invalid ${names[i]} record.`, {
+                cause: checked.error,
+              });
+            }
+            writes.push([key, JSON.stringify(value)]);
+          }
+          return { writes, result: out.result };
         });
       }),
 

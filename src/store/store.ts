@@ -56,6 +56,26 @@ export interface Store {
     schema: z.ZodType<T>,
     change: (current: T | undefined) => { value: T; result: R },
   ): Promise<{ value: T; result: R }>;
+  /** Several named documents at once (each validated with `schema`), `undefined` where absent. */
+  getDocuments<T>(
+    team: string,
+    names: readonly string[],
+    schema: z.ZodType<T>,
+  ): Promise<Array<T | undefined>>;
+  /**
+   * `updateDocument` for several documents in one transaction: all of `names` are locked and read,
+   * `change` returns a value per name (in the same order): a value to store, `null` to delete the
+   * document, `undefined` to leave it as it is. Every write is kept, or none.
+   */
+  updateDocuments<T, R = void>(
+    team: string,
+    names: readonly string[],
+    schema: z.ZodType<T>,
+    change: (current: ReadonlyArray<T | undefined>) => {
+      values: ReadonlyArray<T | null | undefined>;
+      result: R;
+    },
+  ): Promise<R>;
   /**
    * Claims a one-time action (e.g. one scheduled digest) atomically in the database, across
    * processes: true for exactly one caller. A claim older than `staleMs` may be taken over (its
