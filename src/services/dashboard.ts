@@ -1,6 +1,6 @@
 /** Loading what a dashboard needs and computing it: shared by Slack, the HTTP API and the CLI. */
 import type { RunAggregate } from '../domain/aggregate.js';
-import { CAMPAIGNS_DOCUMENT, type CampaignUpdate, campaignDocumentSchema } from '../domain/campaigns.js';
+import { CAMPAIGNS_DOCUMENT, type CampaignUpdate } from '../domain/campaigns.js';
 import { computeDashboard, type DashboardModel } from '../domain/dashboard.js';
 import { type PeriodSpec, selectPeriod } from '../domain/period.js';
 import type { RunMeta } from '../domain/run-meta.js';
@@ -44,6 +44,8 @@ export async function buildDashboard(options: {
 }
 
 export async function storeDashboardSource(store: Store, team: string): Promise<DashboardSource> {
+  // The document's schema (zod) is loaded on the first store read, not by the offline report, which reads no store.
+  const { campaignDocumentSchema } = await import('../domain/campaigns-schema.js');
   const [runs, settings, campaigns] = await Promise.all([
     store.listRuns(team),
     store.getSettings(team),

@@ -1,5 +1,4 @@
 /** Field converters: each takes an unknown value and says what it is or what was expected. */
-import { z } from 'zod';
 import { CAMPAIGNS, type Campaign, TIERS, type Tier } from '../model.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -33,22 +32,6 @@ export function isBlank(value: unknown): boolean {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A zod schema for one field, driven by a converter; its failures become zod issues on that field.
- * `.optional()` on the input side lets zod 4 pass an absent key to the converter (which says "required").
- */
-export function field<T>(convert: (value: unknown) => Converted<T>) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value, ctx): T => {
-      const result = convert(value);
-      if (!(result instanceof Invalid)) return result;
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    });
 }
 
 /** Names become keys of per-industry/country/endpoint tables: this one would be JavaScript's prototype. */

@@ -9,9 +9,9 @@ import {
   type CampaignDocument,
   type CampaignEntry,
   type CampaignUpdate,
-  campaignDocumentSchema,
   toUpdate,
 } from '../../domain/campaigns.js';
+import { campaignDocumentSchema } from '../../domain/campaigns-schema.js';
 import { DEFAULT_PERIOD, type PeriodInfo, selectPeriod } from '../../domain/period.js';
 import { type ResolvedSettings, resolveSettings } from '../../domain/settings.js';
 import { formatLocalDate } from '../../domain/time.js';

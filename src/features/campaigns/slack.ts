@@ -5,10 +5,10 @@ import type { SlackMessage } from '../../blocks/kit.js';
 import {
   CAMPAIGNS_DOCUMENT,
   type CampaignEntry,
-  campaignDocumentSchema,
   lastUpdateBy,
   removeUpdate,
 } from '../../domain/campaigns.js';
+import { campaignDocumentSchema } from '../../domain/campaigns-schema.js';
 import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
 import { ingestRoute, sendJson } from '../../http/routes.js';

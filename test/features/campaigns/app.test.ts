@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPAIGNS_DOCUMENT, campaignDocumentSchema } from '../../../src/domain/campaigns.js';
+import { CAMPAIGNS_DOCUMENT } from '../../../src/domain/campaigns.js';
+import { campaignDocumentSchema } from '../../../src/domain/campaigns-schema.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../../src/ids.js';
 import {
   blockActionPayload,
