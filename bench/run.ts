@@ -6,7 +6,7 @@
  * wrong), so a regression is visible. Never part of `npm test`. With `BENCH_DATABASE_URL=postgres://…`
  * the ingest and the year's dashboard are also measured on PostgreSQL (in a schema of their own).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ import { companiesToCsv, generateRun, runToJson } from './data.js';
 import { MIB, max, median, percentile, since } from './stats.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/apollo-dashboard.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 /** How far over budget a median may be before the bench fails. */
 const TOLERANCE = 0.2;
@@ -36,6 +37,9 @@ const SIZES = {
   csvRows: 10_000,
   jsonCompanies: 100_000,
   jsonCalls: 20_000,
+  /** The offline report's run (issue 15's workload), written with two-space indents as Python's json.dump(indent=2) does. */
+  reportCompanies: 70_000,
+  reportCalls: 14_000,
   historyDays: 365,
   historyCompanies: 5_000,
   historyCalls: 1_000,
@@ -58,6 +62,117 @@ interface Figure {
   samples: number;
   limited_by: string;
 }
+
+/** Wall time of one whole process (spawn to exit), its output discarded; rejects when it fails. */
+function timeProcess(args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = since(start);
+      if (code === 0) resolve(ms);
+      else
+        reject(new Error(`node ${args.slice(0, 3).join(' ')}… exited with ${code}: ${stderr.slice(0, 500)}`));
+    });
+  });
+}
+
+/** The parts of the report's JSON the bench checks. */
+interface ReportJson {
+  executive_summary: { total_companies_discovered: number };
+  search_performance: { total_calls: number };
+}
+
+interface ReportResult {
+  reportMs: number[];
+  parseMs: number[];
+  bytes: number;
+  /** The report's own figures, to check it read the whole run. */
+  companies: number;
+  calls: number;
+}
+
+/**
+ * The offline report as a user runs it (`apollo-dashboard report --format json FILE`: start Node,
+ * load the modules, read, decode, parse, convert, aggregate, print) beside a process that only reads
+ * and JSON.parses the same file, interleaved round by round (the order alternating) so both see the
+ * same machine.
+ */
+async function measureReport(dir: string, rounds: { warmup: number; reps: number }): Promise<ReportResult> {
+  const file = join(dir, 'run-70k.json');
+  const run = generateRun({
+    seed: 70,
+    runId: 'run-70k',
+    startedAt: '2026-11-23T09:00:00.000Z',
+    companies: SIZES.reportCompanies,
+    calls: SIZES.reportCalls,
+    scoreDecimals: 1,
+  });
+  const text = JSON.stringify(run, null, 2);
+  await writeFile(file, text);
+  const report = [CLI, 'report', '--format', 'json', '--now', NOW, file];
+  const parse = ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`];
+  const model = await new Promise<ReportJson>((resolve, reject) => {
+    const child = spawn(process.execPath, report, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ReportJson) : reject(new Error(`report exited with ${code}`)),
+    );
+  });
+  const reportMs: number[] = [];
+  const parseMs: number[] = [];
+  for (let i = 0; i < rounds.warmup + rounds.reps; i++) {
+    const reportFirst = i % 2 === 0;
+    const a = await timeProcess(reportFirst ? report : parse);
+    const b = await timeProcess(reportFirst ? parse : report);
+    if (i < rounds.warmup) continue;
+    reportMs.push(reportFirst ? a : b);
+    parseMs.push(reportFirst ? b : a);
+  }
+  return {
+    reportMs,
+    parseMs,
+    bytes: Buffer.byteLength(text),
+    companies: model.executive_summary.total_companies_discovered,
+    calls: model.search_performance.total_calls,
+  };
+}
+
+function reportFigure(result: ReportResult): Figure {
+  return {
+    id: 'report_json_70k_vs_parse_ratio',
+    figure: `Offline report (\`report --format json\`, whole process) on a 70,000-company run with 14,000 API calls (${(result.bytes / MIB).toFixed(1)} MiB) against a process that only JSON.parses it`,
+    stat: `median ${median(result.reportMs).toFixed(0)} / ${median(result.parseMs).toFixed(0)} ms`,
+    unit: '×',
+    value: median(result.reportMs) / median(result.parseMs),
+    budget: 1.6,
+    samples: result.reportMs.length,
+    limited_by:
+      'JSON.parse and its garbage collection (the floor); then converting the 70,000 companies, aggregating, decoding the bytes and loading the modules',
+  };
+}
+
+function checkReport(result: ReportResult, check: (ok: boolean, problem: string) => void): void {
+  check(
+    result.companies === SIZES.reportCompanies,
+    `the offline report counted ${result.companies} companies, not ${SIZES.reportCompanies}`,
+  );
+  check(
+    result.calls === SIZES.reportCalls,
+    `the offline report counted ${result.calls} calls, not ${SIZES.reportCalls}`,
+  );
+}
+
+const REPORT_ROUNDS = { warmup: 1, reps: 9 };
 
 function runChild<T>(task: Task): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -655,14 +770,25 @@ async function main(): Promise<void> {
   };
   const only = process.argv.indexOf('--only');
   if (only > 0) {
-    // One group of figures alone (no results.json): `--only hostile` or `--only campaigns`.
+    // One group of figures alone (no results.json): `--only hostile`, `--only campaigns` or `--only report`.
     const group = process.argv[only + 1];
-    if (group !== 'hostile' && group !== 'campaigns') throw new Error('--only takes: hostile, campaigns');
+    if (group !== 'hostile' && group !== 'campaigns' && group !== 'report')
+      throw new Error('--only takes: hostile, campaigns, report');
     try {
-      const figures =
-        group === 'hostile'
-          ? await hostileFigures(storeUrl, phase, check)
-          : await campaignFigures(storeUrl, phase, check);
+      let figures: Figure[];
+      if (group === 'report') {
+        const offline = await phase('offline report beside a bare JSON.parse', () =>
+          measureReport(dir, REPORT_ROUNDS),
+        );
+        checkReport(offline, check);
+        figures = [reportFigure(offline)];
+        log(`Report: ${offline.reportMs.map((x) => x.toFixed(0)).join(', ')} ms.`);
+        log(`Parse:  ${offline.parseMs.map((x) => x.toFixed(0)).join(', ')} ms.`);
+      } else if (group === 'campaigns') {
+        figures = await campaignFigures(storeUrl, phase, check);
+      } else {
+        figures = await hostileFigures(storeUrl, phase, check);
+      }
       printTable(figures);
       for (const c of checks) log(`check failed: ${c}`);
       if (checks.length > 0 || figures.some((f) => status(f) === 'FAIL')) process.exitCode = 1;
@@ -997,6 +1123,11 @@ async function main(): Promise<void> {
     }
     figures.push(...(await hostileFigures(storeUrl, phase, check)));
     figures.push(...(await campaignFigures(storeUrl, phase, check)));
+    const offline = await phase('offline report beside a bare JSON.parse', () =>
+      measureReport(dir, REPORT_ROUNDS),
+    );
+    checkReport(offline, check);
+    figures.push(reportFigure(offline));
 
     printTable(figures);
     const failed = figures.filter((f) => status(f) === 'FAIL');
@@ -1028,6 +1159,9 @@ async function main(): Promise<void> {
         ingest_csv_ms: csv.ingestMs,
         peak_ingest_ms: peaks.map((p) => p.ingestMs),
         dashboard_build_ms: dashboard.buildMs,
+        report_json_70k_ms: offline.reportMs,
+        report_json_70k_parse_only_ms: offline.parseMs,
+        report_json_70k_bytes: offline.bytes,
         ...(onPostgres
           ? {
               pg_ingest_json_ms: onPostgres.json.ingestMs,

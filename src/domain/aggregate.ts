@@ -4,6 +4,7 @@
  * exact: the score multiset is kept as sorted (score, count) pairs (as a score set once stored, see
  * score-set.ts), so the period's median is the true median, and sums are kept rather than means.
  */
+import { canonicalInstantMs } from './iso-instant.js';
 import {
   CAMPAIGNS,
   type Campaign,
@@ -209,7 +210,7 @@ function aggregateApi(run: Run): ApiAggregate {
         ep.max_rt = Math.max(ep.max_rt, call.response_time);
       } else ep.failed += 1;
       if (limited) ep.rate_limited += 1;
-      times.push(Date.parse(call.timestamp));
+      times.push(canonicalInstantMs(call.timestamp) ?? Date.parse(call.timestamp));
     }
     for (const ep of Object.values(api.endpoints)) {
       api.total += ep.total;

@@ -18,12 +18,11 @@ import {
   CAMPAIGN_COUNTS,
   type CampaignCounts,
   type CampaignUpdate,
-  campaignDocumentSchema,
-  campaignUpdateSchema,
   type DateRange,
   emptyCounts,
   inRange,
 } from './campaigns.js';
+import { campaignDocumentSchema, campaignUpdateSchema } from './campaigns-schema.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
 
 /** Positions a page holds: a batch (at most 1,000 updates) touches at most two pages. */

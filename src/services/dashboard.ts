@@ -6,7 +6,6 @@ import { type PeriodSpec, selectPeriod } from '../domain/period.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import { resolveSettings, roiAssumptionsOf, type StoredSettings } from '../domain/settings.js';
 import type { Store } from '../store/store.js';
-import { loadCampaignUpdates } from './campaign-updates.js';
 
 export interface DashboardSource {
   runs: readonly RunMeta[];
@@ -45,6 +44,9 @@ export async function buildDashboard(options: {
 }
 
 export async function storeDashboardSource(store: Store, team: string): Promise<DashboardSource> {
+  // The campaign documents' schemas (zod) are loaded on the first store read, not by the offline
+  // report, which reads no store.
+  const { loadCampaignUpdates } = await import('./campaign-updates.js');
   const [runs, settings, campaigns] = await Promise.all([
     store.listRuns(team),
     store.getSettings(team),

@@ -12,7 +12,7 @@ import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
-import { storedSettingsSchema } from '../domain/settings.js';
+import { storedSettingsSchema } from '../domain/settings-schema.js';
 import { AppError } from '../errors.js';
 import { readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';

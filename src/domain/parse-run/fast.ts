@@ -5,13 +5,14 @@ import { Invalid, isRecord, optionalLabel, optionalRunId, requiredInstant } from
 import { RUN_LIMITS } from './limits.js';
 import {
   API_CALL_FIELDS,
+  API_METRICS_FIELDS,
   absentIfNull,
-  apiMetricsSchema,
   type Converter,
   deriveRunId,
   dropUndefined,
+  metricsProblem,
   qualityScore,
-} from './schema.js';
+} from './tables.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The fast path. Most uploads are valid, and a 100,000-company run has over a million fields: zod's
@@ -22,6 +23,7 @@ import {
 
 export type FieldTable = ReadonlyArray<readonly [string, Converter]>;
 export const API_CALL_TABLE: FieldTable = Object.entries(API_CALL_FIELDS);
+export const API_METRICS_TABLE: FieldTable = Object.entries(API_METRICS_FIELDS);
 
 export interface RunHead {
   run_id: string | undefined;
@@ -70,9 +72,10 @@ export function readRunExtras(
   let api_metrics: ApiMetrics | undefined;
   const rawMetrics = absentIfNull(body.api_metrics);
   if (rawMetrics !== undefined) {
-    const parsed = apiMetricsSchema.safeParse(rawMetrics);
-    if (!parsed.success) return undefined;
-    api_metrics = { ...parsed.data };
+    // The same table and check the schema's api_metrics is built from (schema.ts).
+    const metrics = readFields(rawMetrics, API_METRICS_TABLE) as ApiMetrics | undefined;
+    if (!metrics || metricsProblem(metrics) !== undefined) return undefined;
+    api_metrics = metrics;
   }
   const quality_scores: number[] = [];
   const rawQuality = absentIfNull(body.quality_scores);

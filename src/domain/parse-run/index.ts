@@ -34,6 +34,7 @@ import { AppError } from '../../errors.js';
 import type { Run } from '../model.js';
 import { invalid } from './problems.js';
 import { finishReading, type RunReading } from './reading.js';
+import { validateRun } from './schema.js';
 import { readUploadBytes, type UploadInput } from './upload.js';
 
 export type { UploadInput } from './upload.js';
@@ -78,7 +79,8 @@ export function readRunUpload(
   const fastPath = options.fastPath ?? true;
   const scale = input.score_scale === undefined ? {} : { scoreScale: input.score_scale };
   let reading: RunReading;
-  if (input.format === 'json') reading = finishReading(parseJsonRun(input, limits, fastPath), 'json', scale);
+  if (input.format === 'json')
+    reading = finishReading(parseJsonRun(input, limits, fastPath, validateRun), 'json', scale);
   else if (input.format === 'csv')
     reading = finishReading(parseCsvRun(input, limits, fastPath), 'csv', scale);
   else {

@@ -1,28 +1,31 @@
-/** The run's shape as zod schemas built from the field converters, and the `Run` it becomes. */
+/** The run's shape as zod schemas built from the field converters (tables.ts), and the `Run` it becomes. */
 
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiCall, ApiMetrics, Company, Run } from '../model.js';
 import {
   type Converted,
-  campaignOf,
-  domainOf,
   expectedGot,
-  field,
   Invalid,
   isRecord,
-  type NumberSpec,
-  numberOrDefault,
   optionalLabel,
-  optionalNumber,
   optionalRunId,
-  optionalText,
   requiredInstant,
-  requiredNumber,
-  requiredText,
-  tierOf,
 } from './fields.js';
 import { groupThousands, RUN_LIMITS } from './limits.js';
+import {
+  API_CALL_FIELDS,
+  API_METRICS_FIELDS,
+  absentIfNull,
+  COMPANY_FIELDS,
+  type ConvertedValue,
+  type Converter,
+  deriveRunId,
+  dropUndefined,
+  metricsProblem,
+  qualityScore,
+} from './tables.js';
+
+export * from './tables.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shapes
@@ -30,63 +33,21 @@ import { groupThousands, RUN_LIMITS } from './limits.js';
 export const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'required' : expectedGot(expected, issue.input);
 
-// Every number has a finite, sane range: nothing a real pipeline sends comes near these bounds, and
-// with the list limits (RUN_LIMITS) every sum the aggregate stores stays finite and exact enough.
-export const SCORE: NumberSpec = { expected: 'a number from 0 to 100', min: 0, max: 100 };
-export const SECONDS: NumberSpec = { expected: 'a number of seconds from 0 to 86,400', min: 0, max: 86_400 };
-export const CREDITS: NumberSpec = { expected: 'a number from 0 to 1,000,000', min: 0, max: 1_000_000 };
-export const TOTAL_CREDITS: NumberSpec = {
-  expected: 'a number from 0 to 1,000,000,000,000',
-  min: 0,
-  max: 1_000_000_000_000,
-};
-export const TOTAL_CALLS: NumberSpec = {
-  expected: 'a whole number from 0 to 1,000,000,000',
-  min: 0,
-  max: 1_000_000_000,
-  integer: true,
-};
-export const EMPLOYEES: NumberSpec = {
-  expected: 'a whole number from 0 to 10,000,000',
-  min: 0,
-  max: 10_000_000,
-  integer: true,
-  thousands: true,
-};
-export const FRACTION: NumberSpec = { expected: 'a fraction from 0 to 1 (e.g. 0.97)', min: 0, max: 1 };
-
 /**
- * Each field's converter, in output order. The zod schemas are built from these tables, and so is
- * the fast path for valid uploads (see `readRunFast`), so both accept exactly the same values.
+ * A zod schema for one field, driven by a converter; its failures become zod issues on that field.
+ * `.optional()` on the input side lets zod 4 pass an absent key to the converter (which says "required").
  */
-export const COMPANY_FIELDS = {
-  name: requiredText,
-  domain: domainOf,
-  industry: optionalText,
-  employees: optionalNumber(EMPLOYEES),
-  country: optionalText,
-  state: optionalText,
-  city: optionalText,
-  icp_score: optionalNumber(SCORE),
-  tier: tierOf,
-  campaign: campaignOf,
-};
-
-export const API_CALL_FIELDS = {
-  timestamp: requiredInstant,
-  endpoint: requiredText,
-  response_time: requiredNumber(SECONDS),
-  status_code: requiredNumber({
-    expected: 'an HTTP status (a whole number from 100 to 599)',
-    min: 100,
-    max: 599,
-    integer: true,
-  }),
-  credits_used: numberOrDefault(CREDITS, 0),
-};
-
-export type Converter = (value: unknown) => Converted<unknown>;
-export type ConvertedValue<C> = C extends (value: unknown) => Converted<infer T> ? T : never;
+export function field<T>(convert: (value: unknown) => Converted<T>) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx): T => {
+      const result = convert(value);
+      if (!(result instanceof Invalid)) return result;
+      ctx.addIssue({ code: 'custom', message: result.message });
+      return z.NEVER;
+    });
+}
 
 export function fieldShape<F extends Record<string, Converter>>(fields: F) {
   return Object.fromEntries(Object.entries(fields).map(([key, convert]) => [key, field(convert)])) as {
@@ -99,29 +60,11 @@ export const companySchema = z.object(fieldShape(COMPANY_FIELDS), { error: typeE
 export const apiCallSchema = z.object(fieldShape(API_CALL_FIELDS), { error: typeError('an object') });
 
 export const apiMetricsSchema = z
-  .object(
-    {
-      total_calls: field(requiredNumber(TOTAL_CALLS)),
-      success_rate: field(requiredNumber(FRACTION)),
-      avg_response_time: field(requiredNumber(SECONDS)),
-      credits_used: field(requiredNumber(TOTAL_CREDITS)),
-      error_rate: field(requiredNumber(FRACTION)),
-    },
-    { error: typeError('an object') },
-  )
+  .object(fieldShape(API_METRICS_FIELDS), { error: typeError('an object') })
   .superRefine((metrics, ctx) => {
-    const sum = metrics.success_rate + metrics.error_rate;
-    if (metrics.total_calls > 0 && Math.abs(sum - 1) > 0.01) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['error_rate'],
-        message: `expected success_rate + error_rate to add up to 1, got ${metrics.success_rate} + ${metrics.error_rate} = ${Number(sum.toFixed(4))}`,
-      });
-    }
+    const message = metricsProblem(metrics);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path: ['error_rate'], message });
   });
-
-export const absentIfNull = (value: unknown): unknown => (value === null ? undefined : value);
-export const qualityScore = requiredNumber(SCORE);
 
 /** The marker issue a bounded list adds for the problems it counted but did not list. */
 export interface MoreProblems {
@@ -232,10 +175,6 @@ export const runSchema = z.object(
 
 export type ParsedRun = z.output<typeof runSchema>;
 
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 export function toRun(parsed: ParsedRun, text: string): Run {
   const companies: Company[] = parsed.companies.map((company) => dropUndefined<Company>(company));
   const apiCalls: ApiCall[] = (parsed.api_calls ?? []).map((call) => ({ ...call }));
@@ -251,6 +190,13 @@ export function toRun(parsed: ParsedRun, text: string): Run {
   });
 }
 
-export function deriveRunId(text: string): string {
-  return `run-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12)}`;
+/** What the fast path leaves to the schema: the run, or every issue the schema found. */
+export function validateRun(
+  value: unknown,
+  text: string,
+): { success: true; run: Run } | { success: false; issues: readonly z.core.$ZodIssue[] } {
+  const result = runSchema.safeParse(value);
+  return result.success
+    ? { success: true, run: toRun(result.data, text) }
+    : { success: false, issues: result.error.issues };
 }
