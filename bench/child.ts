@@ -60,7 +60,9 @@ export type Task =
        */
       reuseStore?: boolean;
     }
-  | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string };
+  | { kind: 'app'; storeUrl: string; slackApiUrl: string; now: string; ingestToken?: string }
+  | { kind: 'distinct-week'; storeUrl: string; now: string; distinct: number; companies: number }
+  | { kind: 'wide-week'; storeUrl: string; now: string; runs: number; companies: number };
 
 export interface IngestResult {
   ingestMs: number[];
@@ -269,6 +271,7 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
     SLACK_API_URL: task.slackApiUrl,
     STORE_URL: task.storeUrl,
     LOG_LEVEL: 'info',
+    ...(task.ingestToken ? { INGEST_TOKEN: task.ingestToken } : {}),
   });
   const store = await openStore({ url: config.storeUrl });
   const lines: string[] = [];
@@ -294,6 +297,56 @@ async function serveApp(task: Extract<Task, { kind: 'app' }>): Promise<void> {
   process.send?.({ kind: 'ready', port });
 }
 
+/**
+ * Two weeks ending at `now`: a run a day of `companies` ordinary companies, and in each week one run
+ * of `distinct` companies whose industries are all different (a pipeline writing free text into the
+ * industry column), different names in each week, so the digest compares 2 × `distinct` names.
+ */
+async function writeDistinctWeek(task: Extract<Task, { kind: 'distinct-week' }>): Promise<{ runs: number }> {
+  const store = await openStore({ url: task.storeUrl });
+  const now = new Date(task.now);
+  let runs = 0;
+  for (let day = 1; day <= 14; day++) {
+    const startedAt = new Date(now.getTime() - day * 86_400_000 + 3_600_000).toISOString();
+    const wide = day === 2 || day === 9;
+    const run = generateRun({
+      seed: 500 + day,
+      runId: `run-${day}`,
+      startedAt,
+      companies: wide ? task.distinct : task.companies,
+      calls: 200,
+      scoreDecimals: 1,
+    });
+    if (wide) {
+      for (const [i, c] of run.companies.entries()) c.industry = `Free text ${day} number ${i}`;
+    }
+    await store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now }));
+    runs++;
+  }
+  await store.close();
+  return { runs };
+}
+
+/** `runs` runs of `companies` companies each in the last week: what an 800,000-row export reads. */
+async function writeWideWeek(task: Extract<Task, { kind: 'wide-week' }>): Promise<{ runs: number }> {
+  const store = await openStore({ url: task.storeUrl });
+  const now = new Date(task.now);
+  for (let r = 0; r < task.runs; r++) {
+    const startedAt = new Date(now.getTime() - (r + 1) * 12 * 3_600_000).toISOString();
+    const run = generateRun({
+      seed: 900 + r,
+      runId: `wide-${r}`,
+      startedAt,
+      companies: task.companies,
+      calls: 200,
+      scoreDecimals: 1,
+    });
+    await store.saveRun(TEAM, buildRunRecord(run, { source: 'api', now }));
+  }
+  await store.close();
+  return { runs: task.runs };
+}
+
 async function runTask(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'ingest':
@@ -307,6 +360,10 @@ async function runTask(task: Task): Promise<unknown> {
     case 'app':
       await serveApp(task);
       return undefined;
+    case 'distinct-week':
+      return writeDistinctWeek(task);
+    case 'wide-week':
+      return writeWideWeek(task);
   }
 }
 

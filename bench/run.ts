@@ -6,7 +6,7 @@
  * wrong), so a regression is visible. Never part of `npm test`. With `BENCH_DATABASE_URL=postgres://…`
  * the ingest and the year's dashboard are also measured on PostgreSQL (in a schema of their own).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ import { companiesToCsv, generateRun, runToJson } from './data.js';
 import { MIB, max, median, percentile, since } from './stats.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/apollo-dashboard.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 /** How far over budget a median may be before the bench fails. */
 const TOLERANCE = 0.2;
@@ -36,6 +37,9 @@ const SIZES = {
   csvRows: 10_000,
   jsonCompanies: 100_000,
   jsonCalls: 20_000,
+  /** The offline report's run (issue 15's workload), written with two-space indents as Python's json.dump(indent=2) does. */
+  reportCompanies: 70_000,
+  reportCalls: 14_000,
   historyDays: 365,
   historyCompanies: 5_000,
   historyCalls: 1_000,
@@ -58,6 +62,117 @@ interface Figure {
   samples: number;
   limited_by: string;
 }
+
+/** Wall time of one whole process (spawn to exit), its output discarded; rejects when it fails. */
+function timeProcess(args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = since(start);
+      if (code === 0) resolve(ms);
+      else
+        reject(new Error(`node ${args.slice(0, 3).join(' ')}… exited with ${code}: ${stderr.slice(0, 500)}`));
+    });
+  });
+}
+
+/** The parts of the report's JSON the bench checks. */
+interface ReportJson {
+  executive_summary: { total_companies_discovered: number };
+  search_performance: { total_calls: number };
+}
+
+interface ReportResult {
+  reportMs: number[];
+  parseMs: number[];
+  bytes: number;
+  /** The report's own figures, to check it read the whole run. */
+  companies: number;
+  calls: number;
+}
+
+/**
+ * The offline report as a user runs it (`apollo-dashboard report --format json FILE`: start Node,
+ * load the modules, read, decode, parse, convert, aggregate, print) beside a process that only reads
+ * and JSON.parses the same file, interleaved round by round (the order alternating) so both see the
+ * same machine.
+ */
+async function measureReport(dir: string, rounds: { warmup: number; reps: number }): Promise<ReportResult> {
+  const file = join(dir, 'run-70k.json');
+  const run = generateRun({
+    seed: 70,
+    runId: 'run-70k',
+    startedAt: '2026-11-23T09:00:00.000Z',
+    companies: SIZES.reportCompanies,
+    calls: SIZES.reportCalls,
+    scoreDecimals: 1,
+  });
+  const text = JSON.stringify(run, null, 2);
+  await writeFile(file, text);
+  const report = [CLI, 'report', '--format', 'json', '--now', NOW, file];
+  const parse = ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`];
+  const model = await new Promise<ReportJson>((resolve, reject) => {
+    const child = spawn(process.execPath, report, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ReportJson) : reject(new Error(`report exited with ${code}`)),
+    );
+  });
+  const reportMs: number[] = [];
+  const parseMs: number[] = [];
+  for (let i = 0; i < rounds.warmup + rounds.reps; i++) {
+    const reportFirst = i % 2 === 0;
+    const a = await timeProcess(reportFirst ? report : parse);
+    const b = await timeProcess(reportFirst ? parse : report);
+    if (i < rounds.warmup) continue;
+    reportMs.push(reportFirst ? a : b);
+    parseMs.push(reportFirst ? b : a);
+  }
+  return {
+    reportMs,
+    parseMs,
+    bytes: Buffer.byteLength(text),
+    companies: model.executive_summary.total_companies_discovered,
+    calls: model.search_performance.total_calls,
+  };
+}
+
+function reportFigure(result: ReportResult): Figure {
+  return {
+    id: 'report_json_70k_vs_parse_ratio',
+    figure: `Offline report (\`report --format json\`, whole process) on a 70,000-company run with 14,000 API calls (${(result.bytes / MIB).toFixed(1)} MiB) against a process that only JSON.parses it`,
+    stat: `median ${median(result.reportMs).toFixed(0)} / ${median(result.parseMs).toFixed(0)} ms`,
+    unit: '×',
+    value: median(result.reportMs) / median(result.parseMs),
+    budget: 1.6,
+    samples: result.reportMs.length,
+    limited_by:
+      'JSON.parse and its garbage collection (the floor); then converting the 70,000 companies, aggregating, decoding the bytes and loading the modules',
+  };
+}
+
+function checkReport(result: ReportResult, check: (ok: boolean, problem: string) => void): void {
+  check(
+    result.companies === SIZES.reportCompanies,
+    `the offline report counted ${result.companies} companies, not ${SIZES.reportCompanies}`,
+  );
+  check(
+    result.calls === SIZES.reportCalls,
+    `the offline report counted ${result.calls} calls, not ${SIZES.reportCalls}`,
+  );
+}
+
+const REPORT_ROUNDS = { warmup: 1, reps: 9 };
 
 function runChild<T>(task: Task): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -264,6 +379,363 @@ function printTable(figures: readonly Figure[]): void {
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
+const INGEST_TOKEN = 'bench-ingest-token-0123456789abcdef';
+
+/** Sends signed `help` commands one after another until `stop()`; returns every ack time. */
+function ackLoop(app: AppChild, fake: FakeSlack): { stop: () => Promise<number[]> } {
+  let running = true;
+  const acks: number[] = [];
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const body = slashCommandBody({
+        text: 'help',
+        teamId: TEAM,
+        responseUrl: fake.responseUrl(`loop-${i}`),
+      });
+      const start = performance.now();
+      const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+      if (ack.status !== 200) throw new Error(`help: ack status ${ack.status}`);
+      acks.push(since(start));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return acks;
+    },
+  };
+}
+
+/** A command's ack-to-answer time through the app: what a person waits for. */
+async function answered(
+  app: AppChild,
+  fake: FakeSlack,
+  text: string,
+  id: string,
+  expect: string,
+): Promise<number> {
+  const body = slashCommandBody({ text, teamId: TEAM, responseUrl: fake.responseUrl(id), triggerId: id });
+  const start = performance.now();
+  const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+  if (ack.status !== 200) throw new Error(`${text}: ack status ${ack.status}`);
+  const posted = await fake.waitForResponse((r) => r.id === id, 120_000);
+  if (!JSON.stringify(posted.body).includes(expect))
+    throw new Error(`${text}: the answer lacks "${expect}": ${JSON.stringify(posted.body).slice(0, 400)}`);
+  return since(start);
+}
+
+/**
+ * Hostile input (issue: bad or huge input never takes the service down): acks while a 20 MB upload
+ * and a problem flood are ingested, and the digest preview and dashboard over a week holding 100,000
+ * distinct industries. `npm run bench -- --only hostile` runs just these.
+ */
+async function hostileFigures(
+  storeUrl: (name: string) => string,
+  phase: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+  check: (ok: boolean, problem: string) => void,
+): Promise<Figure[]> {
+  // A valid run as close under 20 MiB as the generator gets: 100,000 companies and enough calls.
+  const upload = await phase('generate a 20 MB upload', async () => {
+    for (const calls of [70_000, 60_000, 50_000, 40_000, 20_000]) {
+      const text = runToJson(
+        generateRun({
+          seed: 77,
+          runId: 'big-20mb',
+          startedAt: '2026-11-23T09:00:00.000Z',
+          companies: 100_000,
+          calls,
+          scoreDecimals: 1,
+        }),
+      );
+      if (Buffer.byteLength(text) < 20 * MIB - 1024) return text;
+    }
+    throw new Error('no generated run fits in 20 MiB');
+  });
+  const flood = `{"started_at":"2026-11-23T09:00:00Z","companies":[],"api_calls":[${Array(1_000_000).fill('{}').join(',')}]}`;
+  const fake = await startFakeSlack({ teamId: TEAM });
+  let acks: number[] = [];
+  const uploadMs: number[] = [];
+  const floodMs: number[] = [];
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('hostile-ack'),
+      slackApiUrl: fake.apiUrl,
+      now: NOW,
+      ingestToken: INGEST_TOKEN,
+    });
+    try {
+      const post = async (body: string, expected: number, into: number[]) => {
+        const start = performance.now();
+        const res = await fetch(`${app.url}/api/runs`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INGEST_TOKEN}` },
+          body,
+        });
+        const text = await res.text();
+        into.push(since(start));
+        check(res.status === expected, `upload answered ${res.status}, not ${expected}`);
+        check(text.length < 16_384, `an upload answer is ${text.length} characters`);
+      };
+      await phase('acks while 20 MB uploads and floods are ingested', async () => {
+        const loop = ackLoop(app, fake);
+        for (let i = 0; i < 5; i++) {
+          await post(upload, 201, uploadMs);
+          await post(flood, 400, floodMs);
+        }
+        acks = await loop.stop();
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake.close();
+  }
+
+  await phase('write two weeks with 100,000 distinct industries', () =>
+    runChild({
+      kind: 'distinct-week',
+      storeUrl: storeUrl('distinct'),
+      now: NOW,
+      distinct: 100_000,
+      companies: 5_000,
+    }),
+  );
+  const digestMs: number[] = [];
+  const dashboardMs: number[] = [];
+  const fake2 = await startFakeSlack({ teamId: TEAM });
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('distinct'),
+      slackApiUrl: fake2.apiUrl,
+      now: NOW,
+    });
+    try {
+      await phase('digest preview and dashboard over that week', async () => {
+        for (let i = 0; i < 6; i++) {
+          const d = await answered(app, fake2, 'digest preview', `digest-${i}`, 'Apollo weekly digest');
+          const b = await answered(app, fake2, 'full 7d', `dash-${i}`, ' more_');
+          if (i > 0) {
+            digestMs.push(d);
+            dashboardMs.push(b);
+          }
+        }
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake2.close();
+  }
+  // The heavy lane: an 800,000-row companies export and the digest over that week, with acks meanwhile.
+  await phase('write a week of 8 runs x 100,000 companies', () =>
+    runChild({ kind: 'wide-week', storeUrl: storeUrl('wide'), now: NOW, runs: 8, companies: 100_000 }),
+  );
+  let heavyAcks: number[] = [];
+  const exportMs: number[] = [];
+  const fake3 = await startFakeSlack({ teamId: TEAM });
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('wide'),
+      slackApiUrl: fake3.apiUrl,
+      now: NOW,
+    });
+    try {
+      await phase('acks while an 800,000-row export and a digest are built', async () => {
+        const loop = ackLoop(app, fake3);
+        for (let i = 0; i < 2; i++) {
+          const start = performance.now();
+          const uploads = fake3.uploads.length;
+          const body = slashCommandBody({
+            text: 'export companies 7d',
+            teamId: TEAM,
+            responseUrl: fake3.responseUrl(`export-${i}`),
+          });
+          const ack = await postSigned(`${app.url}/slack/events`, body, { secret: SIGNING_SECRET });
+          check(ack.status === 200, `export: ack status ${ack.status}`);
+          while (fake3.uploads.length === uploads) {
+            const failed = fake3.responses.find(
+              (r) => r.id === `export-${i}` && /Could not/.test(JSON.stringify(r.body)),
+            );
+            if (failed) throw new Error(`export: ${JSON.stringify(failed.body).slice(0, 400)}`);
+            if (since(start) > 300_000) throw new Error('export: no file within 5 minutes');
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          exportMs.push(since(start));
+          const rows = (fake3.uploads.at(-1)?.bytes.toString('utf8').match(/\n/g) ?? []).length - 1;
+          check(rows === 800_000, `the export holds ${rows} rows, not 800,000`);
+          await answered(app, fake3, 'digest preview', `wide-digest-${i}`, 'Apollo weekly digest');
+        }
+        heavyAcks = await loop.stop();
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake3.close();
+  }
+  return [
+    {
+      id: 'ack_p99_during_export_800k_ms',
+      figure: 'Slash command acknowledged while an 800,000-row companies export and a digest are built',
+      stat: 'p99',
+      unit: 'ms',
+      value: percentile(heavyAcks, 99),
+      budget: 300,
+      samples: heavyAcks.length,
+      limited_by:
+        'sending the 80 MB file to Slack; reading and rendering run in the heavy lane (a worker thread)',
+    },
+    {
+      id: 'export_800k_ms',
+      figure: 'An 800,000-row companies export, ack to file received',
+      stat: `max of ${exportMs.length}`,
+      unit: 'ms',
+      value: max(exportMs),
+      budget: 30_000,
+      samples: exportMs.length,
+      limited_by: 'reading 800,000 companies in the worker, sorting and writing the CSV',
+    },
+    {
+      id: 'ack_p99_during_20mb_upload_ms',
+      figure: `Slash command acknowledged while 20 MB uploads (${(Buffer.byteLength(upload) / MIB).toFixed(1)} MiB) and a million-call flood are ingested`,
+      stat: 'p99',
+      unit: 'ms',
+      value: percentile(acks, 99),
+      budget: 300,
+      samples: acks.length,
+      limited_by: 'receiving the upload body and copying it to the worker thread; parsing runs in the worker',
+    },
+    {
+      id: 'flood_refused_ms',
+      figure: 'A million empty API calls (2.9 MB) refused through the ingest API',
+      stat: `max of ${floodMs.length}`,
+      unit: 'ms',
+      value: max(floodMs),
+      budget: 1000,
+      samples: floodMs.length,
+      limited_by: 'JSON.parse of a million objects; the count is checked before any element',
+    },
+    {
+      id: 'upload_20mb_ms',
+      figure: 'A 20 MB upload stored through the ingest API (worker thread)',
+      stat: `median of ${uploadMs.length}`,
+      unit: 'ms',
+      value: median(uploadMs),
+      budget: 5000,
+      samples: uploadMs.length,
+      limited_by: 'parsing in the worker, then the store writes',
+    },
+    {
+      id: 'digest_preview_distinct_100k_ms',
+      figure: '`digest preview` over a week holding a run with 100,000 distinct industries (ack to answer)',
+      stat: `median of ${digestMs.length}`,
+      unit: 'ms',
+      value: median(digestMs),
+      budget: 2500,
+      samples: digestMs.length,
+      limited_by: 'reading the two weeks’ aggregates and companies (two 100,000-key industry tables)',
+    },
+    {
+      id: 'dashboard_distinct_100k_ms',
+      figure: 'Full dashboard `full 7d` over that week (ack to answer)',
+      stat: `median of ${dashboardMs.length}`,
+      unit: 'ms',
+      value: median(dashboardMs),
+      budget: 1500,
+      samples: dashboardMs.length,
+      limited_by: 'reading and merging the 100,000-key industry table; the table keeps 100 names',
+    },
+  ];
+}
+
+/**
+ * Campaign updates (issue: a batch costs its own size, not the history's): 1,000-update batches
+ * through the ingest API with 36,000 updates already stored, and acks meanwhile.
+ * `npm run bench -- --only campaigns` runs just these.
+ */
+async function campaignFigures(
+  storeUrl: (name: string) => string,
+  phase: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+  check: (ok: boolean, problem: string) => void,
+): Promise<Figure[]> {
+  const channels = ['email', 'linkedin', 'content'];
+  // 1,000 updates over the 30 days up to NOW, three channels, a correction now and then.
+  const batch = (seed: number) =>
+    JSON.stringify(
+      Array.from({ length: 1000 }, (_, i) => {
+        const k = seed * 1000 + i;
+        const date = new Date(Date.parse(NOW) - (k % 30) * 86_400_000).toISOString().slice(0, 10);
+        return k % 17 === 0
+          ? { channel: channels[k % 3], mode: 'set', date, sent: 400 + (k % 50), responded: k % 9 }
+          : { channel: channels[k % 3], date, sent: 10 + (k % 7), opened: k % 5, responded: k % 2 };
+      }),
+    );
+  const fake = await startFakeSlack({ teamId: TEAM });
+  const batchMs: number[] = [];
+  let acks: number[] = [];
+  try {
+    const app = await startAppChild({
+      kind: 'app',
+      storeUrl: storeUrl('campaigns'),
+      slackApiUrl: fake.apiUrl,
+      now: NOW,
+      ingestToken: INGEST_TOKEN,
+    });
+    try {
+      const post = async (seed: number, into?: number[]) => {
+        const start = performance.now();
+        const res = await fetch(`${app.url}/api/campaigns`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INGEST_TOKEN}` },
+          body: batch(seed),
+        });
+        const json = (await res.json()) as { stored?: number };
+        into?.push(since(start));
+        check(res.status === 201 && json.stored === 1000, `a campaign batch answered ${res.status}`);
+      };
+      await phase('store 36,000 campaign updates', async () => {
+        for (let i = 0; i < 36; i++) await post(i);
+      });
+      await phase('1,000-update campaign batches with 36,000 stored, acks meanwhile', async () => {
+        const loop = ackLoop(app, fake);
+        for (let i = 0; i < 10; i++) await post(100 + i, batchMs);
+        acks = await loop.stop();
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await fake.close();
+  }
+  return [
+    {
+      id: 'campaign_batch_1000_at_36k_ms',
+      figure: 'A 1,000-update campaign batch through the ingest API with 36,000 updates stored',
+      stat: `median of ${batchMs.length}`,
+      unit: 'ms',
+      value: median(batchMs),
+      budget: 1000,
+      samples: batchMs.length,
+      limited_by: 'checking the 1,000 updates and writing one or two pages and the months they touch',
+    },
+    {
+      id: 'ack_p99_during_campaign_batches_ms',
+      figure: 'Slash command acknowledged while those campaign batches are stored',
+      stat: 'p99',
+      unit: 'ms',
+      value: percentile(acks, 99),
+      budget: 300,
+      samples: acks.length,
+      limited_by: 'the batch transaction (a few milliseconds) on the event loop',
+    },
+  ];
+}
+
 function stepMedians(result: IngestResult) {
   return {
     parse_and_validate: median(result.steps.convertMs),
@@ -296,6 +768,35 @@ async function main(): Promise<void> {
     phases[name] = Math.round(since(start));
     return result;
   };
+  const only = process.argv.indexOf('--only');
+  if (only > 0) {
+    // One group of figures alone (no results.json): `--only hostile`, `--only campaigns` or `--only report`.
+    const group = process.argv[only + 1];
+    if (group !== 'hostile' && group !== 'campaigns' && group !== 'report')
+      throw new Error('--only takes: hostile, campaigns, report');
+    try {
+      let figures: Figure[];
+      if (group === 'report') {
+        const offline = await phase('offline report beside a bare JSON.parse', () =>
+          measureReport(dir, REPORT_ROUNDS),
+        );
+        checkReport(offline, check);
+        figures = [reportFigure(offline)];
+        log(`Report: ${offline.reportMs.map((x) => x.toFixed(0)).join(', ')} ms.`);
+        log(`Parse:  ${offline.parseMs.map((x) => x.toFixed(0)).join(', ')} ms.`);
+      } else if (group === 'campaigns') {
+        figures = await campaignFigures(storeUrl, phase, check);
+      } else {
+        figures = await hostileFigures(storeUrl, phase, check);
+      }
+      printTable(figures);
+      for (const c of checks) log(`check failed: ${c}`);
+      if (checks.length > 0 || figures.some((f) => status(f) === 'FAIL')) process.exitCode = 1;
+    } finally {
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     // Data from fixed seeds: the same bytes on every machine.
     const csvFile = join(dir, 'apollo-export.csv');
@@ -620,6 +1121,13 @@ async function main(): Promise<void> {
         },
       );
     }
+    figures.push(...(await hostileFigures(storeUrl, phase, check)));
+    figures.push(...(await campaignFigures(storeUrl, phase, check)));
+    const offline = await phase('offline report beside a bare JSON.parse', () =>
+      measureReport(dir, REPORT_ROUNDS),
+    );
+    checkReport(offline, check);
+    figures.push(reportFigure(offline));
 
     printTable(figures);
     const failed = figures.filter((f) => status(f) === 'FAIL');
@@ -651,6 +1159,9 @@ async function main(): Promise<void> {
         ingest_csv_ms: csv.ingestMs,
         peak_ingest_ms: peaks.map((p) => p.ingestMs),
         dashboard_build_ms: dashboard.buildMs,
+        report_json_70k_ms: offline.reportMs,
+        report_json_70k_parse_only_ms: offline.parseMs,
+        report_json_70k_bytes: offline.bytes,
         ...(onPostgres
           ? {
               pg_ingest_json_ms: onPostgres.json.ingestMs,

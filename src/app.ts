@@ -7,10 +7,12 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type AuthorizeResult, type Logger } from '@slack/bolt';
+import { availableParallelism } from 'node:os';
+import { App, type AuthorizeResult, HTTPReceiver, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { DashboardAlerts } from './blocks/dashboard.js';
 import type { Config } from './config.js';
+import { AppError } from './errors.js';
 import { createAlerts } from './features/alerts/index.js';
 import { createCampaigns } from './features/campaigns/index.js';
 import { createDigest } from './features/digest/index.js';
@@ -18,7 +20,8 @@ import { exportSubcommand, postTier1Csv } from './features/exports/index.js';
 import { createHome } from './features/home/index.js';
 import { USAGE_GROUPS, USAGE_LINES } from './help.js';
 import { buildRoutes, tokenMatches } from './http/routes.js';
-import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './ids.js';
+import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH, SLACK_EVENTS_PATH } from './ids.js';
+import type { PreparedRun, PrepareJob } from './services/ingest.js';
 import { registerActions } from './slack/actions.js';
 import { coreCommands } from './slack/commands.js';
 import { registerDashboardActions } from './slack/dashboard-actions.js';
@@ -39,10 +42,13 @@ import {
   type Installations,
 } from './slack/installations.js';
 import { registerCommand } from './slack/router.js';
+import { withSignatureWindow } from './slack/signature-window.js';
 import { registerUploadView } from './slack/upload-view.js';
 import { createWorkspaceResolver, WORKSPACE_TIMEOUT_MS } from './slack/workspace.js';
 import type { Store } from './store/store.js';
 import { createTokenCipher } from './store/token-cipher.js';
+import type { HeavyJob, HeavyWorkerData } from './workers/heavy-worker.js';
+import { createWorkerPool, workerFile } from './workers/pool.js';
 
 /** How often uninstalled workspaces are checked for data past its retention. */
 const PURGE_INTERVAL_MS = 60 * 60_000;
@@ -69,11 +75,31 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface UploadLane {
+  /** Worker threads. */
+  size: number;
+  /** Uploads that may wait, and their total bytes: past either, `busy`. */
+  maxQueue: number;
+  maxQueuedBytes: number;
+  /** Digests and exports that may wait for the heavy lane's worker: past it, `busy`. */
+  maxHeavyQueue: number;
+}
+
+/** One worker leaves the other core to the event loop; 100 uploads or 64 MiB may wait. */
+export const DEFAULT_UPLOAD_LANE: UploadLane = {
+  size: Math.max(1, Math.min(2, availableParallelism() - 1)),
+  maxQueue: 100,
+  maxQueuedBytes: 64 * 1024 * 1024,
+  maxHeavyQueue: 20,
+};
+
 export function createApp(options: {
   config: Config;
   store: Store;
   logger: Logger;
   now?: () => Date;
+  /** The upload lane: worker threads and how many uploads may wait (see workers/pool.ts). */
+  uploadLane?: UploadLane;
   /** Timeouts and retries of every Slack call (tests shorten them). */
   slackPolicy?: Partial<SlackPolicy>;
   /** How often the digest re-reads every workspace's stored schedule (replicas follow a change). */
@@ -84,7 +110,52 @@ export function createApp(options: {
   const { config, store, logger } = options;
   const slackPolicy: SlackPolicy = { ...DEFAULT_SLACK_POLICY, ...options.slackPolicy };
   const deliveries = createSlackDeliveries({ policy: slackPolicy, logger });
-  const deps: Deps = { config, store, logger, now: options.now ?? (() => new Date()) };
+  const lane = options.uploadLane ?? DEFAULT_UPLOAD_LANE;
+  const uploads = createWorkerPool<PrepareJob, PreparedRun>({
+    file: workerFile('ingest-worker', new URL('./workers/', import.meta.url).href),
+    size: lane.size,
+    maxQueue: lane.maxQueue,
+    maxQueuedWeight: lane.maxQueuedBytes,
+    weigh: (job) => (job as PrepareJob).upload.bytes.length,
+    idleMs: 10_000,
+    // A hostile upload can exhaust only its worker's heap, never the app's.
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+    busyMessage: 'The service is busy with other uploads; try again in a minute.',
+  });
+  // The heavy lane: digests and exports in one worker thread with its own store connection (an
+  // in-memory SQLite store cannot be shared, so there they run in-process).
+  const sharedStore = !/^sqlite:\/\/(:memory:)?$/.test(config.storeUrl);
+  const heavy = sharedStore
+    ? createWorkerPool<HeavyJob, unknown>({
+        file: workerFile('heavy-worker', new URL('./workers/', import.meta.url).href),
+        workerData: { storeUrl: config.storeUrl } satisfies HeavyWorkerData,
+        size: 1,
+        maxQueue: lane.maxHeavyQueue,
+        idleMs: 30_000,
+        resourceLimits: { maxOldGenerationSizeMb: 2048 },
+        busyMessage: 'Other digests and exports are being built; try again in a minute.',
+        outOfMemory: () =>
+          new AppError('bad_command', 'That period holds too much to build at once; choose a shorter one.'),
+      })
+    : undefined;
+  const deps: Deps = {
+    config,
+    store,
+    logger,
+    now: options.now ?? (() => new Date()),
+    prepareRun: (job) => uploads.run(job),
+    ...(heavy
+      ? {
+          heavy: async (job) => {
+            const started = performance.now();
+            const value = await heavy.run(job as HeavyJob);
+            const what = job.kind === 'export' ? 'an export' : 'a digest';
+            logger.info(`Built ${what} in the heavy lane in ${Math.round(performance.now() - started)} ms.`);
+            return value;
+          },
+        }
+      : {}),
+  };
 
   // Distributed mode: installations in the store, tokens sealed with SLACK_TOKEN_KEY.
   const oauth = config.oauth;
@@ -200,13 +271,13 @@ export function createApp(options: {
       try {
         await alerts.evaluateStoredRun(event);
       } catch (error) {
-        logger.error(`alerts after run ${event.run.run_id}: ${describeError(error)}`);
+        logger.error(`alerts after run ${event.runId}: ${describeError(error)}`);
       }
       // After the alerts, so the Home tab shows the incidents this run opened or resolved.
       try {
         await home.refresh(event.team);
       } catch (error) {
-        logger.error(`App Home after run ${event.run.run_id}: ${describeError(error)}`);
+        logger.error(`App Home after run ${event.runId}: ${describeError(error)}`);
       }
     })();
     background.add(work);
@@ -214,6 +285,13 @@ export function createApp(options: {
   };
   const settle = async (): Promise<void> => {
     while (background.size > 0) await Promise.all([...background]);
+  };
+  const onDeleted = async (team: string, runId: string): Promise<void> => {
+    try {
+      await alerts.runDeleted(team, runId);
+    } catch (error) {
+      logger.error(`alerts after deleting run ${runId}: ${describeError(error)}`);
+    }
   };
   const dashboardNotes = async (team: string): Promise<DashboardAlerts> => {
     try {
@@ -287,6 +365,15 @@ export function createApp(options: {
           clientOptions,
           customRoutes,
         });
+  // The signature window both ways, checked before Bolt's own check (which looks only at the past):
+  // Bolt builds its HTTP receiver itself (as configured above); its request listener is wrapped.
+  // test/hostile.test.ts fails if a Bolt upgrade moves the receiver.
+  const receiver = (app as unknown as { receiver?: unknown }).receiver;
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = withSignatureWindow(receiver.requestListener, [SLACK_EVENTS_PATH]);
+  } else if (!socketMode) {
+    throw new Error('Bolt has no HTTP receiver to guard; the signature window check cannot be installed.');
+  }
 
   const core = coreCommands({
     usage: USAGE_LINES,
@@ -308,7 +395,7 @@ export function createApp(options: {
     usage: USAGE_LINES,
     slack: (client) => deliveries.of(client),
   });
-  registerActions(app, deps);
+  registerActions(app, deps, { onDeleted });
   registerDashboardActions(app, deps, {
     notes: dashboardNotes,
     alertsStatus: (team) => alerts.statusMessage(team),
@@ -411,6 +498,8 @@ export function createApp(options: {
       // Slack first: every pending call ends now and is recorded as not delivered (retried later,
       // looked up by its marker before any re-post), so the store work behind it can finish.
       deliveries.close();
+      await uploads.close();
+      await heavy?.close();
       await digest.stop();
       await settle();
       await alerts.stop();

@@ -4,19 +4,18 @@
  *                           [--timezone TZ] [--rate-limit N] [--started-at ISO] [--out FILE] FILE…
  */
 
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunAggregate } from './domain/aggregate.js';
 import type { DashboardModel } from './domain/dashboard.js';
 import type { Company } from './domain/model.js';
-import {
-  DEFAULT_PARSE_LIMITS,
-  formatProblems,
-  type ParseLimits,
-  type RunReading,
-  readUpload,
-} from './domain/parse-run/index.js';
+// Not parse-run/index.js: a valid JSON run is read without loading zod or the CSV reader (lazy.ts).
+import { readUploadLazily } from './domain/parse-run/lazy.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './domain/parse-run/limits.js';
+import { formatProblems } from './domain/parse-run/problems.js';
+import type { RunReading } from './domain/parse-run/reading.js';
 import { parsePeriod } from './domain/period.js';
 import { parseScoreScale, type ScoreScale } from './domain/read/score-scale.js';
 import type { RunMeta } from './domain/run-meta.js';
@@ -24,7 +23,6 @@ import { sortRunsNewestFirst } from './domain/run-meta.js';
 import type { StoredSettings } from './domain/settings.js';
 import { isValidTimeZone } from './domain/time.js';
 import { AppError, isAppError } from './errors.js';
-import { campaignUpdatesFromFile } from './features/campaigns/index.js';
 import {
   buildExport,
   EXPORT_FORMATS,
@@ -34,7 +32,7 @@ import {
   type TierFilter,
 } from './features/exports/index.js';
 import { buildDashboard } from './services/dashboard.js';
-import { recordOfReading } from './services/ingest.js';
+import { recordOfReading } from './services/run-record.js';
 
 export const CLI_USAGE = `Usage: apollo-dashboard report [--period 7d|30d|90d|all|last|YYYY-MM-DD..YYYY-MM-DD]
                                [--format json|csv|html|companies] [--tier 1|2|3|qualified]
@@ -109,7 +107,7 @@ export async function sourceFromFiles(options: {
     const dated = options.startedAt ?? file.mtime?.toISOString();
     let reading: RunReading;
     try {
-      reading = readUpload(
+      reading = await readUploadLazily(
         {
           bytes: file.bytes ?? Buffer.from(file.text ?? '', 'utf8'),
           filename: file.name,
@@ -121,7 +119,10 @@ export async function sourceFromFiles(options: {
       );
     } catch (error) {
       if (isAppError(error)) {
-        throw new AppError(error.code, `${file.name}: ${error.message}`, { problems: error.problems });
+        throw new AppError(error.code, `${file.name}: ${error.message}`, {
+          problems: error.problems,
+          unlisted: error.unlisted,
+        });
       }
       throw error;
     }
@@ -148,8 +149,12 @@ export async function sourceFromFiles(options: {
     settings,
     loadAggregates: async (ids) => ids.flatMap((id) => aggregates.get(id) ?? []),
     loadCompanies: async (id) => companies.get(id) ?? null,
+    // Loaded only when asked for: a report without --campaigns does not load the feature.
     campaigns: options.campaigns
-      ? campaignUpdatesFromFile(options.campaigns, { now: options.now, timeZone: options.timeZone ?? 'UTC' })
+      ? (await import('./features/campaigns/index.js')).campaignUpdatesFromFile(options.campaigns, {
+          now: options.now,
+          timeZone: options.timeZone ?? 'UTC',
+        })
       : [],
   };
 }
@@ -180,7 +185,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   try {
     const files = await Promise.all(
       args.files.map(async (path) => {
-        const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+        // Read at once: the promise API reads a large file in small chunks, each a round trip to the thread pool.
+        const bytes = readFileSync(path);
+        const info = statSync(path);
         if (args.maxBytes !== undefined && bytes.length > args.maxBytes) {
           throw new AppError(
             'upload_too_large',
@@ -204,7 +211,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   } catch (error) {
     if (isAppError(error)) {
-      io.stderr(`${error.message}\n${error.problems.length ? `${formatProblems(error.problems)}\n` : ''}`);
+      io.stderr(
+        `${error.message}\n${error.problems.length ? `${formatProblems(error.problems, 5, error.unlisted)}\n` : ''}`,
+      );
       return error.code === 'upload_invalid' ||
         error.code === 'upload_too_large' ||
         error.code === 'bad_command'

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'bad_command'
+  /** Too much work is queued (uploads): answered 503 with Retry-After, "busy, try again". */
+  | 'busy'
   /** The workspace of the bot token is not known yet (Slack unreachable since start-up). */
   | 'workspace_unknown'
   | 'slack_unavailable';
@@ -21,15 +23,18 @@ export interface FieldProblem {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly problems: FieldProblem[];
+  /** Problems found but not listed in `problems` (a refusal lists a bounded number). */
+  readonly unlisted: number;
   constructor(
     code: ErrorCode,
     message: string,
-    options: { problems?: FieldProblem[]; cause?: unknown } = {},
+    options: { problems?: FieldProblem[]; unlisted?: number; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.problems = options.problems ?? [];
+    this.unlisted = options.unlisted ?? 0;
   }
 }
 
@@ -55,6 +60,7 @@ export const ERROR_TABLE: Record<ErrorCode, { user: 'message' | 'generic'; statu
   not_found: { user: 'message', status: 404 },
   forbidden: { user: 'message', status: 403 },
   bad_command: { user: 'message', status: 400 },
+  busy: { user: 'message', status: 503 },
   workspace_unknown: { user: 'message', status: 503 },
   slack_unavailable: { user: 'message', status: 503 },
 };

@@ -434,6 +434,7 @@ describe('the app over signed HTTP against a fake Slack', () => {
       status: 'ok',
       store: 'ok',
       workspaces: 'ok',
+      damaged_records: 0,
       store_kind: 'sqlite',
     });
   });

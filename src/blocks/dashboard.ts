@@ -1,5 +1,6 @@
 /** The dashboard as a Slack message: key figures at a glance, always within Slack's limits. */
 import type { DashboardModel, GroupAnalysis, Trend } from '../domain/dashboard.js';
+import { OTHER_GROUPS } from '../domain/dashboard-model.js';
 import {
   formatInt,
   formatPercent,
@@ -59,7 +60,7 @@ function groupLines(groups: readonly GroupAnalysis[], limit = TOP): string {
       (g) =>
         `• *${escapeMrkdwn(g.name)}*: ${formatInt(g.count)} (${formatPercent(g.share)}) · mean ${formatScore(g.average_score)} · ${formatInt(g.high_scorers)} ≥80 · ${formatInt(g.tier_1_count)} Tier 1`,
     );
-  const rest = groups.length - shown.length;
+  const rest = groups.slice(limit).reduce((n, g) => n + (g.names ?? 1), 0);
   if (rest > 0) shown.push(`_…and ${formatInt(rest)} more_`);
   return shown.join('\n');
 }
@@ -406,19 +407,49 @@ export function tierChart(model: DashboardModel): DataVisualizationBlock | null 
   });
 }
 
+/**
+ * At most `limit` rows: past that, the last row adds up the rest ("All others (1,234 names)"), so a
+ * table never drops companies silently. Its mean score is weighted by the scored companies.
+ */
+export function tableGroups(groups: readonly GroupAnalysis[], limit: number): GroupAnalysis[] {
+  if (groups.length <= limit) return [...groups];
+  const kept = groups.slice(0, limit - 1);
+  const rest = groups.slice(limit - 1);
+  let names = 0;
+  const other = { count: 0, share: 0, scored: 0, scoreSum: 0, high: 0, tier1: 0 };
+  for (const g of rest) {
+    names += g.names ?? 1;
+    other.count += g.count;
+    other.share += g.share;
+    other.scored += g.scored;
+    other.scoreSum += (g.average_score ?? 0) * g.scored;
+    other.high += g.high_scorers;
+    other.tier1 += g.tier_1_count;
+  }
+  kept.push({
+    name: `${OTHER_GROUPS} (${formatInt(names)} names)`,
+    names,
+    count: other.count,
+    share: other.share,
+    scored: other.scored,
+    average_score: other.scored > 0 ? round(other.scoreSum / other.scored) : null,
+    high_scorers: other.high,
+    tier_1_count: other.tier1,
+  });
+  return kept;
+}
+
 function groupTable(caption: string, first: string, groups: readonly GroupAnalysis[], limit: number) {
   return dataTable({
     caption,
     header: [first, 'Companies', 'Share', 'Mean score', 'Tier 1'],
-    rows: groups
-      .slice(0, limit)
-      .map((g) => [
-        g.name,
-        { value: g.count, text: formatInt(g.count) },
-        { value: round(g.share * 100, 1), text: formatPercent(g.share) },
-        g.average_score === null ? 'n/a' : { value: g.average_score, text: formatScore(g.average_score) },
-        { value: g.tier_1_count, text: formatInt(g.tier_1_count) },
-      ]),
+    rows: tableGroups(groups, limit).map((g) => [
+      g.name,
+      { value: g.count, text: formatInt(g.count) },
+      { value: round(g.share * 100, 1), text: formatPercent(g.share) },
+      g.average_score === null ? 'n/a' : { value: g.average_score, text: formatScore(g.average_score) },
+      { value: g.tier_1_count, text: formatInt(g.tier_1_count) },
+    ]),
     pageSize: 5,
   });
 }

@@ -27,7 +27,31 @@ const MAX_RUNS = 20;
 const WARNED_RUNS_SHOWN = 5;
 const WARNING_CHARS = 300;
 
-export function renderRunList(runs: readonly RunMeta[], timeZone: string): SlackMessage {
+/** A stored record that could not be read back (the store's DamagedRecord). */
+export interface DamagedLine {
+  run_id: string | null;
+  record: string;
+}
+
+/** One line naming the damaged records and how to remove them (mrkdwn, escaped). */
+export function damagedNote(damaged: readonly DamagedLine[]): string | null {
+  if (damaged.length === 0) return null;
+  const named = damaged
+    .slice(0, 5)
+    .map((d) =>
+      d.run_id === null ? `an unnamed ${d.record}` : `\`${escapeMrkdwn(d.run_id)}\` (${d.record})`,
+    );
+  const more = damaged.length > 5 ? ` and ${formatInt(damaged.length - 5)} more` : '';
+  return `:warning: Damaged and left out: ${named.join(', ')}${more}. Remove with \`${COMMAND} runs delete <run_id>\`.`;
+}
+
+export function renderRunList(
+  runs: readonly RunMeta[],
+  timeZone: string,
+  damaged: readonly DamagedLine[] = [],
+): SlackMessage {
+  const note = damagedNote(damaged);
+  if (runs.length === 0 && note) return message('No readable runs.', [section(note)]);
   if (runs.length === 0) {
     return message('No runs yet.', [section(`*No runs yet.* Upload one with \`${COMMAND} upload\`.`)]);
   }
@@ -54,7 +78,24 @@ export function renderRunList(runs: readonly RunMeta[], timeZone: string): Slack
     );
   }
   blocks.push(context([`Times in ${timeZone}. Remove one with \`${COMMAND} runs delete <run_id>\`.`]));
+  if (note) blocks.push(section(note));
   return message(`${runs.length} runs stored.`, blocks);
+}
+
+/** Confirming the deletion of a run whose stored records are damaged (nothing else of it can be shown). */
+export function renderDamagedDeleteConfirm(runId: string, record: string): SlackMessage {
+  return message(`Delete damaged run ${runId}?`, [
+    section(
+      `Run \`${escapeMrkdwn(runId)}\` is damaged (its ${escapeMrkdwn(record)} cannot be read). Delete what is left of it?`,
+    ),
+    actions(
+      [
+        button('Delete run', ACTIONS.runDeleteConfirm, { value: runId, style: 'danger' }),
+        button('Cancel', ACTIONS.runDeleteCancel, { value: runId }),
+      ],
+      BLOCKS.runDelete,
+    ),
+  ]);
 }
 
 export function renderDeleteConfirm(run: RunMeta): SlackMessage {

@@ -4,6 +4,7 @@
  * exact: the score multiset is kept as sorted (score, count) pairs (as a score set once stored, see
  * score-set.ts), so the period's median is the true median, and sums are kept rather than means.
  */
+import { canonicalInstantMs } from './iso-instant.js';
 import {
   CAMPAIGNS,
   type Campaign,
@@ -209,7 +210,7 @@ function aggregateApi(run: Run): ApiAggregate {
         ep.max_rt = Math.max(ep.max_rt, call.response_time);
       } else ep.failed += 1;
       if (limited) ep.rate_limited += 1;
-      times.push(Date.parse(call.timestamp));
+      times.push(canonicalInstantMs(call.timestamp) ?? Date.parse(call.timestamp));
     }
     for (const ep of Object.values(api.endpoints)) {
       api.total += ep.total;
@@ -534,6 +535,20 @@ export function headlineOf(totals: Totals): RunHeadline {
     api_rt_sum: totals.api.rt_sum,
     credits: totals.api.credits,
   };
+}
+
+/**
+ * The largest figure a headline may store: the run index sums headlines over every run, so each stays
+ * far below where a sum could lose precision or overflow to Infinity (which JSON stores as null).
+ */
+export const MAX_HEADLINE_FIGURE = 1e15;
+
+/** The first headline figure that is not a finite number within bounds, or undefined when all are. */
+export function unstorableHeadlineField(headline: RunHeadline): keyof RunHeadline | undefined {
+  for (const [key, value] of Object.entries(headline) as Array<[keyof RunHeadline, number]>) {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_HEADLINE_FIGURE) return key;
+  }
+  return undefined;
 }
 
 export function sumHeadlines(headlines: readonly RunHeadline[]): RunHeadline {

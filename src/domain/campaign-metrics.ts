@@ -115,11 +115,14 @@ export function formatRoi(roi: number | null): string {
   return formatPercentValue(roi);
 }
 
-const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+// Made on first use: the first Intl object of a process loads locale data (see format.ts).
+let amountFormat: Intl.NumberFormat | undefined;
 
 /** An amount of money (currency as configured): `1,234.50`. */
 export function formatAmount(n: number | null): string {
-  return n === null ? 'n/a' : amountFormat.format(n);
+  if (n === null) return 'n/a';
+  amountFormat ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return amountFormat.format(n);
 }
 
 export function channelPerformance(

@@ -55,8 +55,17 @@ export interface SearchPerformance {
   performance_issues: string[];
 }
 
+/**
+ * The named groups a table keeps (most companies first); the rest are added up in one group named
+ * `OTHER_GROUPS`, so a run with 100,000 distinct industries still renders, compares and exports in time.
+ */
+export const MAX_NAMED_GROUPS = 100;
+export const OTHER_GROUPS = 'All others';
+
 export interface GroupAnalysis {
   name: string;
+  /** On the `OTHER_GROUPS` group only: how many distinct names it holds. */
+  names?: number;
   count: number;
   share: number;
   scored: number;

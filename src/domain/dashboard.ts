@@ -25,19 +25,21 @@ import {
   computeFunnel,
   defaultRoiByChannel,
 } from './campaign-metrics.js';
-import type {
-  DashboardInput,
-  DashboardModel,
-  DashboardSettings,
-  EndpointPerformance,
-  ExecutiveSummary,
-  GroupAnalysis,
-  OverallPerformance,
-  QualificationAnalytics,
-  SearchPerformance,
-  TierBreakdown,
-  Trends,
-  UploadWarnings,
+import {
+  type DashboardInput,
+  type DashboardModel,
+  type DashboardSettings,
+  type EndpointPerformance,
+  type ExecutiveSummary,
+  type GroupAnalysis,
+  MAX_NAMED_GROUPS,
+  OTHER_GROUPS,
+  type OverallPerformance,
+  type QualificationAnalytics,
+  type SearchPerformance,
+  type TierBreakdown,
+  type Trends,
+  type UploadWarnings,
 } from './dashboard-model.js';
 import { formatPercent, formatSeconds, ratio, round, sparkline } from './format.js';
 import {
@@ -164,8 +166,8 @@ export function searchPerformance(
   };
 }
 
-function analyseGroups(groups: Record<string, GroupStat>, total: number): GroupAnalysis[] {
-  return Object.entries(groups).map(([name, g]) => ({
+function analyseGroup(name: string, g: GroupStat, total: number): GroupAnalysis {
+  return {
     name,
     count: g.count,
     share: ratio(g.count, total) ?? 0,
@@ -173,11 +175,42 @@ function analyseGroups(groups: Record<string, GroupStat>, total: number): GroupA
     average_score: g.scored > 0 ? round(g.score_sum / g.scored) : null,
     high_scorers: g.high_scorers,
     tier_1_count: g.tier_1,
-  }));
+  };
+}
+
+function analyseGroups(groups: Record<string, GroupStat>, total: number): GroupAnalysis[] {
+  return Object.entries(groups).map(([name, g]) => analyseGroup(name, g, total));
+}
+
+/**
+ * Most companies first (`Unknown` last), at most MAX_NAMED_GROUPS named groups; the rest are added up
+ * in one `OTHER_GROUPS` group at the end. n log n in the number of distinct names.
+ */
+export function topGroups(groups: Record<string, GroupStat>, total: number): GroupAnalysis[] {
+  const entries = Object.entries(groups).filter(([name]) => name !== OTHER_GROUPS);
+  const folded = groups[OTHER_GROUPS];
+  if (entries.length <= MAX_NAMED_GROUPS && !folded) return analyseGroups(groups, total).sort(byCount);
+  entries.sort(([an, a], [bn, b]) => byCount({ name: an, count: a.count }, { name: bn, count: b.count }));
+  const kept = entries.slice(0, MAX_NAMED_GROUPS);
+  const other: GroupStat = folded
+    ? { ...folded }
+    : { count: 0, scored: 0, score_sum: 0, high_scorers: 0, tier_1: 0, qualified: 0 };
+  const rest = entries.slice(MAX_NAMED_GROUPS);
+  for (const [, g] of rest) {
+    other.count += g.count;
+    other.scored += g.scored;
+    other.score_sum += g.score_sum;
+    other.high_scorers += g.high_scorers;
+    other.tier_1 += g.tier_1;
+    other.qualified += g.qualified;
+  }
+  const out = kept.map(([name, g]) => analyseGroup(name, g, total));
+  out.push({ ...analyseGroup(OTHER_GROUPS, other, total), names: rest.length + (folded ? 1 : 0) });
+  return out;
 }
 
 /** Most companies first, `Unknown` last, ties by name. */
-function byCount(a: GroupAnalysis, b: GroupAnalysis): number {
+function byCount(a: Pick<GroupAnalysis, 'name' | 'count'>, b: Pick<GroupAnalysis, 'name' | 'count'>): number {
   if ((a.name === UNKNOWN) !== (b.name === UNKNOWN)) return a.name === UNKNOWN ? 1 : -1;
   return b.count - a.count || a.name.localeCompare(b.name);
 }
@@ -221,11 +254,11 @@ function qualificationAnalytics(t: Totals, scoreSets: readonly ScoreSet[]): Qual
       count: t.quality.count,
       average: t.quality.count > 0 ? round(t.quality.sum / t.quality.count) : null,
     },
-    industry_analysis: analyseGroups(t.industries, t.companies).sort(byCount),
+    industry_analysis: topGroups(t.industries, t.companies),
     size_analysis: analyseGroups(t.sizes, t.companies).sort(
       (a, b) => bandOrder.indexOf(a.name) - bandOrder.indexOf(b.name),
     ),
-    geographic_analysis: analyseGroups(t.countries, t.companies).sort(byCount),
+    geographic_analysis: topGroups(t.countries, t.companies),
   };
 }
 

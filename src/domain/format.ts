@@ -1,9 +1,20 @@
 /** Number formatting shared by every surface, so the dashboard, digest, alerts and exports agree. */
 
-const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use: the first Intl object of a process loads locale data (tens of ms), which the
+// offline report needs only for a number Intl must write (not finite, or 1e21 and over).
+let intFormat: Intl.NumberFormat | undefined;
 
+/** `n` rounded (half away from zero) with thousands commas, exactly as en-US Intl writes it: 1,235; -0. */
 export function formatInt(n: number): string {
-  return intFormat.format(n);
+  const abs = Math.abs(n);
+  if (!(abs < 1e21)) {
+    intFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    return intFormat.format(n);
+  }
+  const digits = String(Math.round(abs));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
 }
 
 /** A fraction 0..1 as a percentage, e.g. 0.1234 -> "12.3%"; null -> "n/a". */

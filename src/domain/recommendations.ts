@@ -106,7 +106,11 @@ export function recommend(
   }
   const judged = q.industry_analysis.filter(
     (g) =>
-      g.name !== UNKNOWN && g.count >= MIN_GROUP && g.share >= MIN_GROUP_SHARE && g.average_score !== null,
+      g.name !== UNKNOWN &&
+      g.names === undefined &&
+      g.count >= MIN_GROUP &&
+      g.share >= MIN_GROUP_SHARE &&
+      g.average_score !== null,
   );
   const best = [...judged].sort((a, b) => (b.average_score ?? 0) - (a.average_score ?? 0))[0];
   if (best && (best.average_score ?? 0) >= GOOD_GROUP_SCORE) {

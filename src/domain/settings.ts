@@ -1,6 +1,5 @@
 /** Workspace settings: stored values with who set them, resolved against defaults. */
 
-import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { DEFAULT_ROI, type RoiAssumptions } from './campaign-metrics.js';
 import { channelKey, channelOf, quoteWord } from './campaigns.js';
@@ -8,15 +7,14 @@ import { CAMPAIGNS, type Campaign } from './model.js';
 import { DEFAULT_RATE_LIMIT } from './thresholds.js';
 import { isValidTimeZone } from './time.js';
 
-export const settingEntrySchema = z.object({
-  value: z.union([z.string(), z.number()]),
-  set_by: z.string(),
-  set_at: z.string(),
-});
-export type SettingEntry = z.infer<typeof settingEntrySchema>;
+/** A stored setting and who set it (its zod schema, for the store, is in settings-schema.ts). */
+export interface SettingEntry {
+  value: string | number;
+  set_by: string;
+  set_at: string;
+}
 
-export const storedSettingsSchema = z.record(z.string(), settingEntrySchema);
-export type StoredSettings = z.infer<typeof storedSettingsSchema>;
+export type StoredSettings = Record<string, SettingEntry>;
 
 export interface SettingSource {
   kind: 'default' | 'set' | 'environment';

@@ -35,6 +35,7 @@ export interface ZonedParts {
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 export function isValidTimeZone(timeZone: string): boolean {
+  if (timeZone === 'UTC') return true;
   try {
     partsFormatter(timeZone);
     return true;
@@ -44,6 +45,20 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  // UTC needs no Intl (whose first use loads locale data): the same parts from the Date itself, for
+  // the years Intl writes the same way.
+  const year = instant.getUTCFullYear();
+  if (timeZone === 'UTC' && year >= 1000 && year <= 9999) {
+    return {
+      year,
+      month: instant.getUTCMonth() + 1,
+      day: instant.getUTCDate(),
+      hour: instant.getUTCHours(),
+      minute: instant.getUTCMinutes(),
+      second: instant.getUTCSeconds(),
+      weekday: instant.getUTCDay(),
+    };
+  }
   const out: Record<string, string> = {};
   for (const p of partsFormatter(timeZone).formatToParts(instant)) out[p.type] = p.value;
   return {

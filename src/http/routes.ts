@@ -11,6 +11,9 @@ import type { Deps, RunStoredEvent } from '../slack/deps.js';
 import { describeError } from '../slack/errors.js';
 import type { Store } from '../store/store.js';
 
+/** What a busy server asks a client to wait before retrying. */
+export const BUSY_RETRY_AFTER_SECONDS = 30;
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -140,8 +143,16 @@ export function ingestRoute(options: {
             error: error.code,
             message: `${error.message} Nothing was stored.`,
             problems: error.problems,
-            summary: formatProblems(error.problems),
+            unlisted: error.unlisted,
+            summary: formatProblems(error.problems, 5, error.unlisted),
           });
+        } else if (isAppError(error, 'busy')) {
+          sendJson(
+            res,
+            503,
+            { error: error.code, message: `${error.message} Nothing was stored.` },
+            { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+          );
         } else {
           deps.logger.error(`${options.what} could not be stored: ${describeError(error)}`);
           sendJson(res, 503, {
@@ -162,6 +173,11 @@ export interface Health {
   status: 'ok' | 'degraded' | 'error';
   store: 'ok' | 'unavailable' | 'slow';
   workspaces: 'ok' | 'unreadable' | 'slow' | 'unknown';
+  /**
+   * Stored records that failed validation when read, in the workspaces read: they are left out of
+   * dashboards and named there, so the service stays up, but an operator should know.
+   */
+  damaged_records?: number;
   /** For the log only. */
   detail: string;
 }
@@ -184,12 +200,15 @@ export async function checkHealth(store: Store, timeoutMs: number): Promise<Heal
     } catch (error) {
       return { status: 'error', store: 'unavailable', workspaces: 'unknown', detail: describeError(error) };
     }
+    let damaged = 0;
     try {
       const read = async () => {
         for (const team of (await store.listWorkspaces()).slice(0, 5)) {
           const [runs] = await Promise.all([store.listRuns(team), store.getSettings(team)]);
           const newest = runs[0];
           if (newest) await store.getAggregates(team, [newest.run_id]);
+          // Listed after the reads, so a damaged record met by them is counted too.
+          damaged += (await store.listDamaged(team)).length;
         }
       };
       if ((await step(read())) === 'late')
@@ -202,7 +221,7 @@ export async function checkHealth(store: Store, timeoutMs: number): Promise<Heal
     } catch (error) {
       return { status: 'degraded', store: 'ok', workspaces: 'unreadable', detail: describeError(error) };
     }
-    return { status: 'ok', store: 'ok', workspaces: 'ok', detail: '' };
+    return { status: 'ok', store: 'ok', workspaces: 'ok', damaged_records: damaged, detail: '' };
   } finally {
     clearTimeout(timer);
   }
@@ -271,9 +290,10 @@ export function buildRoutes({ deps, authenticate, onStored }: RouteOptions): Cus
           team,
           upload,
           limits: deps.config.limits,
+          ...(deps.prepareRun ? { prepare: deps.prepareRun } : {}),
           source: 'api',
           now: deps.now(),
-          onStored: (run, stored) => onStored({ team, run, result: stored }),
+          onStored: (runId, stored) => onStored({ team, runId, result: stored }),
         });
         deps.logger.info(`Stored run ${result.meta.run_id} from the ingest API.`);
         sendJson(res, 201, {

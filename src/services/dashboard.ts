@@ -1,6 +1,6 @@
 /** Loading what a dashboard needs and computing it: shared by Slack, the HTTP API and the CLI. */
 import type { RunAggregate } from '../domain/aggregate.js';
-import { CAMPAIGNS_DOCUMENT, type CampaignUpdate, campaignDocumentSchema } from '../domain/campaigns.js';
+import type { CampaignUpdate } from '../domain/campaigns.js';
 import { computeDashboard, type DashboardModel } from '../domain/dashboard.js';
 import { type PeriodSpec, selectPeriod } from '../domain/period.js';
 import type { RunMeta } from '../domain/run-meta.js';
@@ -11,7 +11,7 @@ export interface DashboardSource {
   runs: readonly RunMeta[];
   settings: StoredSettings;
   loadAggregates(runIds: readonly string[]): Promise<RunAggregate[]>;
-  /** Every recorded campaign update (the store's document, or a `--campaigns` file); none when absent. */
+  /** Every recorded campaign update in recorded order (the store's, or a `--campaigns` file); none when absent. */
   campaigns?: readonly CampaignUpdate[];
 }
 
@@ -44,15 +44,18 @@ export async function buildDashboard(options: {
 }
 
 export async function storeDashboardSource(store: Store, team: string): Promise<DashboardSource> {
+  // The campaign documents' schemas (zod) are loaded on the first store read, not by the offline
+  // report, which reads no store.
+  const { loadCampaignUpdates } = await import('./campaign-updates.js');
   const [runs, settings, campaigns] = await Promise.all([
     store.listRuns(team),
     store.getSettings(team),
-    store.getDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema),
+    loadCampaignUpdates(store, team),
   ]);
   return {
     runs,
     settings,
-    campaigns: campaigns?.updates ?? [],
+    campaigns,
     loadAggregates: (ids) => store.getAggregates(team, ids),
   };
 }

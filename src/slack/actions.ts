@@ -9,7 +9,12 @@ import { type Deps, isAdmin } from './deps.js';
 import { teamOf } from './payload.js';
 import { ephemeral, reportFailure } from './reply.js';
 
-export function registerActions(app: App, deps: Deps): void {
+export interface ActionOptions {
+  /** After a run was deleted (alerts forget it); never throws. */
+  onDeleted: (team: string, runId: string) => Promise<void>;
+}
+
+export function registerActions(app: App, deps: Deps, options: ActionOptions): void {
   app.action<BlockButtonAction>(ACTIONS.runDeleteConfirm, async ({ ack, body, action, respond }) => {
     await ack();
     const team = teamOf(body);
@@ -19,6 +24,7 @@ export function registerActions(app: App, deps: Deps): void {
     }
     try {
       const removed = await deps.store.deleteRun(team, action.value ?? '');
+      if (removed) await options.onDeleted(team, removed.run_id);
       const text = removed
         ? `Run \`${escapeMrkdwn(removed.run_id)}\` deleted (${describeRun(removed)}).`
         : `Run \`${escapeMrkdwn(action.value ?? '')}\` was already gone.`;

@@ -1,7 +1,12 @@
 /** The core subcommands of `/apollo-dashboard` (dashboard, post, upload, runs, settings, help) as router entries. */
 import { type HelpGroup, renderFailure, renderHelpMessage } from '../blocks/help.js';
 import { message, section } from '../blocks/kit.js';
-import { renderDeleteConfirm, renderRunList, renderSettings } from '../blocks/runs.js';
+import {
+  renderDamagedDeleteConfirm,
+  renderDeleteConfirm,
+  renderRunList,
+  renderSettings,
+} from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
 import {
   renderDataDeleted,
@@ -132,12 +137,23 @@ export function coreCommands(options: CoreCommandOptions): {
         return;
       }
       case 'runs': {
-        const [runs, settings] = await Promise.all([deps.store.listRuns(team), loadSettings(deps, team)]);
-        await c.respond(ephemeral(renderRunList(runs, settings.timezone)));
+        const [runs, settings, damaged] = await Promise.all([
+          deps.store.listRuns(team),
+          loadSettings(deps, team),
+          deps.store.listDamaged(team),
+        ]);
+        await c.respond(ephemeral(renderRunList(runs, settings.timezone, damaged)));
         return;
       }
       case 'runs-delete': {
         const run = (await deps.store.listRuns(team)).find((r) => r.run_id === parsed.runId);
+        const damaged = run
+          ? undefined
+          : (await deps.store.listDamaged(team)).find((d) => d.run_id === parsed.runId);
+        if (damaged) {
+          await c.respond(ephemeral(renderDamagedDeleteConfirm(parsed.runId, damaged.record)));
+          return;
+        }
         if (!run)
           throw new AppError('not_found', `There is no run \`${parsed.runId}\`. See \`${COMMAND} runs\`.`);
         await c.respond(ephemeral(renderDeleteConfirm(run)));

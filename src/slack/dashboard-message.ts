@@ -1,6 +1,7 @@
 /** The dashboard a person sees for a workspace and period: the model, the alerts under it, rendered. */
 import { type DashboardAlerts, renderDashboardMessage, renderDashboardSummary } from '../blocks/dashboard.js';
 import type { SlackMessage } from '../blocks/kit.js';
+import { damagedNote } from '../blocks/runs.js';
 import type { DashboardModel } from '../domain/dashboard.js';
 import type { PeriodSpec } from '../domain/period.js';
 import { buildDashboard, storeDashboardSource } from '../services/dashboard.js';
@@ -27,7 +28,10 @@ export async function dashboardMessage(
 ): Promise<SlackMessage> {
   const [model, alerts] = await Promise.all([dashboardModel(deps, team, period), notes(team)]);
   const lines = alerts.open.length > 0 ? [`:rotating_light: Open alerts: ${alerts.open.join(' · ')}`] : [];
-  return renderDashboardMessage(model, { notes: [...alerts.notes, ...lines], openAlerts: alerts.open });
+  return renderDashboardMessage(model, {
+    notes: [...(await damagedNotes(deps, team)), ...alerts.notes, ...lines],
+    openAlerts: alerts.open,
+  });
 }
 
 /** The summary a person sees first (at most 10 blocks), with buttons for the detail. */
@@ -38,5 +42,15 @@ export async function dashboardSummary(
   notes: DashboardNotes,
 ): Promise<SlackMessage> {
   const [model, alerts] = await Promise.all([dashboardModel(deps, team, period), notes(team)]);
-  return renderDashboardSummary(model, { alerts });
+  const damaged = await damagedNotes(deps, team);
+  return renderDashboardSummary(model, { alerts: { ...alerts, notes: [...damaged, ...alerts.notes] } });
+}
+
+/**
+ * Stored records that failed validation and were left out, named so they can be removed. Listed after
+ * the model is built, so damaged aggregates met while building it are named too.
+ */
+async function damagedNotes(deps: Deps, team: string): Promise<string[]> {
+  const note = damagedNote(await deps.store.listDamaged(team));
+  return note ? [note] : [];
 }

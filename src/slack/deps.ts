@@ -2,8 +2,8 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { Run } from '../domain/model.js';
 import { ADMIN_REFUSAL, AppError } from '../errors.js';
+import type { RunPreparer } from '../services/ingest.js';
 import type { SaveRunResult, Store } from '../store/store.js';
 import type { SlackDelivery } from './delivery.js';
 
@@ -13,7 +13,18 @@ export interface Deps {
   store: Store;
   logger: Logger;
   now: () => Date;
+  /** Where uploads are parsed and aggregated (a worker pool); in-process when absent. */
+  prepareRun?: RunPreparer;
+  /**
+   * The heavy lane: digests and exports built in a worker thread that reads the store itself, so
+   * they never hold other users' acks (see workers/heavy-worker.ts). In-process when absent. Each
+   * feature posts its own job kind and knows the shape of its answer.
+   */
+  heavy?: HeavyLane;
 }
+
+/** A job for the heavy lane: `kind` names what the worker runs (`digest`, `export`). */
+export type HeavyLane = (job: { kind: 'digest' | 'export'; job: unknown }) => Promise<unknown>;
 
 /**
  * What a feature's edge needs besides `Deps`. Every send outside a Slack request (scheduled work,
@@ -40,7 +51,7 @@ export interface EdgeContext {
 /** A run that has just been stored, whichever way it came in (Slack form, ingest API). */
 export interface RunStoredEvent {
   team: string;
-  run: Run;
+  runId: string;
   result: SaveRunResult;
 }
 

@@ -8,6 +8,7 @@
 import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { renderCommandError } from '../blocks/help.js';
+import { truncate } from '../blocks/kit.js';
 import { closestWord, splitWords } from '../domain/command.js';
 
 /** Period words a typo may be meant as. */
@@ -52,6 +53,9 @@ export interface CommandRoutes {
   slack: (client: WebClient) => SlackDelivery;
 }
 
+/** Command text and error words echoed in an answer are cut to this many characters. */
+export const MAX_ECHO_CHARS = 500;
+
 export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): void {
   const table = new Map(routes.subcommands.map((s) => [s.name, s]));
   app.command(COMMAND, async ({ command, ack, respond: rawRespond, client }) => {
@@ -80,15 +84,17 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
         args: handler ? args : [head ?? '', ...args].filter(Boolean),
       });
     } catch (error) {
+      // The user's words come back in these answers: a 100,000-character command must not (Slack
+      // limits a section to 3,000 characters), so both the error and the echoed text are cut.
       const usageError = (problem: string) => {
-        if (handler) return renderCommandError(problem, routes.usage, handler.name);
+        if (handler) return renderCommandError(cutEcho(problem), routes.usage, handler.name);
         // No subcommand matched: a near miss gets "did you mean" and only that command's usage.
         const guess = closestWord(head ?? '', [...table.keys(), ...PERIOD_WORDS]);
-        if (guess === null) return renderCommandError(problem, routes.usage);
+        if (guess === null) return renderCommandError(cutEcho(problem), routes.usage);
         const isPeriod = (PERIOD_WORDS as readonly string[]).includes(guess);
-        const suggestion = isPeriod ? guess : [guess, ...args].join(' ');
+        const suggestion = isPeriod ? guess : cutEcho([guess, ...args].join(' '));
         return renderCommandError(
-          `${problem} Did you mean \`${COMMAND} ${suggestion}\`?`,
+          `${cutEcho(problem)} Did you mean \`${COMMAND} ${suggestion}\`?`,
           routes.usage,
           isPeriod ? '[period]' : guess,
         );
@@ -98,7 +104,7 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
           ephemeral(
             error.code === 'bad_command'
               ? usageError(error.message)
-              : renderCommandError(error.message, routes.usage),
+              : renderCommandError(cutEcho(error.message), routes.usage),
           ),
         );
         return;
@@ -108,7 +114,12 @@ export function registerCommand(app: App, deps: Deps, routes: CommandRoutes): vo
         await respond(ephemeral(usageError(error.message)));
         return;
       }
-      await reportFailure(deps, respond, `\`${COMMAND} ${command.text ?? ''}\` failed.`, error);
+      await reportFailure(deps, respond, `\`${COMMAND} ${cutEcho(command.text ?? '')}\` failed.`, error);
     }
   });
+}
+
+/** Cuts user words echoed in an answer (an ellipsis marks the cut). */
+export function cutEcho(text: string): string {
+  return truncate(text, MAX_ECHO_CHARS);
 }

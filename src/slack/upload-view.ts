@@ -182,10 +182,11 @@ export function registerUploadView(
         team,
         upload,
         limits: deps.config.limits,
+        ...(deps.prepareRun ? { prepare: deps.prepareRun } : {}),
         source: 'slack',
         uploadedBy: user,
         now: deps.now(),
-        onStored: (run, stored) => options.onStored({ team, run, result: stored }),
+        onStored: (runId, stored) => options.onStored({ team, runId, result: stored }),
       });
       const format = result.reading.format;
       deps.logger.info(`Stored run ${result.meta.run_id} for ${team} from ${sourceName} (${format}).`);

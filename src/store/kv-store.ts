@@ -12,17 +12,19 @@ import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
-import { storedSettingsSchema } from '../domain/settings.js';
+import { storedSettingsSchema } from '../domain/settings-schema.js';
 import { AppError } from '../errors.js';
-import { encodeAggregate, readStoredAggregate } from './aggregate-codec.js';
+import { readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';
-import { companyChunkSchema, decodeCompanies, encodeCompanies } from './company-codec.js';
-import { companiesSchema, type IndexEntry, indexSchema } from './schemas.js';
-import type { SaveRunResult, Store } from './store.js';
+import { companyChunkSchema, decodeCompanies } from './company-codec.js';
+import { chunkCount, type EncodedRun, encodeCompanyChunk, encodeRunAggregate } from './run-encoding.js';
+import { companiesSchema, type IndexEntry, indexEntrySchema } from './schemas.js';
+import type { DamagedRecord, SaveRunResult, Store } from './store.js';
 
-const CHUNK = 10_000;
 /** Aggregates read and decoded between two yields to the event loop (a few milliseconds of work). */
 const AGGREGATES_PER_READ = 8;
+/** Documents read between two yields (`getDocuments`). */
+const DOCUMENTS_PER_READ = 4;
 /** Chunks are written in columns (company-codec.ts); plain arrays of companies are still read. */
 const storedCompaniesSchema = z.union([companyChunkSchema, companiesSchema]);
 const workspacesSchema = z.array(z.string());
@@ -53,6 +55,49 @@ export function parseDataKey(key: string): { team: string; runId: string; gen: s
 function toMeta(entry: IndexEntry): RunMeta {
   const { gen: _gen, chunks: _chunks, ...meta } = entry;
   return meta;
+}
+
+const rawIndexSchema = z.array(z.unknown());
+
+/**
+ * The index, entry by entry: an entry that fails validation (e.g. a total stored as null) is kept
+ * aside, never taking the whole workspace down. `damaged` keeps the raw entries to write back.
+ */
+function parseIndex(key: string, raw: unknown): { entries: IndexEntry[]; damaged: unknown[] } {
+  const entries: IndexEntry[] = [];
+  const damagedEntries: unknown[] = [];
+  for (const item of parse(key, raw, rawIndexSchema) ?? []) {
+    const parsed = indexEntrySchema.safeParse(item);
+    if (parsed.success) entries.push(parsed.data);
+    else damagedEntries.push(item);
+  }
+  return { entries, damaged: damagedEntries };
+}
+
+/** The run id of a (possibly damaged) index entry, when it has a readable one. */
+function runIdOf(raw: unknown): string | null {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { run_id?: unknown }).run_id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+/** What a deleted damaged entry is reported as: its legible fields, zeros for the rest. */
+function damagedMeta(runId: string, raw: Partial<IndexEntry>): RunMeta {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    run_id: runId,
+    started_at: text(raw.started_at),
+    uploaded_at: text(raw.uploaded_at),
+    source: raw.source === 'slack' || raw.source === 'api' || raw.source === 'file' ? raw.source : 'api',
+    headline: {
+      companies: 0,
+      qualified: 0,
+      tier_1: 0,
+      api_total: 0,
+      api_successful: 0,
+      api_rt_sum: 0,
+      credits: 0,
+    },
+  };
 }
 
 function dataKeys(team: string, entry: IndexEntry): string[] {
@@ -93,9 +138,18 @@ export function createKvStore(backend: Backend): Store {
     return parse(key, raw, schema);
   }
 
-  async function readIndex(team: string): Promise<IndexEntry[]> {
-    return (await read(keys.index(team), indexSchema)) ?? [];
+  async function readIndexParts(team: string): Promise<{ entries: IndexEntry[]; damaged: unknown[] }> {
+    const key = keys.index(team);
+    const [raw] = await backend.getMany([key]);
+    return parseIndex(key, raw);
   }
+
+  async function readIndex(team: string): Promise<IndexEntry[]> {
+    return (await readIndexParts(team)).entries;
+  }
+
+  /** Aggregates that failed to read in this process, per workspace, until their run is deleted or replaced. */
+  const damagedAggregates = new Map<string, Set<string>>();
 
   /** Workspaces this process has seen in the registry (it only ever grows). */
   const registered = new Set<string>();
@@ -110,14 +164,24 @@ export function createKvStore(backend: Backend): Store {
     decide: (current: unknown) => { writes: Write[]; result: R },
     before: readonly Write[] = [],
   ): Promise<R> {
+    return updateMany(team, [key], (current) => decide(current[0]), before);
+  }
+
+  /** `update` over several keys, read under their locks and written in one transaction. */
+  async function updateMany<R>(
+    team: string,
+    read: readonly string[],
+    decide: (current: readonly unknown[]) => { writes: Write[]; result: R },
+    before: readonly Write[] = [],
+  ): Promise<R> {
     const register = !registered.has(team);
     const result = await backend.transaction({
       before,
-      read: register ? [key, keys.workspaces()] : [key],
+      read: register ? [...read, keys.workspaces()] : read,
       decide: (current) => {
-        const out = decide(current[0]);
+        const out = decide(current.slice(0, read.length));
         if (!register) return out;
-        const list = parse(keys.workspaces(), current[1], workspacesSchema) ?? [];
+        const list = parse(keys.workspaces(), current[read.length], workspacesSchema) ?? [];
         if (list.includes(team)) return out;
         return {
           ...out,
@@ -129,39 +193,51 @@ export function createKvStore(backend: Backend): Store {
     return result;
   }
 
+  /** Stores an encoded run: its data under a fresh generation of keys, with its index entry, in one transaction. */
+  function saveEncoded(team: string, { meta, aggregate, chunks: parts }: EncodedRun): Promise<SaveRunResult> {
+    return guard('save the run', async (): Promise<SaveRunResult> => {
+      const gen = randomUUID().slice(0, 8);
+      const chunks = parts.length;
+      const before: Write[] = [
+        [keys.aggregate(team, meta.run_id, gen), aggregate],
+        ...parts.map((part, i): Write => [keys.companies(team, meta.run_id, gen, i), part]),
+      ];
+      const entry: IndexEntry = { ...meta, gen, chunks };
+      const key = keys.index(team);
+      const replaced = await update(
+        team,
+        key,
+        (current) => {
+          const { entries: index, damaged: broken } = parseIndex(key, current);
+          const old = index.find((e) => e.run_id === meta.run_id) ?? null;
+          const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== meta.run_id), entry]);
+          // Damaged entries stay (at the end) until someone deletes them: an upload never drops them silently.
+          const kept = broken.filter((d) => runIdOf(d) !== meta.run_id);
+          const writes: Write[] = [[key, JSON.stringify([...next, ...kept])]];
+          if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
+          return { writes, result: old };
+        },
+        before,
+      );
+      damagedAggregates.get(team)?.delete(meta.run_id);
+      return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
+    });
+  }
+
   return {
     kind: backend.kind,
 
-    saveRun: (team, { run, aggregate, meta }) =>
-      guard('save the run', async (): Promise<SaveRunResult> => {
-        const gen = randomUUID().slice(0, 8);
-        const chunks = Math.ceil(run.companies.length / CHUNK);
-        // Encoded chunk by chunk, yielding between chunks so requests keep being answered meanwhile.
-        const before: Write[] = [
-          [keys.aggregate(team, run.run_id, gen), JSON.stringify(encodeAggregate(aggregate))],
-        ];
-        for (let i = 0; i < chunks; i++) {
-          await yieldToEventLoop();
-          const part = encodeCompanies(run.companies.slice(i * CHUNK, (i + 1) * CHUNK));
-          before.push([keys.companies(team, run.run_id, gen, i), JSON.stringify(part)]);
-        }
-        const entry: IndexEntry = { ...meta, gen, chunks };
-        const key = keys.index(team);
-        const replaced = await update(
-          team,
-          key,
-          (current) => {
-            const index = parse(key, current, indexSchema) ?? [];
-            const old = index.find((e) => e.run_id === run.run_id) ?? null;
-            const next = sortRunsNewestFirst([...index.filter((e) => e.run_id !== run.run_id), entry]);
-            const writes: Write[] = [[key, JSON.stringify(next)]];
-            if (old) for (const k of dataKeys(team, old)) writes.push([k, null]);
-            return { writes, result: old };
-          },
-          before,
-        );
-        return { meta: toMeta(entry), replaced: replaced ? toMeta(replaced) : null };
-      }),
+    saveRun: async (team, { run, aggregate, meta }) => {
+      // Encoded chunk by chunk, yielding between chunks so requests keep being answered meanwhile.
+      const chunks: string[] = [];
+      for (let i = 0; i < chunkCount(run); i++) {
+        await yieldToEventLoop();
+        chunks.push(encodeCompanyChunk(run, i));
+      }
+      return saveEncoded(team, { meta, aggregate: encodeRunAggregate(aggregate), chunks });
+    },
+
+    saveEncodedRun: (team, encoded) => saveEncoded(team, encoded),
 
     listRuns: (team) => guard('list runs', async () => (await readIndex(team)).map(toMeta)),
 
@@ -178,16 +254,16 @@ export function createKvStore(backend: Backend): Store {
           if (start > 0) await yieldToEventLoop();
           const part = wanted.slice(start, start + AGGREGATES_PER_READ);
           const raw = await backend.getMany(part.map((e) => keys.aggregate(team, e.run_id, e.gen)));
-          raw.forEach((value, i) => {
+          for (const [i, value] of raw.entries()) {
             const aggregate = readStoredAggregate(value);
-            if (!aggregate) {
-              throw new AppError(
-                'store_unavailable',
-                `The aggregate of run ${part[i]?.run_id} is missing or damaged.`,
-              );
+            // A damaged aggregate leaves its run out (and is listed by listDamaged), never the whole dashboard.
+            if (aggregate) aggregates.push(aggregate);
+            else {
+              const seen = damagedAggregates.get(team) ?? new Set<string>();
+              seen.add((part[i] as IndexEntry).run_id);
+              damagedAggregates.set(team, seen);
             }
-            aggregates.push(aggregate);
-          });
+          }
         }
         return aggregates;
       }),
@@ -213,15 +289,34 @@ export function createKvStore(backend: Backend): Store {
         const removed = await backend.transaction({
           read: [key],
           decide: ([current]) => {
-            const index = parse(key, current, indexSchema) ?? [];
+            const { entries: index, damaged: broken } = parseIndex(key, current);
             const entry = index.find((e) => e.run_id === runId);
-            if (!entry) return { writes: [], result: null };
-            const writes: Write[] = [[key, JSON.stringify(index.filter((e) => e !== entry))]];
-            for (const k of dataKeys(team, entry)) writes.push([k, null]);
-            return { writes, result: entry };
+            const gone = broken.filter((d) => runIdOf(d) === runId);
+            if (!entry && gone.length === 0) return { writes: [], result: null };
+            const rest = [...index.filter((e) => e !== entry), ...broken.filter((d) => !gone.includes(d))];
+            const writes: Write[] = [[key, JSON.stringify(rest)]];
+            if (entry) for (const k of dataKeys(team, entry)) writes.push([k, null]);
+            // A damaged entry: remove what of its data can still be located.
+            const legible = (gone[0] ?? {}) as Partial<IndexEntry>;
+            if (!entry && typeof legible.gen === 'string' && Number.isInteger(legible.chunks)) {
+              const chunks = Math.min(Number(legible.chunks), 1_000);
+              for (const k of dataKeys(team, { ...legible, run_id: runId, chunks } as IndexEntry))
+                writes.push([k, null]);
+            }
+            return { writes, result: entry ? toMeta(entry) : damagedMeta(runId, legible) };
           },
         });
-        return removed ? toMeta(removed) : null;
+        damagedAggregates.get(team)?.delete(runId);
+        return removed;
+      }),
+
+    listDamaged: (team) =>
+      guard('list damaged records', async () => {
+        const { damaged: broken } = await readIndexParts(team);
+        const out: DamagedRecord[] = broken.map((d) => ({ run_id: runIdOf(d), record: 'index entry' }));
+        for (const runId of damagedAggregates.get(team) ?? [])
+          out.push({ run_id: runId, record: 'aggregate' });
+        return out;
       }),
 
     getSettings: (team) =>
@@ -254,6 +349,50 @@ export function createKvStore(backend: Backend): Store {
         });
       }),
 
+    getDocuments: (team, names, schema) =>
+      guard('read documents', async () => {
+        const out = [];
+        // A few at a time, yielding between reads: the embedded driver reads on the event loop.
+        for (let start = 0; start < names.length; start += DOCUMENTS_PER_READ) {
+          if (start > 0) await yieldToEventLoop();
+          const part = names
+            .slice(start, start + DOCUMENTS_PER_READ)
+            .map((name) => keys.document(team, name));
+          const raw = await backend.getMany(part);
+          for (const [i, value] of raw.entries()) out.push(parse(part[i] ?? '', value, schema));
+        }
+        return out;
+      }),
+
+    updateDocuments: (team, names, schema, change) =>
+      guard('save documents', () => {
+        const docKeys = names.map((name) => keys.document(team, name));
+        if (new Set(docKeys).size !== docKeys.length) {
+          throw new AppError('store_unavailable', 'The same document was named twice in one update.');
+        }
+        return updateMany(team, docKeys, (current) => {
+          const out = change(current.map((raw, i) => parse(docKeys[i] ?? '', raw, schema)));
+          const writes: Write[] = [];
+          for (const [i, key] of docKeys.entries()) {
+            const value = out.values[i];
+            if (value === undefined) continue;
+            if (value === null) {
+              writes.push([key, null]);
+              continue;
+            }
+            // Never write what could not be read back: a bad value fails here and nothing is stored.
+            const checked = schema.safeParse(value);
+            if (!checked.success) {
+              throw new AppError('store_unavailable', `Refused to store an invalid ${names[i]} record.`, {
+                cause: checked.error,
+              });
+            }
+            writes.push([key, JSON.stringify(value)]);
+          }
+          return { writes, result: out.result };
+        });
+      }),
+
     claim: (team, name, options) =>
       guard('claim a send', () => backend.claim(keys.claim(team, name), options)),
 
@@ -277,9 +416,12 @@ export function createKvStore(backend: Backend): Store {
           const gone = await backend.transaction({
             read: [key],
             decide: ([current]) => {
-              const live = new Set(
-                (parse(key, current, indexSchema) ?? []).map((e) => `${e.run_id}\u0000${e.gen}`),
-              );
+              // A damaged entry's data is kept too: it is named in `runs` and removed by deleting it.
+              const index = parseIndex(key, current);
+              const live = new Set([
+                ...index.entries.map((e) => `${e.run_id}\u0000${e.gen}`),
+                ...index.damaged.map((e) => `${runIdOf(e)}\u0000${(e as { gen?: unknown }).gen}`),
+              ]);
               const orphans = data.filter((d) => !live.has(d.run));
               return { writes: orphans.map((d) => [d.key, null] as const), result: orphans };
             },

@@ -7,6 +7,7 @@ import type { RunAggregate } from '../domain/aggregate.js';
 import type { Company, Run } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import type { StoredSettings } from '../domain/settings.js';
+import type { EncodedRun } from './run-encoding.js';
 
 export interface SaveRunResult {
   meta: RunMeta;
@@ -14,13 +15,28 @@ export interface SaveRunResult {
   replaced: RunMeta | null;
 }
 
+/** A stored record that failed validation when read: it is left out, named, and can be deleted. */
+export interface DamagedRecord {
+  /** The run it belongs to, when that much could be read. */
+  run_id: string | null;
+  /** `index entry`, `aggregate`… */
+  record: string;
+}
+
 export interface Store {
   /** Which database holds the data, for /healthz. */
   readonly kind: 'sqlite' | 'postgres';
   /** Stores a run, its aggregate and its index entry in one transaction. */
   saveRun(team: string, input: { run: Run; aggregate: RunAggregate; meta: RunMeta }): Promise<SaveRunResult>;
-  /** Newest first. */
+  /** The same, for a run already encoded (run-encoding.ts; by the upload lane's worker thread). */
+  saveEncodedRun(team: string, encoded: EncodedRun): Promise<SaveRunResult>;
+  /** Newest first. Index entries that fail validation are left out (see `listDamaged`). */
   listRuns(team: string): Promise<RunMeta[]>;
+  /**
+   * The workspace's damaged records found so far: index entries that fail validation, and aggregates
+   * that failed when read (those runs are left out of dashboards). `deleteRun` removes either.
+   */
+  listDamaged(team: string): Promise<DamagedRecord[]>;
   getAggregates(team: string, runIds: readonly string[]): Promise<RunAggregate[]>;
   getCompanies(team: string, runId: string): Promise<Company[] | null>;
   deleteRun(team: string, runId: string): Promise<RunMeta | null>;
@@ -40,6 +56,26 @@ export interface Store {
     schema: z.ZodType<T>,
     change: (current: T | undefined) => { value: T; result: R },
   ): Promise<{ value: T; result: R }>;
+  /** Several named documents at once (each validated with `schema`), `undefined` where absent. */
+  getDocuments<T>(
+    team: string,
+    names: readonly string[],
+    schema: z.ZodType<T>,
+  ): Promise<Array<T | undefined>>;
+  /**
+   * `updateDocument` for several documents in one transaction: all of `names` are locked and read,
+   * `change` returns a value per name (in the same order): a value to store, `null` to delete the
+   * document, `undefined` to leave it as it is. Every write is kept, or none.
+   */
+  updateDocuments<T, R = void>(
+    team: string,
+    names: readonly string[],
+    schema: z.ZodType<T>,
+    change: (current: ReadonlyArray<T | undefined>) => {
+      values: ReadonlyArray<T | null | undefined>;
+      result: R;
+    },
+  ): Promise<R>;
   /**
    * Claims a one-time action (e.g. one scheduled digest) atomically in the database, across
    * processes: true for exactly one caller. A claim older than `staleMs` may be taken over (its

@@ -4,10 +4,16 @@ import {
   renderDashboardMessage,
   renderDashboardSummary,
   renderDashboardText,
+  tableGroups,
 } from '../../src/blocks/dashboard.js';
 import { type SlackMessage, withoutRichBlocks } from '../../src/blocks/kit.js';
 import { aggregateRun } from '../../src/domain/aggregate.js';
-import { computeDashboard, type DashboardModel, type Recommendation } from '../../src/domain/dashboard.js';
+import {
+  computeDashboard,
+  type DashboardModel,
+  MAX_NAMED_GROUPS,
+  type Recommendation,
+} from '../../src/domain/dashboard.js';
 import type { Run } from '../../src/domain/model.js';
 import { type PeriodSpec, selectPeriod } from '../../src/domain/period.js';
 import { ACTIONS } from '../../src/ids.js';
@@ -255,8 +261,11 @@ describe('renderDashboardMessage: a huge model stays within Slack limits', () =>
   };
 
   it('has the expected sizes before rendering', () => {
-    expect(huge.qualification_analytics.industry_analysis).toHaveLength(300);
-    expect(huge.qualification_analytics.geographic_analysis).toHaveLength(250);
+    // 100 named groups each, the rest added up in one (300 - 100 and 250 - 100 names).
+    expect(huge.qualification_analytics.industry_analysis).toHaveLength(MAX_NAMED_GROUPS + 1);
+    expect(huge.qualification_analytics.industry_analysis.at(-1)?.names).toBe(200);
+    expect(huge.qualification_analytics.geographic_analysis).toHaveLength(MAX_NAMED_GROUPS + 1);
+    expect(huge.qualification_analytics.geographic_analysis.at(-1)?.names).toBe(150);
     expect(huge.search_performance.endpoints).toHaveLength(100);
   });
 
@@ -424,5 +433,32 @@ describe('the full dashboard: native charts and tables after the text that carri
       msg.blocks.filter((b) => !['data_table', 'data_visualization'].includes(b.type)).length,
     );
     expectValidMessage(plain);
+  });
+});
+
+describe('a group table past its row limit', () => {
+  const group = (name: string, count: number, scored: number, average: number | null, tier1: number) => ({
+    name,
+    count,
+    share: count / 100,
+    scored,
+    average_score: average,
+    high_scorers: 0,
+    tier_1_count: tier1,
+  });
+
+  it('keeps limit - 1 names and adds up the rest in one row, its mean weighted by scored companies', () => {
+    const groups = [
+      group('Software', 50, 40, 80, 10),
+      group('Retail', 30, 10, 60, 2),
+      group('Fintech', 15, 30, 40, 1),
+      { ...group('All others', 5, 0, null, 0), names: 7 },
+    ];
+    const rows = tableGroups(groups, 2);
+    expect(rows.map((g) => g.name)).toEqual(['Software', 'All others (9 names)']);
+    // 30 + 15 + 5 companies; (60 x 10 + 40 x 30) / 40 scored = 45; Tier 1 2 + 1.
+    expect(rows[1]).toMatchObject({ count: 50, scored: 40, average_score: 45, tier_1_count: 3 });
+    expect(rows[1]?.share).toBeCloseTo(0.5, 10);
+    expect(tableGroups(groups, 4)).toEqual(groups);
   });
 });

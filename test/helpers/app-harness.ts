@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type RunningApp } from '../../src/app.js';
+import { createApp, type RunningApp, type UploadLane } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { SlackPolicy } from '../../src/slack/delivery.js';
@@ -59,6 +59,7 @@ export async function startHarness(
     beforeStart?: (fake: FakeSlack) => void;
     slackPolicy?: Partial<SlackPolicy>;
     digestResyncMs?: number;
+    uploadLane?: UploadLane;
   } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack({ teamId: TEAM });
@@ -103,6 +104,7 @@ export async function startHarness(
     now: nowFn,
     ...(options.slackPolicy ? { slackPolicy: options.slackPolicy } : {}),
     ...(options.digestResyncMs !== undefined ? { digestResyncMs: options.digestResyncMs } : {}),
+    ...(options.uploadLane ? { uploadLane: options.uploadLane } : {}),
   };
   let running = createApp({ config, store, logger, ...appOptions });
   let { port } = await running.start();

@@ -130,6 +130,8 @@ export interface FakeSlack {
 }
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** Slack takes files up to 1 GB through an upload URL. */
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 const DEFAULT_WAIT_MS = 5000;
 
 interface Waiter<T> {
@@ -429,7 +431,7 @@ export async function startFakeSlack(opts: { teamId?: string; botUserId?: string
   };
 
   const handleUpload = async (req: IncomingMessage, res: ServerResponse, fileId: string) => {
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_UPLOAD_BYTES);
     let bytes = raw;
     let filename = uploadNames.get(fileId);
     const type = req.headers['content-type'] ?? '';
@@ -661,7 +663,7 @@ async function parseArgs(raw: Buffer, contentType: string | undefined): Promise<
   return args;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -669,10 +671,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         failed = true;
         chunks.length = 0;
-        reject(new BodyTooLargeError(`body larger than ${MAX_BODY_BYTES} bytes`));
+        reject(new BodyTooLargeError(`body larger than ${limit} bytes`));
         return;
       }
       chunks.push(chunk);

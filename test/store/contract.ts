@@ -8,6 +8,7 @@ import type { Company, Run, Tier } from '../../src/domain/model.js';
 import { TIERS } from '../../src/domain/model.js';
 import { AppError } from '../../src/errors.js';
 import { buildRunRecord } from '../../src/services/ingest.js';
+import { encodeRun } from '../../src/store/run-encoding.js';
 import type { Store } from '../../src/store/store.js';
 
 /** Runs `work` and returns the AppError it rejects with; fails the test if it resolves or throws another error. */
@@ -240,6 +241,30 @@ export function storeContract(target: ContractTarget): void {
       expect((await store.getCompanies('TB', 'run-shared-id'))?.length).toBe(7);
     });
 
+    it('lists no damaged records for a healthy workspace', async () => {
+      const store = await open();
+      await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.listDamaged('T-none')).toEqual([]);
+    });
+
+    it('reads an encoded run back exactly as the same run saved from objects', async () => {
+      const store = await open();
+      // 25,000 companies: three chunks, the last one partial.
+      const run = makeRun('run-enc', '2026-11-02T00:00:00.000Z', 25_000);
+      const plain = record(run);
+      await store.saveRun('TP', plain);
+      const encoded = await store.saveEncodedRun('TE', encodeRun(record(run)));
+      expect(encoded.meta).toEqual((await store.listRuns('TP'))[0]);
+      expect(await store.listRuns('TE')).toEqual(await store.listRuns('TP'));
+      expect(await store.getAggregates('TE', ['run-enc'])).toEqual(
+        await store.getAggregates('TP', ['run-enc']),
+      );
+      const companies = await store.getCompanies('TE', 'run-enc');
+      expect(companies).toHaveLength(25_000);
+      expect(companies).toEqual(await store.getCompanies('TP', 'run-enc'));
+    });
+
     it('deletes a run with its data', async () => {
       const store = await open();
       const keep = record(makeRun('run-keep', '2026-11-01T00:00:00.000Z', 4));
@@ -350,6 +375,87 @@ export function storeContract(target: ContractTarget): void {
       expect(results.map((r) => r.result).sort((x, y) => x - y)).toEqual(
         Array.from({ length: 100 }, (_, i) => i + 1),
       );
+    });
+
+    it('updates several documents in one transaction: written, deleted, left alone, or none on a throw', async () => {
+      const store = await open();
+      const schema = z.object({ items: z.array(z.string()) });
+      await store.updateDocument('T1', 'day-a', schema, () => ({
+        value: { items: ['a1'] },
+        result: undefined,
+      }));
+      await store.updateDocument('T1', 'day-b', schema, () => ({
+        value: { items: ['b1'] },
+        result: undefined,
+      }));
+      await store.updateDocument('T1', 'day-c', schema, () => ({
+        value: { items: ['c1'] },
+        result: undefined,
+      }));
+      const seen = await store.updateDocuments(
+        'T1',
+        ['day-a', 'day-b', 'day-c', 'day-d'],
+        schema,
+        (current) => ({
+          values: [{ items: [...(current[0]?.items ?? []), 'a2'] }, null, undefined, { items: ['d1'] }],
+          result: current.map((c) => c?.items.length ?? 0),
+        }),
+      );
+      expect(seen).toEqual([1, 1, 1, 0]);
+      expect(await store.getDocuments('T1', ['day-a', 'day-b', 'day-c', 'day-d'], schema)).toEqual([
+        { items: ['a1', 'a2'] },
+        undefined,
+        { items: ['c1'] },
+        { items: ['d1'] },
+      ]);
+      // A throwing change, or one value the schema refuses, stores none of the values.
+      await rejection(() =>
+        store.updateDocuments('T1', ['day-a', 'day-d'], schema, () => {
+          throw new Error('no');
+        }),
+      );
+      const refused = await rejection(() =>
+        store.updateDocuments('T1', ['day-a', 'day-d'], schema, () => ({
+          values: [{ items: ['changed'] }, { items: [42] } as unknown as { items: string[] }],
+          result: undefined,
+        })),
+      );
+      expect(refused.code).toBe('store_unavailable');
+      expect(await store.getDocuments('T1', ['day-a', 'day-d'], schema)).toEqual([
+        { items: ['a1', 'a2'] },
+        { items: ['d1'] },
+      ]);
+      // Another workspace's documents of the same names are untouched.
+      expect(await store.getDocuments('T2', ['day-a', 'day-d'], schema)).toEqual([undefined, undefined]);
+    });
+
+    it('keeps every item of 60 concurrent multi-document batches over overlapping days from two stores', async () => {
+      const a = await open();
+      const b = await open();
+      const schema = z.object({ items: z.array(z.string()) });
+      const days = ['d0', 'd1', 'd2', 'd3'];
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          // Batch i writes to two or three of the four days, in a different order each time.
+          const names = [days[i % 4], days[(i + 1) % 4], ...(i % 3 === 0 ? [days[(i + 2) % 4]] : [])].map(
+            String,
+          );
+          if (i % 2) names.reverse();
+          return (i % 2 ? a : b).updateDocuments('T1', names, schema, (current) => ({
+            values: current.map((c, k) => ({ items: [...(c?.items ?? []), `b${i}:${names[k]}`] })),
+            result: undefined,
+          }));
+        }),
+      );
+      const stored = await a.getDocuments('T1', days, schema);
+      for (const [k, day] of days.entries()) {
+        const expected: string[] = [];
+        for (let i = 0; i < 60; i++) {
+          const names = [days[i % 4], days[(i + 1) % 4], ...(i % 3 === 0 ? [days[(i + 2) % 4]] : [])];
+          if (names.includes(day)) expected.push(`b${i}:${day}`);
+        }
+        expect([...(stored[k]?.items ?? [])].sort()).toEqual(expected.sort());
+      }
     });
 
     it('refuses to store a document its own schema would reject, keeping the previous value', async () => {

@@ -102,7 +102,7 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
   it('reports a damaged index as store_unavailable and does not write over it', async () => {
     const store = await openStore();
     await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
-    const damaged = JSON.stringify([{ run_id: 42 }]);
+    const damaged = JSON.stringify({ run_id: 42 });
     await adminQuery("UPDATE records SET value = $1 WHERE key = 't:T1:runs'", [damaged], schema);
     expect((await rejection(() => store.listRuns('T1'))).code).toBe('store_unavailable');
     const save = rejection(() => store.saveRun('T1', record(makeRun('run-2', '2026-11-03T00:00:00Z', 1))));
@@ -110,6 +110,34 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
     expect(await adminQuery("SELECT value FROM records WHERE key = 't:T1:runs'", [], schema)).toEqual([
       { value: damaged },
     ]);
+    expect(await rawKeys('%:run-2:%')).toEqual([]);
+  });
+
+  it('leaves a damaged index entry out, names it, keeps it on the next save, and deletes it', async () => {
+    const store = await openStore();
+    await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+    await store.saveRun('T1', record(makeRun('run-2', '2026-11-03T00:00:00.000Z', 2)));
+    const [row] = await adminQuery("SELECT value FROM records WHERE key = 't:T1:runs'", [], schema);
+    const stored = JSON.parse(String((row as { value: unknown }).value)) as Array<{
+      run_id: string;
+      headline: { credits: unknown };
+    }>;
+    const broken = stored.find((e) => e.run_id === 'run-2');
+    if (!broken) throw new Error('run-2 is not in the index');
+    broken.headline.credits = null;
+    await adminQuery(
+      "UPDATE records SET value = $1 WHERE key = 't:T1:runs'",
+      [JSON.stringify(stored)],
+      schema,
+    );
+
+    expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-1']);
+    expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-2', record: 'index entry' }]);
+    await store.saveRun('T1', record(makeRun('run-3', '2026-11-04T00:00:00.000Z', 1)));
+    expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-3', 'run-1']);
+    expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-2', record: 'index entry' }]);
+    expect((await store.deleteRun('T1', 'run-2'))?.run_id).toBe('run-2');
+    expect(await store.listDamaged('T1')).toEqual([]);
     expect(await rawKeys('%:run-2:%')).toEqual([]);
   });
 

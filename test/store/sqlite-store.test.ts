@@ -168,7 +168,7 @@ describe('SQLite store failures surface as store_unavailable', () => {
 
     it.each([
       ['not JSON', '{{{ not json'],
-      ['JSON of the wrong shape', JSON.stringify({ value: [{ run_id: 42 }] })],
+      ['JSON of the wrong shape', JSON.stringify({ value: { run_id: 42 } })],
       ['a JSON object without a value', JSON.stringify({ something: 'else' })],
       ['JSON null', 'null'],
     ])('index holding %s', async (_what, value) => {
@@ -184,10 +184,41 @@ describe('SQLite store failures surface as store_unavailable', () => {
       expect(await rawKeys(file, '%:run-2:%')).toEqual([]);
     });
 
-    it('aggregate', async () => {
+    it('one index entry (a total stored as null): the rest stays readable, the entry is named and deletable', async () => {
+      const store = await openStore();
+      await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+      await store.saveRun('T1', record(makeRun('run-2', '2026-11-03T00:00:00.000Z', 2)));
+      const [key] = await rawKeys(file, '%:t:T1:runs');
+      const [row] = await sql<{ value: string }>(file, 'SELECT value FROM keyv WHERE key = ?', key);
+      const stored = JSON.parse(row?.value ?? '') as {
+        value: Array<{ run_id: string; headline: { credits: unknown } }>;
+      };
+      const broken = stored.value.find((e) => e.run_id === 'run-2');
+      if (!broken) throw new Error('run-2 is not in the index');
+      broken.headline.credits = null;
+      await sql(file, 'UPDATE keyv SET value = ? WHERE key = ?', JSON.stringify(stored), key);
+
+      expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-1']);
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-2', record: 'index entry' }]);
+      expect(await store.getAggregates('T1', ['run-1'])).toHaveLength(1);
+      // A new upload keeps the damaged entry (never drops it silently) and stays usable.
+      await store.saveRun('T1', record(makeRun('run-3', '2026-11-04T00:00:00.000Z', 1)));
+      expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-3', 'run-1']);
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-2', record: 'index entry' }]);
+      // Deleting it removes the entry and its data.
+      expect((await store.deleteRun('T1', 'run-2'))?.run_id).toBe('run-2');
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await rawKeys(file, '%:run-2:%')).toEqual([]);
+      expect((await store.listRuns('T1')).map((r) => r.run_id)).toEqual(['run-3', 'run-1']);
+    });
+
+    it('aggregate: the run is left out of dashboards, named, and deletable', async () => {
       const store = await damaged('%:agg:run-1:%', JSON.stringify({ value: { v: 1, run_id: 'run-1' } }));
       expect(await store.listRuns('T1')).toHaveLength(1);
-      expect((await rejection(() => store.getAggregates('T1', ['run-1']))).code).toBe('store_unavailable');
+      expect(await store.getAggregates('T1', ['run-1'])).toEqual([]);
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: 'run-1', record: 'aggregate' }]);
+      expect((await store.deleteRun('T1', 'run-1'))?.run_id).toBe('run-1');
+      expect(await store.listDamaged('T1')).toEqual([]);
     });
 
     it('companies chunk', async () => {

@@ -1,16 +1,18 @@
 /** The fast path shared by JSON and CSV: a valid upload read field by field into the run, no zod on the way. */
 
 import type { ApiCall, ApiMetrics, Company, Run } from '../model.js';
-import { Invalid, isRecord, optionalRunId, optionalText, requiredInstant } from './fields.js';
+import { Invalid, isRecord, optionalLabel, optionalRunId, requiredInstant } from './fields.js';
+import { RUN_LIMITS } from './limits.js';
 import {
   API_CALL_FIELDS,
+  API_METRICS_FIELDS,
   absentIfNull,
-  apiMetricsSchema,
   type Converter,
   deriveRunId,
   dropUndefined,
+  metricsProblem,
   qualityScore,
-} from './schema.js';
+} from './tables.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The fast path. Most uploads are valid, and a 100,000-company run has over a million fields: zod's
@@ -21,6 +23,7 @@ import {
 
 export type FieldTable = ReadonlyArray<readonly [string, Converter]>;
 export const API_CALL_TABLE: FieldTable = Object.entries(API_CALL_FIELDS);
+export const API_METRICS_TABLE: FieldTable = Object.entries(API_METRICS_FIELDS);
 
 export interface RunHead {
   run_id: string | undefined;
@@ -35,7 +38,7 @@ export function readRunHead(raw: {
 }): RunHead | undefined {
   const runId = optionalRunId(raw.run_id);
   const startedAt = requiredInstant(raw.started_at);
-  const label = optionalText(raw.label);
+  const label = optionalLabel(raw.label);
   if (runId instanceof Invalid || startedAt instanceof Invalid || label instanceof Invalid) return undefined;
   return { run_id: runId, started_at: startedAt, label };
 }
@@ -59,7 +62,7 @@ export function readRunExtras(
   const api_calls: ApiCall[] = [];
   const rawCalls = absentIfNull(body.api_calls);
   if (rawCalls !== undefined) {
-    if (!Array.isArray(rawCalls)) return undefined;
+    if (!Array.isArray(rawCalls) || rawCalls.length > RUN_LIMITS.maxApiCalls) return undefined;
     for (const raw of rawCalls) {
       const call = readFields(raw, API_CALL_TABLE);
       if (!call) return undefined;
@@ -69,14 +72,15 @@ export function readRunExtras(
   let api_metrics: ApiMetrics | undefined;
   const rawMetrics = absentIfNull(body.api_metrics);
   if (rawMetrics !== undefined) {
-    const parsed = apiMetricsSchema.safeParse(rawMetrics);
-    if (!parsed.success) return undefined;
-    api_metrics = { ...parsed.data };
+    // The same table and check the schema's api_metrics is built from (schema.ts).
+    const metrics = readFields(rawMetrics, API_METRICS_TABLE) as ApiMetrics | undefined;
+    if (!metrics || metricsProblem(metrics) !== undefined) return undefined;
+    api_metrics = metrics;
   }
   const quality_scores: number[] = [];
   const rawQuality = absentIfNull(body.quality_scores);
   if (rawQuality !== undefined) {
-    if (!Array.isArray(rawQuality)) return undefined;
+    if (!Array.isArray(rawQuality) || rawQuality.length > RUN_LIMITS.maxQualityScores) return undefined;
     for (const raw of rawQuality) {
       const score = qualityScore(raw);
       if (score instanceof Invalid) return undefined;

@@ -1,5 +1,5 @@
 /** Field converters: each takes an unknown value and says what it is or what was expected. */
-import { z } from 'zod';
+import { fastIsoInstant } from '../iso-instant.js';
 import { CAMPAIGNS, type Campaign, TIERS, type Tier } from '../model.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -35,27 +35,20 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * A zod schema for one field, driven by a converter; its failures become zod issues on that field.
- * `.optional()` on the input side lets zod 4 pass an absent key to the converter (which says "required").
- */
-export function field<T>(convert: (value: unknown) => Converted<T>) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value, ctx): T => {
-      const result = convert(value);
-      if (!(result instanceof Invalid)) return result;
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    });
-}
-
 /** Names become keys of per-industry/country/endpoint tables: this one would be JavaScript's prototype. */
 export const RESERVED_NAME = '__proto__';
 
-export function text(value: string): Converted<string> {
+/** Longest name, industry, place or endpoint, and longest run label. */
+export const MAX_TEXT_CHARS = 1_000;
+export const MAX_LABEL_CHARS = 200;
+
+export function text(value: string, max = MAX_TEXT_CHARS): Converted<string> {
   const trimmed = value.trim();
+  if (trimmed.length > max) {
+    return fail(
+      `expected at most ${max.toLocaleString('en-US')} characters, got ${trimmed.length.toLocaleString('en-US')}`,
+    );
+  }
   return trimmed === RESERVED_NAME
     ? fail('`__proto__` is reserved and cannot be used as a name')
     : ok(trimmed);
@@ -64,6 +57,12 @@ export function text(value: string): Converted<string> {
 export function optionalText(value: unknown): Converted<string | undefined> {
   if (isBlank(value)) return ok(undefined);
   if (typeof value === 'string') return text(value);
+  return fail(expectedGot('text', value));
+}
+
+export function optionalLabel(value: unknown): Converted<string | undefined> {
+  if (isBlank(value)) return ok(undefined);
+  if (typeof value === 'string') return text(value, MAX_LABEL_CHARS);
   return fail(expectedGot('text', value));
 }
 
@@ -134,38 +133,14 @@ export const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 export const ISO_EXPECTED = 'an ISO-8601 date such as 2026-11-02 or 2026-11-02T09:30:00Z';
 
-/** The form `toISOString` writes, which pipelines usually send. */
-export const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** Two or four ASCII digits of `text` at `at`, as a number. */
-export function digitsAt(text: string, at: number, count: 2 | 4): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
-  return n;
-}
-
-/** True when `text` is already in the canonical form (as `toISOString` writes it) and a real instant. */
-export function isCanonicalInstant(text: string): boolean {
-  if (!CANONICAL_INSTANT.test(text)) return false;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const daysInMonth = month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    digitsAt(text, 11, 2) <= 23 &&
-    digitsAt(text, 14, 2) <= 59 &&
-    digitsAt(text, 17, 2) <= 59
-  );
-}
-
 /** Built by hand rather than with `Date.parse`, so an offset-less time is UTC on every machine. */
 export function isoInstant(text: string): string | undefined {
-  // Shortcut: what pipelines usually send is already canonical, and then it is its own answer.
-  if (isCanonicalInstant(text)) return text;
+  // The plain forms (what pipelines usually send is already canonical) are read by hand, without a regex or Date.
+  return fastIsoInstant(text) ?? generalIsoInstant(text);
+}
+
+/** Every form `ISO_DATE_TIME` accepts, through a regex and `Date`: the reference the hand-written reader agrees with. */
+export function generalIsoInstant(text: string): string | undefined {
   const m = ISO_DATE_TIME.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = m;
@@ -274,11 +249,15 @@ export function normaliseDomain(raw: string): string {
     .replace(/\.$/, '');
 }
 
+/** A website as written may carry a path; the host itself is at most 253 characters (DNS). */
+export const MAX_URL_CHARS = 2_048;
+export const MAX_DOMAIN_CHARS = 253;
+
 export function domainOf(value: unknown): Converted<string | undefined> {
   if (isBlank(value)) return ok(undefined);
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= MAX_URL_CHARS) {
     const domain = normaliseDomain(value);
-    if (domain && !/\s/.test(domain)) return ok(domain);
+    if (domain && domain.length <= MAX_DOMAIN_CHARS && !/\s/.test(domain)) return ok(domain);
   }
   return fail(expectedGot('a domain or website such as example.com', value));
 }

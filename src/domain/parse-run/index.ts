@@ -13,6 +13,7 @@ import {
   formatSize,
   type ParseLimits,
   type ParseOptions,
+  RUN_LIMITS,
   type RunUploadInput,
 } from './limits.js';
 
@@ -22,6 +23,7 @@ export {
   detectRunFormat,
   type ParseLimits,
   type ParseOptions,
+  RUN_LIMITS,
   type RunFormat,
   type RunUploadInput,
 } from './limits.js';
@@ -30,14 +32,20 @@ export type { RunReading } from './reading.js';
 
 import { AppError } from '../../errors.js';
 import type { Run } from '../model.js';
+import { invalid } from './problems.js';
 import { finishReading, type RunReading } from './reading.js';
+import { validateRun } from './schema.js';
 import { readUploadBytes, type UploadInput } from './upload.js';
 
 export type { UploadInput } from './upload.js';
 
 /** An upload's bytes read as a run: decoded, its format detected, validated (see upload.ts). */
-export function readUpload(input: UploadInput, limits: ParseLimits = DEFAULT_PARSE_LIMITS): RunReading {
-  return readUploadBytes(input, limits, (text, l) => readRunUpload(text, l));
+export function readUpload(
+  input: UploadInput,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  options: ParseOptions = {},
+): RunReading {
+  return readUploadBytes(input, limits, (text, l) => readRunUpload(text, l, options));
 }
 
 /**
@@ -70,10 +78,29 @@ export function readRunUpload(
   }
   const fastPath = options.fastPath ?? true;
   const scale = input.score_scale === undefined ? {} : { scoreScale: input.score_scale };
-  if (input.format === 'json') return finishReading(parseJsonRun(input, limits, fastPath), 'json', scale);
-  if (input.format === 'csv') return finishReading(parseCsvRun(input, limits, fastPath), 'csv', scale);
-  throw new AppError(
-    'upload_invalid',
-    `Unknown upload format ${describe(input.format)}; expected json or csv.`,
-  );
+  let reading: RunReading;
+  if (input.format === 'json')
+    reading = finishReading(parseJsonRun(input, limits, fastPath, validateRun), 'json', scale);
+  else if (input.format === 'csv')
+    reading = finishReading(parseCsvRun(input, limits, fastPath), 'csv', scale);
+  else {
+    throw new AppError(
+      'upload_invalid',
+      `Unknown upload format ${describe(input.format)}; expected json or csv.`,
+    );
+  }
+  if (options.now) checkNotInFuture(reading.run, options.now);
+  return reading;
+}
+
+/** A run dated more than a day after `now` is a typo (2099 for 2026), and would sort above every real run. */
+export function checkNotInFuture(run: Pick<Run, 'started_at'>, now: Date): void {
+  if (Date.parse(run.started_at) - now.getTime() <= RUN_LIMITS.maxFutureMs) return;
+  throw invalid([
+    {
+      where: '',
+      field: 'started_at',
+      message: `expected a time no more than a day in the future, got ${run.started_at}`,
+    },
+  ]);
 }

@@ -8,7 +8,8 @@ import { Invalid, isBlank, isRecord, nonBlank } from './fields.js';
 import { type ParseLimits, type RunUploadInput, tooManyCompanies } from './limits.js';
 import { invalid, toProblems } from './problems.js';
 import type { FormatReading } from './reading.js';
-import { COMPANY_FIELDS, type Converter, type companySchema, runSchema, toRun } from './schema.js';
+import type { companySchema, validateRun } from './schema.js';
+import { COMPANY_FIELDS, type Converter } from './tables.js';
 
 // ---------------------------------------------------------------------------------------------------
 // JSON
@@ -108,7 +109,16 @@ function hasOtherCaseKeys(companies: readonly unknown[]): boolean {
 const APOLLO_SHAPES_HINT =
   'expected a run ({ "started_at": …, "companies": [ … ] }) or one of Apollo\'s answers (a search page with organizations and accounts, saved accounts, an enrich answer with organization, a bulk answer with organizations or matches, or a list of organizations)';
 
-export function parseJsonRun(input: RunUploadInput, limits: ParseLimits, fastPath: boolean): FormatReading {
+/**
+ * `validate` is schema.ts's `validateRun` (the zod schema), passed in so that this file and the fast
+ * path load no zod: a reader that can wait may pass one that loads it (parse-run/lazy.ts).
+ */
+export function parseJsonRun(
+  input: RunUploadInput,
+  limits: ParseLimits,
+  fastPath: boolean,
+  validate: typeof validateRun,
+): FormatReading {
   const parsed = parseJsonText(input.text);
   const normalised = normaliseApolloJson(parsed);
   if (normalised.shape === undefined) {
@@ -151,9 +161,9 @@ export function parseJsonRun(input: RunUploadInput, limits: ParseLimits, fastPat
         companies: Array.isArray(body.companies) ? aliased.map((a) => a.value) : body.companies,
       }
     : body;
-  const result = runSchema.safeParse(merged);
+  const result = validate(merged, input.text);
   if (!result.success) {
-    const problems = toProblems(result.error.issues, {
+    const problems = toProblems(result.issues, {
       where: (index) => `companies[${index}]`,
       field: (index, key) => aliased[index]?.sources[key] ?? key,
     });
@@ -164,7 +174,7 @@ export function parseJsonRun(input: RunUploadInput, limits: ParseLimits, fastPat
     }
     throw invalid(problems);
   }
-  return reading(toRun(result.data, input.text));
+  return reading(result.run);
 }
 
 const APOLLO_NO_DATE =

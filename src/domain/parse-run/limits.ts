@@ -2,6 +2,7 @@
 
 import { AppError } from '../../errors.js';
 import type { ScoreScale } from '../read/score-scale.js';
+import { MAX_LABEL_CHARS, MAX_TEXT_CHARS } from './fields.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -9,6 +10,25 @@ export interface ParseLimits {
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 20 * 1024 * 1024, maxCompanies: 100_000 };
+
+/**
+ * What one run may hold beyond its companies. Each bound is far above what a real pipeline sends and
+ * keeps every sum the aggregate stores finite (200,000 calls x 1,000,000 credits is 2e11).
+ */
+export const RUN_LIMITS = {
+  /** API calls in one run's call log. */
+  maxApiCalls: 200_000,
+  /** Numbers in `quality_scores`. */
+  maxQualityScores: 200_000,
+  /** Characters in a name, industry, place or endpoint. */
+  maxTextChars: MAX_TEXT_CHARS,
+  /** Characters in a run label. */
+  maxLabelChars: MAX_LABEL_CHARS,
+  /** Problems listed in a refusal; the rest are counted. */
+  maxProblems: 100,
+  /** How far in the future `started_at` may be (clock skew, time zones). */
+  maxFutureMs: 24 * 60 * 60 * 1000,
+} as const;
 
 export type RunFormat = 'json' | 'csv';
 
@@ -18,6 +38,8 @@ export interface ParseOptions {
    * alone: the reference the fast path is tested against; both give the same run or the same problems.
    */
   fastPath?: boolean;
+  /** The current time: a run that starts more than a day after it is refused. Without it, no check. */
+  now?: Date;
 }
 
 export interface RunUploadInput {

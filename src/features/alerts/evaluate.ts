@@ -22,6 +22,26 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Evaluation.
 
+/** How far ahead of `now` a run may start and still count as the latest evaluated run (as at ingest). */
+export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A run was deleted: if it was the latest evaluated run, the newest remaining run (or none) takes its
+ * place, so later runs are judged as if the deleted one had never been stored.
+ */
+export function forgetRun(
+  input: AlertState,
+  runId: string,
+  newest: { run_id: string; started_at: string } | null,
+): AlertState {
+  if (input.last_run?.run_id !== runId) return input;
+  const state = clone(input);
+  state.last_run = newest
+    ? { run_id: newest.run_id, started_at: newest.started_at, evaluated_at: input.last_run.evaluated_at }
+    : null;
+  return state;
+}
+
 export interface AlertAction {
   kind: AlertActionKind;
   rule: AlertRuleId;
@@ -121,7 +141,16 @@ export function evaluateAlerts(input: {
   const at = now.toISOString();
   const actions: AlertAction[] = [];
   const last = state.last_run;
-  if (last && Date.parse(m.run.started_at) < Date.parse(last.started_at) && m.run.run_id !== last.run_id) {
+  // A run older than the latest evaluated one is a backfill and is not judged, unless that latest run
+  // is itself dated in the future (an outlier stored before such runs were refused): it must not
+  // silence every real run after it.
+  const lastIsPlausible = last !== null && Date.parse(last.started_at) <= now.getTime() + FUTURE_SLACK_MS;
+  if (
+    last &&
+    lastIsPlausible &&
+    Date.parse(m.run.started_at) < Date.parse(last.started_at) &&
+    m.run.run_id !== last.run_id
+  ) {
     state.last_skipped = {
       run_id: m.run.run_id,
       at,

@@ -12,7 +12,6 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { DashboardAlerts } from '../../blocks/dashboard.js';
 import { renderFailure } from '../../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
-import { aggregateRun } from '../../domain/aggregate.js';
 import { parsePeriod } from '../../domain/period.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { ADMIN_REFUSAL, isAppError } from '../../errors.js';
@@ -28,7 +27,13 @@ import { ephemeral, reportFailure } from '../../slack/reply.js';
 import type { CommandContext, Subcommand } from '../../slack/router.js';
 import { type AlertsChange, acknowledgeIncident, applyAlertsChange } from './change.js';
 import { ALERT_CLAIM_STALE_MS, claimName, incidentMarker, markPostAttempt, stillOwed } from './delivery.js';
-import { type AlertAction, type DeliveryOutcome, evaluateAlerts, recordDelivery } from './evaluate.js';
+import {
+  type AlertAction,
+  type DeliveryOutcome,
+  evaluateAlerts,
+  forgetRun,
+  recordDelivery,
+} from './evaluate.js';
 import { parseAlertsCommand } from './grammar.js';
 import { measureRun } from './measure.js';
 import {
@@ -47,6 +52,8 @@ export interface Alerts {
   register(app: App): void;
   /** After every stored run: judge it, open/update/resolve incidents, post them. */
   evaluateStoredRun(event: RunStoredEvent): Promise<void>;
+  /** After a run was deleted: the latest evaluated run falls back to the newest one left. */
+  runDeleted(team: string, runId: string): Promise<void>;
   /** What the dashboard shows of alerts: notes (routed nowhere, a failed delivery) and the open incidents. */
   dashboardNotes(team: string): Promise<DashboardAlerts>;
   /** The `alerts` status view, for the dashboard's Alerts button. */
@@ -414,12 +421,24 @@ export function createAlerts(ctx: EdgeContext): Alerts {
     subcommand: { name: 'alerts', handle: handleAlertsCommand },
     register,
 
+    async runDeleted(team, runId) {
+      const { deps } = ctx;
+      await serial.run(team, async () => {
+        const [newest] = await deps.store.listRuns(team);
+        await updateState(deps, team, (s) => ({
+          state: forgetRun(s, runId, newest ?? null),
+          result: undefined,
+        }));
+      });
+    },
+
     async evaluateStoredRun(event) {
       const { deps } = ctx;
-      const { team, run } = event;
+      const { team, runId } = event;
       await serial.run(team, async () => {
-        const [stored] = await deps.store.getAggregates(team, [run.run_id]);
-        const aggregate = stored ?? aggregateRun(run);
+        const [aggregate] = await deps.store.getAggregates(team, [runId]);
+        // Deleted (or replaced and damaged) since it was stored: there is nothing left to judge.
+        if (!aggregate) return;
         const settings = await loadSettings(deps, team);
         const measurement = measureRun(aggregate, { rateLimit: settings.rate_limit });
         const { state, result: actions } = await updateState(deps, team, (s) => {
@@ -428,7 +447,7 @@ export function createAlerts(ctx: EdgeContext): Alerts {
         });
         const firing = ALERT_RULE_IDS.filter((r) => state.rules[r]?.incident).join(', ') || 'none';
         deps.logger.info(
-          `Alerts evaluated run ${run.run_id}: firing ${firing}; ${actions.length} message(s) to send${state.channel ? '' : ' (no alert channel set)'}.`,
+          `Alerts evaluated run ${runId}: firing ${firing}; ${actions.length} message(s) to send${state.channel ? '' : ' (no alert channel set)'}.`,
         );
         await deliver(deps, team, actions, settings.timezone);
       });

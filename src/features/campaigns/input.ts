@@ -180,7 +180,10 @@ export function campaignUpdatesFromFile(
     });
   } catch (error) {
     if (error instanceof AppError)
-      throw new AppError(error.code, `${file.name}: ${error.message}`, { problems: error.problems });
+      throw new AppError(error.code, `${file.name}: ${error.message}`, {
+        problems: error.problems,
+        unlisted: error.unlisted,
+      });
     throw error;
   }
   const at = options.now.toISOString();

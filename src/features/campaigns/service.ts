@@ -1,20 +1,19 @@
 /** Recording campaign updates the same way for every way in (command, form, HTTP API). */
 
 import { randomUUID } from 'node:crypto';
-import { type ChannelPerformance, channelPeriodPerformance } from '../../domain/campaign-metrics.js';
+import { type ChannelPerformance, channelPerformance } from '../../domain/campaign-metrics.js';
 import {
-  appendUpdates,
-  CAMPAIGNS_DOCUMENT,
   type CampaignCounts,
-  type CampaignDocument,
   type CampaignEntry,
   type CampaignUpdate,
-  campaignDocumentSchema,
+  campaignDateRange,
   toUpdate,
 } from '../../domain/campaigns.js';
+import type { Campaign } from '../../domain/model.js';
 import { DEFAULT_PERIOD, type PeriodInfo, selectPeriod } from '../../domain/period.js';
 import { type ResolvedSettings, resolveSettings } from '../../domain/settings.js';
 import { formatLocalDate } from '../../domain/time.js';
+import { appendCampaignUpdates } from '../../services/campaign-updates.js';
 import type { Store } from '../../store/store.js';
 
 export interface CampaignContext {
@@ -49,7 +48,7 @@ export interface RecordedUpdate {
   performance: ChannelPerformance;
 }
 
-/** Appends the entries in one write under the document's lock: all of them are kept, or none. */
+/** Appends the entries in one transaction (campaign-updates.ts): all of them are kept, or none. */
 export async function recordCampaignEntries(options: {
   store: Store;
   team: string;
@@ -63,26 +62,18 @@ export async function recordCampaignEntries(options: {
   const added = options.entries.map((entry) =>
     toUpdate(entry, { id: randomUUID(), user: options.user, at, source: options.source }),
   );
-  const { value, result } = await options.store.updateDocument(
-    options.team,
-    CAMPAIGNS_DOCUMENT,
-    campaignDocumentSchema,
-    (current) => appendUpdates(current, added),
-  );
-  return result.map((r) => ({
-    ...r,
-    performance: channelPeriodPerformance(
-      value.updates,
-      r.update.channel,
-      options.context.period,
-      options.context.settings.roi[r.update.channel],
-    ),
-  }));
-}
-
-export async function loadCampaignDocument(
-  store: Store,
-  team: string,
-): Promise<CampaignDocument | undefined> {
-  return store.getDocument(team, CAMPAIGNS_DOCUMENT, campaignDocumentSchema);
+  const { period } = options.context;
+  const range = campaignDateRange(period, { timeZone: period.time_zone, key: period.key });
+  const { result, totals } = await appendCampaignUpdates(options.store, options.team, added, range);
+  // Once per channel, from the period's dates: the batch's cost does not grow with the history.
+  const performance = new Map<Campaign, ChannelPerformance>();
+  const performanceOf = (channel: Campaign): ChannelPerformance => {
+    let p = performance.get(channel);
+    if (!p) {
+      p = channelPerformance(channel, totals[channel], options.context.settings.roi[channel], 0);
+      performance.set(channel, p);
+    }
+    return p;
+  };
+  return result.map((r) => ({ ...r, performance: performanceOf(r.update.channel) }));
 }

@@ -2,17 +2,12 @@ import type { App, BlockButtonAction, CustomRoute, ViewStateValue } from '@slack
 import type { WebClient } from '@slack/web-api';
 import { renderFailure } from '../../blocks/help.js';
 import type { SlackMessage } from '../../blocks/kit.js';
-import {
-  CAMPAIGNS_DOCUMENT,
-  type CampaignEntry,
-  campaignDocumentSchema,
-  lastUpdateBy,
-  removeUpdate,
-} from '../../domain/campaigns.js';
+import type { CampaignEntry } from '../../domain/campaigns.js';
 import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
 import { ingestRoute, sendJson } from '../../http/routes.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../ids.js';
+import { lastCampaignUpdateBy, removeCampaignUpdate } from '../../services/campaign-updates.js';
 import type { SlackDelivery } from '../../slack/delivery.js';
 import type { Deps, EdgeContext } from '../../slack/deps.js';
 import { describeError, TRIGGER_BUDGET_MS, triggerHint } from '../../slack/errors.js';
@@ -31,7 +26,7 @@ import {
   renderUndoGone,
   renderUndoKept,
 } from './messages.js';
-import { campaignContext, loadCampaignDocument, recordCampaignEntries } from './service.js';
+import { campaignContext, recordCampaignEntries } from './service.js';
 
 /** Campaign update bodies are small; a list of 1,000 updates is well under this. */
 const MAX_CAMPAIGN_BODY_BYTES = 1024 * 1024;
@@ -124,14 +119,13 @@ async function offerUndo(ctx: CommandContext): Promise<void> {
   const { deps } = ctx;
   await ctx.ack();
   try {
-    const [doc, context] = await Promise.all([
-      loadCampaignDocument(deps.store, ctx.team),
+    const [last, context] = await Promise.all([
+      lastCampaignUpdateBy(deps.store, ctx.team, ctx.user),
       campaignContext(deps.store, ctx.team, {
         now: deps.now(),
         defaultTimeZone: deps.config.defaultTimeZone,
       }),
     ]);
-    const last = lastUpdateBy(doc, ctx.user);
     await ctx.respond(ephemeral(last ? renderUndoConfirm(last, context.timeZone) : renderNothingToUndo()));
   } catch (error) {
     await reportFailure(deps, ctx.respond, 'Could not look up your campaign updates.', error);
@@ -228,12 +222,7 @@ function registerListeners(app: App, deps: Deps, slack: (client: WebClient) => S
     await ack();
     const team = teamOf(body);
     try {
-      const { result } = await deps.store.updateDocument(
-        team,
-        CAMPAIGNS_DOCUMENT,
-        campaignDocumentSchema,
-        (current) => removeUpdate(current, action.value ?? '', body.user.id),
-      );
+      const result = await removeCampaignUpdate(deps.store, team, action.value ?? '', body.user.id);
       const msg =
         result.removed && result.after ? renderUndoDone(result.removed, result.after) : renderUndoGone();
       if (result.removed)

@@ -9,6 +9,7 @@ import { describeError, notInChannelHint, slackErrorCode } from '../../slack/err
 import { findMarkedPostOrNone, withMarker } from '../../slack/marked-post.js';
 import { timeZoneOf } from '../../slack/payload.js';
 import { sendWithRichFallback } from '../../slack/rich-fallback.js';
+import type { Store } from '../../store/store.js';
 import { parseCronFields } from './cron.js';
 import { renderDigestMessage } from './messages.js';
 import { decideCatchUp, type Occurrence, occurrenceAt, previousOccurrence } from './schedule.js';
@@ -59,7 +60,7 @@ export async function digestTimeZone(
 
 /** The runs of the two weeks before `end` with their companies, for `newTier1Companies`. */
 async function loadTwoWeeks(
-  deps: Deps,
+  store: Store,
   team: string,
   runs: readonly RunMeta[],
   end: number,
@@ -70,45 +71,71 @@ async function loadTwoWeeks(
   });
   const loaded: Array<{ run: RunMeta; companies: Company[] }> = [];
   for (const run of sortRunsNewestFirst(inWindow)) {
-    loaded.push({ run, companies: (await deps.store.getCompanies(team, run.run_id)) ?? [] });
+    loaded.push({ run, companies: (await store.getCompanies(team, run.run_id)) ?? [] });
   }
   return loaded;
 }
 
-/** The digest for the 7 days ending at `end`, against the 7 before. */
-export async function buildDigest(
-  ctx: DigestContext,
-  team: string,
-  options: { end: Date; lateFor: Date | null; timeZone: string },
-): Promise<{ model: DigestModel; message: SlackMessage }> {
-  const { deps } = ctx;
-  const source = await storeDashboardSource(deps.store, team);
-  const end = options.end.getTime();
+/** What building a digest needs besides the store: plain data, so it can be posted to a worker thread. */
+export interface DigestJob {
+  team: string;
+  end: Date;
+  lateFor: Date | null;
+  timeZone: string;
+  generatedAt: Date;
+  incidents: Awaited<ReturnType<IncidentsSource>>;
+}
+
+export interface BuiltDigest {
+  model: DigestModel;
+  message: SlackMessage;
+}
+
+/** The digest for the 7 days ending at `end`, against the 7 before, read from the store (runs in the heavy lane). */
+export async function computeDigestFromStore(store: Store, job: DigestJob): Promise<BuiltDigest> {
+  const source = await storeDashboardSource(store, job.team);
+  const end = job.end.getTime();
   const window = (from: number, to: number, label: string) => ({
     kind: 'window' as const,
     start: new Date(from).toISOString(),
     end: new Date(to).toISOString(),
     label,
   });
-  const common = { source, now: options.end, defaultTimeZone: options.timeZone };
+  const common = { source, now: job.end, defaultTimeZone: job.timeZone };
   const current = await buildDashboard({ ...common, period: window(end - WEEK_MS, end, 'This week') });
   const previous = await buildDashboard({
     ...common,
     period: window(end - 2 * WEEK_MS, end - WEEK_MS, 'Week before'),
   });
-  const newTier1 = newTier1Companies(await loadTwoWeeks(deps, team, source.runs, end), end);
-  const incidents = await ctx.incidents(team, { start: new Date(end - WEEK_MS), end: options.end });
+  const newTier1 = newTier1Companies(await loadTwoWeeks(store, job.team, source.runs, end), end);
   const model = computeDigest({
     current,
     previous,
     runs: source.runs,
     newTier1,
-    incidents,
-    generatedAt: deps.now(),
-    lateFor: options.lateFor,
-    timeZone: options.timeZone,
+    incidents: job.incidents,
+    generatedAt: job.generatedAt,
+    lateFor: job.lateFor,
+    timeZone: job.timeZone,
   });
   return { model, message: renderDigestMessage(model) };
+}
+
+/** The digest for the 7 days ending at `end`, against the 7 before: in the heavy lane when there is one. */
+export async function buildDigest(
+  ctx: DigestContext,
+  team: string,
+  options: { end: Date; lateFor: Date | null; timeZone: string },
+): Promise<BuiltDigest> {
+  const { deps } = ctx;
+  const incidents = await ctx.incidents(team, {
+    start: new Date(options.end.getTime() - WEEK_MS),
+    end: options.end,
+  });
+  const job: DigestJob = { team, ...options, generatedAt: deps.now(), incidents };
+  return deps.heavy
+    ? ((await deps.heavy({ kind: 'digest', job })) as BuiltDigest)
+    : computeDigestFromStore(deps.store, job);
 }
 
 async function record(deps: Deps, team: string, rec: SendRecord, manual = false): Promise<void> {

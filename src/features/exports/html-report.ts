@@ -278,12 +278,14 @@ function groupTable(
 ): SafeHtml {
   const shownCompanies = groups.slice(0, HTML_TABLE_ROWS).reduce((n, g) => n + g.count, 0);
   const totalCompanies = groups.reduce((n, g) => n + g.count, 0);
+  // The model's last group may hold many names (`All others`): count the names, not the rows.
+  const restNames = groups.slice(HTML_TABLE_ROWS).reduce((n, g) => n + (g.names ?? 1), 0);
   return table({
     caption,
     head: [first, ...GROUP_HEAD.slice(1)],
     rows: groupRows(groups),
-    restNote: (rest) =>
-      `…and ${formatInt(rest)} more ${noun} (${formatInt(totalCompanies - shownCompanies)} companies)`,
+    restNote: () =>
+      `…and ${formatInt(restNames)} more ${noun} (${formatInt(totalCompanies - shownCompanies)} companies)`,
   });
 }
 

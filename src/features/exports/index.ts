@@ -2,5 +2,5 @@
 
 export { TIER_FILTERS, type TierFilter } from './companies-csv.js';
 export { EXPORT_FORMATS, EXPORT_HELP, type ExportFormat } from './grammar.js';
-export { buildExport, type ExportSource } from './service.js';
+export { buildExport, buildExportFromStore, type ExportJob, type ExportSource } from './service.js';
 export { exportSubcommand, postTier1Csv } from './slack.js';

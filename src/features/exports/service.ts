@@ -63,3 +63,21 @@ export async function storeExportSource(store: Store, team: string): Promise<Exp
   const source = await storeDashboardSource(store, team);
   return { ...source, loadCompanies: (runId) => store.getCompanies(team, runId) };
 }
+
+/** What building an export needs besides the store: plain data, so it can be posted to a worker thread. */
+export interface ExportJob {
+  team: string;
+  request: ExportRequest;
+  now: Date;
+  defaultTimeZone: string;
+}
+
+/** An export read from the store and rendered (runs in the heavy lane). */
+export async function buildExportFromStore(store: Store, job: ExportJob): Promise<ExportFile> {
+  return buildExport({
+    source: await storeExportSource(store, job.team),
+    request: job.request,
+    now: job.now,
+    defaultTimeZone: job.defaultTimeZone,
+  });
+}

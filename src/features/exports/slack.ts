@@ -21,7 +21,7 @@ import type { CommandContext, Subcommand } from '../../slack/router.js';
 import { parseExportArgs } from './grammar.js';
 import { renderExportAck, renderExportComment, renderNothingToExport } from './messages.js';
 import type { ExportFile } from './render-export.js';
-import { buildExport, storeExportSource } from './service.js';
+import { buildExportFromStore, type ExportJob } from './service.js';
 
 const UPLOAD_FAILED = 'Could not post the export.';
 
@@ -115,12 +115,16 @@ async function buildAndPost(
   request: ReturnType<typeof parseExportArgs>,
 ): Promise<void> {
   const { deps } = ctx;
-  const file = await buildExport({
-    source: await storeExportSource(deps.store, ctx.team),
+  const job: ExportJob = {
+    team: ctx.team,
     request,
     now: deps.now(),
     defaultTimeZone: deps.config.defaultTimeZone,
-  });
+  };
+  // In the heavy lane when there is one: an 800,000-row export never holds other users' acks.
+  const file = deps.heavy
+    ? ((await deps.heavy({ kind: 'export', job })) as ExportFile)
+    : await buildExportFromStore(deps.store, job);
   if (file.runs === 0 || file.companies === 0) {
     await ctx.respond(ephemeral(renderNothingToExport(file)));
     return;

@@ -307,7 +307,7 @@ describe('parseRunUpload: Apollo field names in JSON', () => {
       {
         where: 'companies[0]',
         field: 'estimated_num_employees',
-        message: 'expected a whole number, 0 or more, got "many"',
+        message: 'expected a whole number from 0 to 10,000,000, got "many"',
       },
       { where: 'companies[0]', field: 'organization_city', message: 'expected text, got 12' },
     ]);
@@ -392,7 +392,11 @@ describe('parseRunUpload: JSON problems', () => {
       },
       { where: 'companies[1]', field: '', message: 'expected an object, got "Acme"' },
       { where: 'companies[2]', field: 'name', message: 'expected text, got 42' },
-      { where: 'companies[2]', field: 'employees', message: 'expected a whole number, 0 or more, got "abc"' },
+      {
+        where: 'companies[2]',
+        field: 'employees',
+        message: 'expected a whole number from 0 to 10,000,000, got "abc"',
+      },
       { where: 'companies[2]', field: 'icp_score', message: 'expected a number from 0 to 100, got 120' },
       {
         where: 'companies[2]',
@@ -405,7 +409,11 @@ describe('parseRunUpload: JSON problems', () => {
         message: 'expected one of Email, LinkedIn, Content, got "Fax"',
       },
       { where: 'companies[3]', field: 'name', message: 'required' },
-      { where: 'companies[3]', field: 'employees', message: 'expected a whole number, 0 or more, got 10.5' },
+      {
+        where: 'companies[3]',
+        field: 'employees',
+        message: 'expected a whole number from 0 to 10,000,000, got 10.5',
+      },
       { where: 'companies[3]', field: 'icp_score', message: 'expected a number from 0 to 100, got -1' },
       {
         where: 'companies[4]',
@@ -422,21 +430,29 @@ describe('parseRunUpload: JSON problems', () => {
       {
         where: 'api_calls[0]',
         field: 'response_time',
-        message: 'expected a number of seconds, 0 or more, got -2',
+        message: 'expected a number of seconds from 0 to 86,400, got -2',
       },
       {
         where: 'api_calls[0]',
         field: 'status_code',
         message: 'expected an HTTP status (a whole number from 100 to 599), got 700',
       },
-      { where: 'api_calls[0]', field: 'credits_used', message: 'expected a number, 0 or more, got "x"' },
-      { where: 'api_metrics', field: 'total_calls', message: 'expected a whole number, 0 or more, got 1.5' },
+      {
+        where: 'api_calls[0]',
+        field: 'credits_used',
+        message: 'expected a number from 0 to 1,000,000, got "x"',
+      },
+      {
+        where: 'api_metrics',
+        field: 'total_calls',
+        message: 'expected a whole number from 0 to 1,000,000,000, got 1.5',
+      },
       {
         where: 'api_metrics',
         field: 'success_rate',
         message: 'expected a fraction from 0 to 1 (e.g. 0.97), got 97',
       },
-      { where: 'quality_scores[1]', field: '', message: 'expected a number, got "high"' },
+      { where: 'quality_scores[1]', field: '', message: 'expected a number from 0 to 100, got "high"' },
     ]);
   });
 
@@ -583,7 +599,11 @@ describe('parseRunUpload: Apollo CSV export', () => {
     expect(error.message).toBe('The run has 5 problems.');
     expect(error.problems).toEqual([
       // The two-line record is one row (4), so Gamma is row 5 though it is on line 6.
-      { where: 'row 4', field: '# Employees', message: 'expected a whole number, 0 or more, got "x"' },
+      {
+        where: 'row 4',
+        field: '# Employees',
+        message: 'expected a whole number from 0 to 10,000,000, got "x"',
+      },
       { where: 'row 4', field: 'ICP Score', message: 'expected a number from 0 to 100, got 101' },
       { where: 'row 5', field: 'ICP Score', message: 'expected a number from 0 to 100, got "abc"' },
       {

@@ -315,7 +315,11 @@ describe('Apollo Companies exports', () => {
     const error = refusal('companies-bad-rows.csv');
     expect(error.code).toBe('upload_invalid');
     expect(error.problems).toEqual([
-      { where: 'row 9', field: '# Employees', message: 'expected a whole number, 0 or more, got 1.200' },
+      {
+        where: 'row 9',
+        field: '# Employees',
+        message: 'expected a whole number from 0 to 10,000,000, got 1.200',
+      },
       { where: 'row 12', field: 'ICP Score', message: 'expected a number from 0 to 100, got "abc"' },
     ]);
   });

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPAIGNS_DOCUMENT, campaignDocumentSchema } from '../../../src/domain/campaigns.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../../src/ids.js';
+import { loadCampaignUpdates } from '../../../src/services/campaign-updates.js';
 import {
   blockActionPayload,
   type Harness,
@@ -16,7 +16,7 @@ import { assertAllSurfaces, assertResponseBody } from '../../helpers/slack-limit
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 async function updates(h: Harness) {
-  return (await h.store.getDocument(TEAM, CAMPAIGNS_DOCUMENT, campaignDocumentSchema))?.updates ?? [];
+  return loadCampaignUpdates(h.store, TEAM);
 }
 
 async function postCampaigns(h: Harness, body: unknown, token: string | null = INGEST_TOKEN) {

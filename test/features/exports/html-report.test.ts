@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CampaignCounts, CampaignUpdate } from '../../../src/domain/campaigns.js';
+import { MAX_NAMED_GROUPS, OTHER_GROUPS } from '../../../src/domain/dashboard-model.js';
 import type { Campaign, Company } from '../../../src/domain/model.js';
 import { DEFAULT_PERIOD } from '../../../src/domain/period.js';
 import {
@@ -133,7 +134,14 @@ describe('the HTML report', () => {
       campaign: i % 3 === 0 ? 'Email' : undefined,
     }));
     const model = dashboardOf([makeRun({ run_id: 'big', companies: many })]);
-    expect(model.qualification_analytics.geographic_analysis).toHaveLength(n);
+    // At most MAX_NAMED_GROUPS named countries; the rest are one group that counts its names.
+    const countries = model.qualification_analytics.geographic_analysis;
+    expect(countries).toHaveLength(MAX_NAMED_GROUPS + 1);
+    expect(countries.at(-1)).toMatchObject({
+      name: OTHER_GROUPS,
+      names: n - MAX_NAMED_GROUPS,
+      count: n - MAX_NAMED_GROUPS,
+    });
     const page = renderDashboardHtml(model);
     expect(page.length).toBeLessThan(200_000);
     expectSelfContained(page);
