@@ -71,26 +71,38 @@ function tierSection(model: DashboardModel, tier: Tier): KnownBlock {
   );
 }
 
+const TIER1_ROWS = 10;
+
 /**
  * A group table filtered to Tier 1: each group's Tier 1 accounts, from the Tier 1 count every stored
  * aggregate keeps per industry, size band and country. Groups without a Tier 1 account are left out.
  */
 function tier1GroupTable(caption: string, first: string, groups: readonly GroupAnalysis[], total: number) {
-  const rows = groups
+  const sorted = groups
     .filter((g) => g.tier_1_count > 0)
     .sort((a, b) => b.tier_1_count - a.tier_1_count || a.name.localeCompare(b.name))
-    .slice(0, 10)
-    .map((g) => {
-      const ofTier = ratio(g.tier_1_count, total);
-      const ofGroup = ratio(g.tier_1_count, g.count);
-      return [
-        g.name,
-        { value: g.tier_1_count, text: formatInt(g.tier_1_count) },
-        { value: round((ofTier ?? 0) * 100, 1), text: formatPercent(ofTier) },
-        { value: round((ofGroup ?? 0) * 100, 1), text: formatPercent(ofGroup) },
-        { value: g.count, text: formatInt(g.count) },
-      ];
+    .map((g) => ({ name: g.name, tier1: g.tier_1_count, count: g.count }));
+  // At most TIER1_ROWS rows; past that the last one adds up the rest, so no Tier 1 account drops out.
+  const shown = sorted.slice(0, sorted.length > TIER1_ROWS ? TIER1_ROWS - 1 : TIER1_ROWS);
+  const rest = sorted.slice(shown.length);
+  if (rest.length > 0) {
+    shown.push({
+      name: `All others (${formatInt(rest.length)} names)`,
+      tier1: rest.reduce((n, g) => n + g.tier1, 0),
+      count: rest.reduce((n, g) => n + g.count, 0),
     });
+  }
+  const rows = shown.map((g) => {
+    const ofTier = ratio(g.tier1, total);
+    const ofGroup = ratio(g.tier1, g.count);
+    return [
+      g.name,
+      { value: g.tier1, text: formatInt(g.tier1) },
+      { value: round((ofTier ?? 0) * 100, 1), text: formatPercent(ofTier) },
+      { value: round((ofGroup ?? 0) * 100, 1), text: formatPercent(ofGroup) },
+      { value: g.count, text: formatInt(g.count) },
+    ];
+  });
   return dataTable({
     caption: `${caption} · Tier 1`,
     header: [first, 'Tier 1', 'Share of Tier 1', 'Tier 1 of group', 'All companies'],

@@ -57,6 +57,38 @@ describe('the App Home tier filter', () => {
     expect(text).toContain('the API endpoints are for all tiers');
   });
 
+  it('adds up the Tier 1 groups past the tenth in one row, so no Tier 1 account drops out', () => {
+    // 12 industries, industry k holding k+1 companies of which one is Tier 1: 12 Tier 1 in all.
+    const many = dashboardOf([
+      makeRun({
+        run_id: 'r2',
+        companies: Array.from({ length: 12 }, (_, k) =>
+          companies(k + 1, (i) => ({
+            name: `Co ${k}-${i}`,
+            industry: `Industry ${String(k).padStart(2, '0')}`,
+            tier: i === 0 ? 'Tier 1' : 'Unqualified',
+          })),
+        ).flat(),
+      }),
+    ]);
+    const view = renderHomeView({
+      model: many,
+      alerts: { notes: [], open: [] },
+      period: '7d',
+      tier: 'Tier 1',
+      updatedAt: '2026-11-24T12:00:00.000Z',
+    });
+    const table = view.blocks
+      .filter((b): b is DataTableBlock => b.type === 'data_table')
+      .find((b) => b.caption === 'Industries · Tier 1');
+    const rows = (table?.rows ?? []).map((r) => r.map((c) => ('text' in c ? c.text : '')));
+    // 9 industries by name (ties of 1 Tier 1 each), then the other 3 (Industry 09, 10, 11: 10 + 11
+    // + 12 = 33 companies, 3 Tier 1 = 25.0 % of 12 and 3/33 = 9.1 % of the group).
+    expect(rows).toHaveLength(11);
+    expect(rows[1]).toEqual(['Industry 00', '1', '8.3%', '100.0%', '1']);
+    expect(rows[10]).toEqual(['All others (3 names)', '3', '25.0%', '9.1%', '33']);
+  });
+
   it('says plainly that the tables are for all tiers when the tier has no per-group counts', () => {
     const { tables, text } = render('Tier 2');
     // All tiers: each industry and country has 4 companies (50.0 %).
