@@ -123,6 +123,93 @@ describe('one number format on every surface', () => {
     expect(html).toContain('12.5%');
   });
 
+  it('shows money in the workspace currency the same way on the detail, digest, App Home and HTML report', () => {
+    // The same run with campaign results and `settings currency=EUR`: Email sent 1,000 and
+    // converted 3 on 2026-11-22 (inside the period). With the default assumptions (0.50 per
+    // contact, 10,000 per conversion): cost 1,000 × 0.50 = 500.00, revenue 3 × 10,000 = 30,000.00.
+    const euro = computeDashboard({
+      period,
+      current: [aggregate],
+      previous: { start: null, end: period.start, runs: [] },
+      history: [makeMeta(run)],
+      settings: { rate_limit: 1000, currency: 'EUR' },
+      generatedAt: NOW,
+      campaigns: [
+        {
+          id: 'u1',
+          channel: 'Email',
+          date: '2026-11-22',
+          mode: 'increment',
+          sent: 1000,
+          converted: 3,
+          user: 'U1',
+          at: '2026-11-22T10:00:00Z',
+          source: 'slack',
+        },
+      ],
+    });
+    expect(euro.currency).toBe('EUR');
+    const rendered = {
+      detail: renderDashboardMessage(euro),
+      home: renderHomeView({
+        model: euro,
+        alerts: { notes: [], open: [] },
+        period: '7d',
+        tier: 'all',
+        updatedAt: NOW.toISOString(),
+      }),
+      digest: renderDigestMessage(
+        computeDigest({
+          current: euro,
+          previous: empty,
+          runs: [makeMeta(run)],
+          newTier1: [],
+          incidents: null,
+          generatedAt: NOW,
+          lateFor: null,
+          timeZone: 'UTC',
+        }),
+      ),
+    };
+    for (const [name, msg] of Object.entries(rendered)) {
+      const schema = name === 'home' ? homeViewSchema : messageSchema;
+      const result = schema.safeParse(msg);
+      expect(result.success ? [] : result.error.issues, name).toEqual([]);
+      const text = visible(msg);
+      expect(text, name).toContain('€30,000.00');
+      expect(text, name).not.toMatch(/(?<!€)\b30,000\.00\b/); // never without the currency
+    }
+    for (const name of ['detail', 'home'] as const)
+      expect(visible(rendered[name]), name).toContain('€500.00');
+    // The digest names the week's change in the same format: 0 the week before, so +€30,000.00.
+    expect(visible(rendered.digest)).toContain('*Campaign revenue*\n€30,000.00 (↑ +€30,000.00 better)');
+    const html = renderDashboardHtml(euro);
+    expect(html).toContain('<td>€500.00</td><td>€30,000.00</td>');
+    expect(html).not.toMatch(/>30,000\.00</);
+    // Without the setting: plain amounts, the same on every surface.
+    const plain = renderDashboardMessage({ ...euro, currency: null });
+    expect(visible(plain)).toContain('cost 500.00 · revenue 30,000.00');
+  });
+
+  it('dates alerts and the digest with Slack date tokens in mrkdwn, plain text in headers and fallbacks', () => {
+    // Period 2026-11-17 12:00 UTC (1794916800 s) to 2026-11-24 12:00 UTC (1795521600 s), generated at the end.
+    const digest = JSON.stringify(surfaces.digest);
+    expect(digest).toContain(
+      'Last 7 days (<!date^1794916800^{date_short_pretty} at {time}|2026-11-17 12:00 UTC> to <!date^1795521600^{date_short_pretty} at {time}|2026-11-24 12:00 UTC>) vs the 7 before · 1 run · generated <!date^1795521600^{date_short_pretty} at {time}|2026-11-24 12:00 UTC>',
+    );
+    expect(surfaces.digest.text).not.toContain('<!date');
+    // The incident opened at NOW: "Opened" and "Last updated" are tokens for 1795521600 s.
+    const incident = JSON.stringify(surfaces.incident);
+    expect(incident).toContain(
+      'Opened <!date^1795521600^{date_short_pretty} at {time}|2026-11-24 12:00 UTC>',
+    );
+    expect(incident).toContain(
+      'Last updated <!date^1795521600^{date_short_pretty} at {time}|2026-11-24 12:00 UTC>',
+    );
+    // Exports keep ISO text: no token in the HTML report.
+    expect(renderDashboardHtml(model)).not.toContain('<!date');
+  });
+
   it('shows counts with thousands separators and rates with one decimal on every surface', () => {
     const html = renderDashboardHtml(model);
     for (const name of ['summary', 'detail', 'home', 'digest'] as const) {

@@ -1,16 +1,16 @@
 /** The dashboard's campaign surfaces: the campaign section, the funnel, and their trend lines. */
 
 import type { KnownBlock } from '@slack/types';
-import { type ChannelPerformance, type Funnel, formatAmount, formatRoi } from '../domain/campaign-metrics.js';
+import { type ChannelPerformance, type Funnel, formatRoi } from '../domain/campaign-metrics.js';
 import { CAMPAIGN_COUNTS } from '../domain/campaigns.js';
 import type { DashboardModel, Trend } from '../domain/dashboard.js';
-import { formatInt, formatPercent } from '../domain/format.js';
+import { type Currency, formatInt, formatMoney, formatPercent } from '../domain/format.js';
 import { CAMPAIGNS } from '../domain/model.js';
 import { context, section } from './kit.js';
 
 const TOP = 5;
 
-function channelLine(p: ChannelPerformance, best: boolean): string {
+function channelLine(p: ChannelPerformance, best: boolean, currency: Currency | null): string {
   if (p.status === 'nothing_sent') {
     const extra = CAMPAIGN_COUNTS.filter((c) => c !== 'sent' && p[c] > 0).map(
       (c) => `${formatInt(p[c])} ${c}`,
@@ -20,7 +20,7 @@ function channelLine(p: ChannelPerformance, best: boolean): string {
   return (
     `• *${p.channel}*${best ? ' :trophy:' : ''}: ${formatInt(p.sent)} sent · ${formatPercent(p.open_rate)} opened · ` +
     `${formatPercent(p.response_rate)} responded · ${formatPercent(p.conversion_rate, 2)} converted (${formatInt(p.converted)}) · ` +
-    `cost ${formatAmount(p.cost)} · revenue ${formatAmount(p.revenue)} · ROI *${formatRoi(p.roi)}*`
+    `cost ${formatMoney(p.cost, currency)} · revenue ${formatMoney(p.revenue, currency)} · ROI *${formatRoi(p.roi)}*`
   );
 }
 
@@ -36,7 +36,9 @@ export function renderCampaignSection(model: DashboardModel): KnownBlock[] {
       ? '*Campaigns* · no sends recorded in this period'
       : `*Campaigns* · ${formatInt(c.totals.sent)} sent · ${formatPercent(c.response_rate)} responded · ${formatPercent(c.conversion_rate, 2)} converted · ROI ${formatRoi(c.roi)}` +
         (best ? ` · best: *${best.channel}* (${formatRoi(best.roi)})` : '');
-  const lines = CAMPAIGNS.map((name) => channelLine(c.campaign_comparison[name], name === bestName));
+  const lines = CAMPAIGNS.map((name) =>
+    channelLine(c.campaign_comparison[name], name === bestName, model.currency),
+  );
   blocks.push(section(`${headline}\n${lines.join('\n')}`));
   if (c.warnings.length > 0) {
     blocks.push(
@@ -77,6 +79,7 @@ function funnelRows(funnel: Funnel): string {
 /** The funnel from discovery to revenue, with the cost of an account in credits (and money). */
 export function renderFunnel(model: DashboardModel): KnownBlock[] {
   const f = model.funnel;
+  const formatAmount = (n: number) => formatMoney(n, model.currency);
   const perQualified = f.cost_per_qualified_account;
   const costs = [
     `Credits used ${formatInt(f.credits_used)}`,

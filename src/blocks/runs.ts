@@ -1,9 +1,8 @@
 /** The run list, the delete confirmation and the settings view. */
 
 import type { KnownBlock } from '@slack/types';
-import { formatAmount } from '../domain/campaign-metrics.js';
 
-import { formatInt, formatPercent } from '../domain/format.js';
+import { formatInt, formatMoney, formatPercent } from '../domain/format.js';
 import { CAMPAIGNS } from '../domain/model.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import type { ResolvedSettings, SettingSource } from '../domain/settings.js';
@@ -128,6 +127,7 @@ function describeChannelSource(source: SettingSource, timeZone: string): string 
 }
 
 export function renderSettings(settings: ResolvedSettings): SlackMessage {
+  const formatAmount = (n: number) => formatMoney(n, settings.currency);
   const tz = settings.timezone;
   const src = settings.sources;
   const channelLines = CAMPAIGNS.map((c) => {
@@ -135,7 +135,7 @@ export function renderSettings(settings: ResolvedSettings): SlackMessage {
     return `• *${c}*: ${formatAmount(r.cost_per_contact)} per contact (${describeChannelSource(r.sources.cost_per_contact, tz)}) · ${formatAmount(r.revenue_per_conversion)} per conversion (${describeChannelSource(r.sources.revenue_per_conversion, tz)})`;
   });
   return message(
-    `Settings: rate_limit=${settings.rate_limit}, timezone=${tz}, cost_per_contact=${settings.cost_per_contact}, revenue_per_conversion=${settings.revenue_per_conversion}, credit_cost=${settings.credit_cost ?? 'not set'}`,
+    `Settings: rate_limit=${settings.rate_limit}, timezone=${tz}, cost_per_contact=${settings.cost_per_contact}, revenue_per_conversion=${settings.revenue_per_conversion}, credit_cost=${settings.credit_cost ?? 'not set'}, currency=${settings.currency ?? 'not set'}`,
     [
       header('Apollo dashboard settings'),
       section(
@@ -145,6 +145,7 @@ export function renderSettings(settings: ResolvedSettings): SlackMessage {
           `• *cost_per_contact*: ${formatAmount(settings.cost_per_contact)} (${describeSource(src.cost_per_contact, tz)})`,
           `• *revenue_per_conversion*: ${formatAmount(settings.revenue_per_conversion)} (${describeSource(src.revenue_per_conversion, tz)})`,
           `• *credit_cost*: ${settings.credit_cost === null ? 'not set (the funnel shows credits only)' : `${formatAmount(settings.credit_cost)} per Apollo credit`} (${describeSource(src.credit_cost, tz)})`,
+          `• *currency*: ${settings.currency ?? 'not set (money shows as plain amounts)'} (${describeSource(src.currency, tz)})`,
         ].join('\n'),
       ),
       section(`*ROI assumptions per channel*\n${channelLines.join('\n')}`),

@@ -7,7 +7,15 @@ import {
   totalsByChannel,
   updatesInRange,
 } from './campaigns.js';
-import { formatInt, formatPercent, formatPercentValue, ratio, round } from './format.js';
+import {
+  type Currency,
+  formatInt,
+  formatMoney,
+  formatPercent,
+  formatPercentValue,
+  ratio,
+  round,
+} from './format.js';
 import { CAMPAIGNS, type Campaign } from './model.js';
 import type { PeriodInfo } from './period.js';
 import { type Trend, computeTrend as trendOf } from './trend.js';
@@ -115,16 +123,6 @@ export function formatRoi(roi: number | null): string {
   return formatPercentValue(roi);
 }
 
-// Made on first use: the first Intl object of a process loads locale data (see format.ts).
-let amountFormat: Intl.NumberFormat | undefined;
-
-/** An amount of money (currency as configured): `1,234.50`. */
-export function formatAmount(n: number | null): string {
-  if (n === null) return 'n/a';
-  amountFormat ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return amountFormat.format(n);
-}
-
 export function channelPerformance(
   channel: Campaign,
   counts: CampaignCounts,
@@ -175,7 +173,11 @@ export const LOW_RESPONSE_GAP = 0.01;
 /** ROI points between the best and the worst channel before moving money is suggested. */
 export const ROI_GAP = 100;
 
-function recommendCampaigns(channels: readonly ChannelPerformance[]): CampaignRecommendation[] {
+function recommendCampaigns(
+  channels: readonly ChannelPerformance[],
+  currency: Currency | null,
+): CampaignRecommendation[] {
+  const formatAmount = (n: number) => formatMoney(n, currency);
   const recs: CampaignRecommendation[] = [];
   const judged = channels.filter((c) => c.sent >= MIN_SENT_TO_JUDGE);
   for (const c of judged) {
@@ -255,6 +257,8 @@ export function computeCampaignSection(options: {
   assigned: Record<Campaign, number>;
   roi: Record<Campaign, RoiAssumptions>;
   updates: number;
+  /** The workspace's currency (`settings currency=`), for the money in the recommendations. */
+  currency?: Currency | null;
 }): CampaignSection {
   const channels = CAMPAIGNS.map((c) =>
     channelPerformance(c, options.totals[c], options.roi[c], options.assigned[c]),
@@ -282,7 +286,7 @@ export function computeCampaignSection(options: {
       ChannelPerformance
     >,
     best_performing_campaign: ranked[0]?.channel ?? null,
-    recommended_actions: recommendCampaigns(channels),
+    recommended_actions: recommendCampaigns(channels, options.currency ?? null),
     warnings: channels.flatMap((c) => c.warnings),
   };
 }

@@ -29,7 +29,7 @@ export const CORE_HELP = {
   upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
   settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them · \`settings ingest-key new|list|revoke <prefix>\`: keys for the ingest API · \`settings delete-data [confirm]\`: delete this workspace's data now.`,
-  roi: `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit.`,
+  roi: `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit · \`settings currency=EUR\`: the currency of every money figure (\`currency=none\` clears it).`,
   help: `\`${COMMAND} help\`: this list.`,
 } as const;
 

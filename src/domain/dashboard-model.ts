@@ -141,6 +141,8 @@ export interface DashboardModel {
   recommendations: Recommendation[];
   trends: Trends;
   upload_warnings: UploadWarnings;
+  /** ISO 4217 code every money figure is shown in (`settings currency=`); null: plain amounts. */
+  currency: string | null;
 }
 
 export interface DashboardSettings {
@@ -149,6 +151,8 @@ export interface DashboardSettings {
   roi?: Record<Campaign, RoiAssumptions>;
   /** Money per Apollo credit, for the funnel's cost per account; null or absent: credits only. */
   credit_cost?: number | null;
+  /** ISO 4217 code for money (`settings currency=`); null or absent: plain amounts. */
+  currency?: string | null;
 }
 
 export interface DashboardInput {

@@ -338,6 +338,7 @@ function campaignSectionOf(input: DashboardInput, totals: Totals | null): Campai
     >,
     roi: input.settings.roi ?? defaultRoiByChannel(),
     updates: picked.updates,
+    currency: input.settings.currency ?? null,
   });
 }
 
@@ -359,6 +360,7 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
   return {
     version: 1,
     generated_at: input.generatedAt.toISOString(),
+    currency: input.settings.currency ?? null,
     period: input.period,
     runs: {
       count: input.current.length,

@@ -1,4 +1,5 @@
 /** Number formatting shared by every surface, so the dashboard, digest, alerts and exports agree. */
+import { formatLocalDate, formatLocalDateTime } from './time.js';
 
 // Made on first use: the first Intl object of a process loads locale data (tens of ms), which the
 // offline report needs only for a number Intl must write (not finite, or 1e21 and over).
@@ -122,6 +123,11 @@ export function formatMoney(amount: number | null, currency: Currency | null = n
   return percentFormat(2).format(amount);
 }
 
+/** A signed change of money: "+€5,000.00", "−12.50". */
+export function formatSignedMoney(change: number, currency: Currency | null = null): string {
+  return `${change >= 0 ? '+' : '−'}${formatMoney(Math.abs(change), currency)}`;
+}
+
 /**
  * A Slack date token, so each reader sees the time in their own zone:
  * `<!date^1700000000^{date_short_pretty} at {time}|fallback>`. The fallback (shown where Slack
@@ -130,6 +136,20 @@ export function formatMoney(amount: number | null, currency: Currency | null = n
 export function slackDate(iso: string, fallback: string, format = '{date_short_pretty} at {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
   return `<!date^${seconds}^${format}|${fallback.replaceAll('|', '/').replaceAll('>', '')}>`;
+}
+
+/**
+ * A time as a Slack date token for mrkdwn text (each reader sees it in their own zone), falling
+ * back to the workspace's wall-clock time with the zone named: "2026-11-23 10:00 Europe/Berlin".
+ * Not for plain_text fields (headers, buttons) or files: Slack renders tokens only in mrkdwn.
+ */
+export function slackDateTime(iso: string, timeZone: string): string {
+  return slackDate(iso, `${formatLocalDateTime(new Date(iso), timeZone)} ${timeZone}`);
+}
+
+/** A day as a Slack date token ("Nov 23"), falling back to the workspace's calendar date. */
+export function slackDay(iso: string, timeZone: string): string {
+  return slackDate(iso, formatLocalDate(new Date(iso), timeZone), '{date_short_pretty}');
 }
 
 /** Whether a change is good news: one rule for the dashboard, the digest and the App Home. */

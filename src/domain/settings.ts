@@ -39,9 +39,11 @@ export interface ResolvedSettings {
   revenue_per_conversion: number;
   /** Money per Apollo credit; null when not set. */
   credit_cost: number | null;
+  /** ISO 4217 code every money figure is shown in ("EUR"); null when not set (plain amounts). */
+  currency: string | null;
   /** The assumptions each channel uses: its own setting, else the workspace's, else the default. */
   roi: Record<Campaign, ChannelRoiSettings>;
-  sources: Record<'rate_limit' | 'timezone' | RoiKey | 'credit_cost', SettingSource>;
+  sources: Record<'rate_limit' | 'timezone' | RoiKey | 'credit_cost' | 'currency', SettingSource>;
 }
 
 /** Stored keys: workspace-wide ones, and `cost_per_contact.linkedin`-style channel overrides. */
@@ -49,6 +51,7 @@ export type SettingKey =
   | 'rate_limit'
   | 'timezone'
   | 'credit_cost'
+  | 'currency'
   | RoiKey
   | `${RoiKey}.${'email' | 'linkedin' | 'content'}`;
 
@@ -57,7 +60,7 @@ export function channelSettingKey(key: RoiKey, channel: Campaign): SettingKey {
 }
 
 export const SETTINGS_USAGE =
-  '`settings rate_limit=N` (Apollo requests per minute), `settings timezone=Area/City`, `settings credit_cost=0.02` (money per Apollo credit) or `settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]` (`settings roi reset [channel=…]` goes back to the defaults)';
+  '`settings rate_limit=N` (Apollo requests per minute), `settings timezone=Area/City`, `settings credit_cost=0.02` (money per Apollo credit), `settings currency=EUR` (ISO 4217 code for every money figure; `currency=none` clears it) or `settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]` (`settings roi reset [channel=…]` goes back to the defaults)';
 
 export const ROI_USAGE =
   '`settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=email|linkedin|content]` or `settings roi reset [channel=…]`';
@@ -97,6 +100,7 @@ export function resolveSettings(stored: StoredSettings, defaults: { timeZone: st
     cost_per_contact: workspace('cost_per_contact'),
     revenue_per_conversion: workspace('revenue_per_conversion'),
     credit_cost: numberOf(stored.credit_cost) ?? null,
+    currency: currencyOf(stored.currency),
     roi,
     sources: {
       rate_limit: sourceOf(rate, 'default'),
@@ -104,9 +108,31 @@ export function resolveSettings(stored: StoredSettings, defaults: { timeZone: st
       cost_per_contact: sourceOf(stored.cost_per_contact, 'default'),
       revenue_per_conversion: sourceOf(stored.revenue_per_conversion, 'default'),
       credit_cost: sourceOf(stored.credit_cost, 'default'),
+      currency: sourceOf(currencyOf(stored.currency) === null ? undefined : stored.currency, 'default'),
     },
   };
 }
+
+/** A stored currency that is still a known code (a record written by hand or an older runtime may not be). */
+function currencyOf(entry: SettingEntry | undefined): string | null {
+  return typeof entry?.value === 'string' ? parseCurrency(entry.value) : null;
+}
+
+let knownCurrencies: ReadonlySet<string> | null = null;
+
+/**
+ * An ISO 4217 code as the runtime's Intl knows it (`eur` -> `EUR`); null for anything else. A code
+ * Intl cannot format would print as `12.00 XYZ` at best, so only codes it lists are accepted.
+ */
+export function parseCurrency(raw: string): string | null {
+  const code = raw.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) return null;
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return knownCurrencies.has(code) ? code : null;
+}
+
+/** Words that clear the currency setting. */
+const CURRENCY_OFF = new Set(['none', 'off']);
 
 /** The ROI assumptions per channel, as the dashboard takes them. */
 export function roiAssumptionsOf(settings: ResolvedSettings): Record<Campaign, RoiAssumptions> {
@@ -185,9 +211,11 @@ export function parseRoiSettingsChange(words: readonly string[]): Partial<Record
 }
 
 /** Parses `key=value` pairs of the settings command; throws `bad_command` naming the pair. */
-export function parseSettingsChange(words: readonly string[]): Partial<Record<SettingKey, string | number>> {
+export function parseSettingsChange(
+  words: readonly string[],
+): Partial<Record<SettingKey, string | number | null>> {
   if (words.length === 0) throw new AppError('bad_command', `Nothing to change. Usage: ${SETTINGS_USAGE}.`);
-  const out: Partial<Record<SettingKey, string | number>> = {};
+  const out: Partial<Record<SettingKey, string | number | null>> = {};
   for (const word of words) {
     const eq = word.indexOf('=');
     const key = (eq > 0 ? word.slice(0, eq) : word).toLowerCase();
@@ -209,6 +237,19 @@ export function parseSettingsChange(words: readonly string[]): Partial<Record<Se
         );
       }
       out.timezone = raw;
+    } else if (key === 'currency') {
+      if (CURRENCY_OFF.has(raw.toLowerCase())) {
+        out.currency = null;
+      } else {
+        const code = parseCurrency(raw);
+        if (code === null) {
+          throw new AppError(
+            'bad_command',
+            `${quoteWord(word)}: currency must be a three-letter ISO 4217 code such as EUR, USD or GBP, or \`none\` to show plain amounts.`,
+          );
+        }
+        out.currency = code;
+      }
     } else if (key === 'credit_cost' || key === 'revenue_per_conversion') {
       out[key] = parseMoneySetting(word, key, raw, { positive: false });
     } else if (key === 'cost_per_contact') {

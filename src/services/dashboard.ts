@@ -36,6 +36,7 @@ export async function buildDashboard(options: {
       rate_limit: settings.rate_limit,
       roi: roiAssumptionsOf(settings),
       credit_cost: settings.credit_cost,
+      currency: settings.currency,
     },
     generatedAt: options.now,
     campaigns: options.source.campaigns ?? [],

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand, splitWords } from '../../src/domain/command.js';
 import { DEFAULT_RATE_LIMIT } from '../../src/domain/dashboard.js';
 import { PERIOD_USAGE } from '../../src/domain/period.js';
-import { parseSettingsChange, resolveSettings, SETTINGS_USAGE } from '../../src/domain/settings.js';
+import {
+  parseCurrency,
+  parseSettingsChange,
+  resolveSettings,
+  SETTINGS_USAGE,
+} from '../../src/domain/settings.js';
+import { storedSettingsSchema } from '../../src/domain/settings-schema.js';
 import { AppError } from '../../src/errors.js';
 
 function failure(fn: () => unknown): AppError {
@@ -147,6 +153,25 @@ describe('parseSettingsChange', () => {
     expect(problem('timezone=')).toBe('`timezone=`: timezone must be an IANA name such as Europe/Berlin.');
   });
 
+  it('reads currency as an ISO 4217 code the runtime knows, and none/off as clearing it', () => {
+    expect(parseSettingsChange(['currency=EUR'])).toEqual({ currency: 'EUR' });
+    expect(parseSettingsChange(['currency=gbp'])).toEqual({ currency: 'GBP' });
+    expect(parseSettingsChange(['CURRENCY=jpy'])).toEqual({ currency: 'JPY' });
+    expect(parseSettingsChange(['currency=none'])).toEqual({ currency: null });
+    expect(parseSettingsChange(['currency=OFF'])).toEqual({ currency: null });
+    expect(parseCommand('settings currency=none')).toEqual({
+      kind: 'settings-set',
+      change: { currency: null },
+    });
+    for (const raw of ['', 'EURO', 'E', '€', '12A', 'QQQ']) {
+      expect(problem(`currency=${raw}`)).toBe(
+        `\`currency=${raw}\`: currency must be a three-letter ISO 4217 code such as EUR, USD or GBP, or \`none\` to show plain amounts.`,
+      );
+    }
+    expect(parseCurrency(' usd ')).toBe('USD');
+    expect(parseCurrency('QQQ')).toBeNull();
+  });
+
   it('lets a later pair of the same key win', () => {
     expect(parseSettingsChange(['rate_limit=5', 'rate_limit=6'])).toEqual({ rate_limit: 6 });
   });
@@ -161,6 +186,25 @@ describe('parseSettingsChange', () => {
 });
 
 describe('resolveSettings', () => {
+  it('has no currency in a record stored before the setting existed, and reads a stored one', () => {
+    const old = { rate_limit: { value: 250, set_by: 'U1', set_at: '2026-11-20T10:00:00.000Z' } };
+    expect(resolveSettings(storedSettingsSchema.parse(old), { timeZone: 'UTC' })).toMatchObject({
+      currency: null,
+      sources: { currency: { kind: 'default' } },
+    });
+    const eur = { ...old, currency: { value: 'EUR', set_by: 'U2', set_at: '2026-11-21T10:00:00.000Z' } };
+    expect(resolveSettings(storedSettingsSchema.parse(eur), { timeZone: 'UTC' })).toMatchObject({
+      currency: 'EUR',
+      sources: { currency: { kind: 'set', set_by: 'U2' } },
+    });
+    // A stored value no runtime can format (written by hand) reads as unset, not as a broken figure.
+    const bad = { currency: { value: 'Euro', set_by: 'U2', set_at: '2026-11-21T10:00:00.000Z' } };
+    expect(resolveSettings(bad, { timeZone: 'UTC' })).toMatchObject({
+      currency: null,
+      sources: { currency: { kind: 'default' } },
+    });
+  });
+
   it('falls back to the default rate limit and the environment time zone', () => {
     // toMatchObject: other settings (ROI assumptions…) live beside these two.
     expect(resolveSettings({}, { timeZone: 'Europe/Berlin' })).toMatchObject({

@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { interactionBody, postSigned, type SignedResponse, slashCommandBody } from './signed-request.js';
+import { readDates } from './slack-dates.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-42';
@@ -181,7 +182,10 @@ export async function startHarness(
   return harness;
 }
 
-/** All the text a person would read in a message body: top-level text and every block's text. */
+/**
+ * All the text a person would read in a message body: top-level text and every block's text, with
+ * Slack date tokens read as their fallback (what a notification shows; the tokens have their own tests).
+ */
 export function visibleText(body: any): string {
   const parts: string[] = [];
   const walk = (v: any) => {
@@ -199,7 +203,7 @@ export function visibleText(body: any): string {
   };
   if (typeof body?.text === 'string') parts.push(body.text);
   walk(body?.blocks ?? []);
-  return parts.join('\n');
+  return readDates(parts.join('\n'));
 }
 
 export function blockActionPayload(o: {

@@ -13,18 +13,24 @@ export const MAX_MESSAGE_BLOCK_TEXT = 12_000;
 
 const id = z.string().min(1).max(255);
 
+/** Slack renders `<!date^…>` tokens only in mrkdwn; in plain_text a reader would see the raw token. */
+const noDateToken = (text: string) => !text.includes('<!date^');
+const NO_DATE_TOKEN = { message: 'a <!date^…> token in plain_text shows raw: use mrkdwn or plain text' };
+
 const textObject = (max: number) =>
-  z.strictObject({
-    type: z.enum(['plain_text', 'mrkdwn']),
-    text: z.string().min(1).max(max),
-    emoji: z.boolean().optional(),
-    verbatim: z.boolean().optional(),
-  });
+  z
+    .strictObject({
+      type: z.enum(['plain_text', 'mrkdwn']),
+      text: z.string().min(1).max(max),
+      emoji: z.boolean().optional(),
+      verbatim: z.boolean().optional(),
+    })
+    .refine((t) => t.type === 'mrkdwn' || noDateToken(t.text), NO_DATE_TOKEN);
 
 const plainText = (max: number) =>
   z.strictObject({
     type: z.literal('plain_text'),
-    text: z.string().min(1).max(max),
+    text: z.string().min(1).max(max).refine(noDateToken, NO_DATE_TOKEN),
     emoji: z.boolean().optional(),
   });
 

@@ -341,6 +341,15 @@ export function storeContract(target: ContractTarget): void {
       expect(await store.listWorkspaces()).toEqual(['T1']);
     });
 
+    it('round-trips a currency setting (a string) and its removal', async () => {
+      const store = await open();
+      const currency = { value: 'EUR', set_by: 'U1', set_at: '2026-11-03T00:00:00.000Z' };
+      await store.updateSettings('T1', (current) => ({ ...current, currency }));
+      expect(await store.getSettings('T1')).toEqual({ currency });
+      await store.updateSettings('T1', ({ currency: _removed, ...rest }) => rest);
+      expect(await store.getSettings('T1')).toEqual({});
+    });
+
     it('keeps all of 50 concurrent updateSettings calls that each add their own key', async () => {
       const store = await open();
       await Promise.all(

@@ -63,8 +63,12 @@ export function applyAlertsChange(
       };
     case 'set': {
       const rule = resolveRule(state, change.rule);
-      const threshold = change.threshold ?? rule.threshold;
-      const recovery = change.recovery ?? rule.recovery;
+      // Values typed now are in the rule's own unit; a 429 threshold kept as a count is replaced
+      // whole (the other value from the default share), never mixed with a count.
+      const kept =
+        rule.unit === rule.def.unit ? rule : { threshold: rule.def.threshold, recovery: rule.def.recovery };
+      const threshold = change.threshold ?? kept.threshold;
+      const recovery = change.recovery ?? kept.recovery;
       const { direction, unit } = rule.def;
       const ok = direction === 'below' ? recovery >= threshold : recovery <= threshold;
       if (!ok) {
@@ -78,6 +82,7 @@ export function applyAlertsChange(
       const rs = ruleState(state, change.rule);
       rs.threshold = threshold;
       rs.recovery = recovery;
+      if (change.rule === 'rate_limited') rs.unit = 'share';
       rs.changed_by = context.user;
       rs.changed_at = at;
       return {

@@ -176,7 +176,7 @@ export function evaluateAlerts(input: {
       rs.last_evaluation = { run_id: m.run.run_id, at, outcome: 'off', value: null };
       continue;
     }
-    const judged = judgeRule(id, m, options);
+    const judged = judgeRule(id, m, options, rule.unit);
     if (judged.value === null) {
       rs.last_evaluation = {
         run_id: m.run.run_id,
@@ -204,6 +204,7 @@ export function evaluateAlerts(input: {
       const opened: Incident = {
         number: state.next_incident,
         rule: id,
+        ...(rule.unit === rule.def.unit ? {} : { unit: rule.unit }),
         opened_at: at,
         opened_run: m.run,
         threshold: rule.threshold,
@@ -250,6 +251,12 @@ export function evaluateAlerts(input: {
     rs.last_evaluation = { run_id: m.run.run_id, at, outcome: breaching ? 'breach' : 'recovering', value };
     const sameRun = incident.latest_run.run_id === m.run.run_id;
     if (breaching && !sameRun) incident.breaching_runs += 1;
+    if ((incident.unit ?? rule.def.unit) !== rule.unit) {
+      // The 429 threshold changed between a count and a share: the incident goes on in the new unit.
+      if (rule.unit === rule.def.unit) delete incident.unit;
+      else incident.unit = rule.unit;
+      incident.worst_value = value;
+    }
     incident.threshold = rule.threshold;
     incident.recovery = rule.recovery;
     incident.latest_value = value;

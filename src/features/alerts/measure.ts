@@ -3,7 +3,7 @@
 import type { RunAggregate } from '../../domain/aggregate.js';
 import { searchPerformance } from '../../domain/dashboard.js';
 import { formatInt, ratio } from '../../domain/format.js';
-import { ALERT_RULES, type AlertRuleId, ENDPOINTS_KEPT } from './rules.js';
+import { ALERT_RULES, type AlertRuleId, ENDPOINTS_KEPT, type RuleUnit } from './rules.js';
 import type { EndpointDetail, IncidentDetail, ResolvedAlertOptions, ResolvedRule, RunRef } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +75,12 @@ export function measureRun(aggregate: RunAggregate, options: { rateLimit: number
 export type Judged = { value: number } | { value: null; note: string };
 
 /** The rule's value for the run, or why the run is too little evidence to judge. */
-export function judgeRule(rule: AlertRuleId, m: RunMeasurement, options: ResolvedAlertOptions): Judged {
+export function judgeRule(
+  rule: AlertRuleId,
+  m: RunMeasurement,
+  options: ResolvedAlertOptions,
+  unit: RuleUnit = ALERT_RULES[rule].unit,
+): Judged {
   const def = ALERT_RULES[rule];
   if (def.evidence === 'companies') {
     if (m.companies < options.min_companies || m.qualification_rate === null) {
@@ -108,6 +113,8 @@ export function judgeRule(rule: AlertRuleId, m: RunMeasurement, options: Resolve
         : { value: m.api.average_response_time };
     case 'rate_limited':
       // A share of the run's calls: a few 429s in a large run are Apollo pacing, not a problem.
+      // A threshold kept as a count (set before shares) is judged as it was set.
+      if (unit === 'count') return { value: m.api.rate_limited };
       return { value: ratio(m.api.rate_limited, m.api.total) ?? 0 };
     case 'peak_usage':
       return m.api.peak_usage === null ? { value: null, note: 'no call log' } : { value: m.api.peak_usage };

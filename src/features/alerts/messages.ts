@@ -11,11 +11,10 @@ import {
   section,
   truncate,
 } from '../../blocks/kit.js';
-import { formatInt, formatPercent, formatSeconds } from '../../domain/format.js';
-import { formatLocalDateTime } from '../../domain/time.js';
+import { formatInt, formatPercent, formatSeconds, slackDateTime } from '../../domain/format.js';
 import { ACTIONS, BLOCKS, COMMAND } from '../../ids.js';
 import { ALERTS_USAGE } from './grammar.js';
-import { ALERT_RULE_IDS, ALERT_RULES, type AlertRuleDef, formatRuleValue } from './rules.js';
+import { ALERT_RULE_IDS, type AlertRuleDef, formatRuleValue, ruleOfIncident } from './rules.js';
 import {
   type AlertState,
   type EndpointDetail,
@@ -31,8 +30,9 @@ export interface AlertRenderContext {
   timeZone: string;
 }
 
+/** A time in mrkdwn: a Slack date token, so each reader sees their own zone (the workspace's as fallback). */
 function when(iso: string, timeZone: string): string {
-  return `${formatLocalDateTime(new Date(iso), timeZone)} ${timeZone}`;
+  return slackDateTime(iso, timeZone);
 }
 
 function thresholdText(def: AlertRuleDef, threshold: number): string {
@@ -108,7 +108,7 @@ function companionText(incident: Incident): string {
 
 /** Whether the latest value is still past the alert threshold (else it is between the thresholds). */
 function stillBreaching(incident: Incident): boolean {
-  const def = ALERT_RULES[incident.rule];
+  const def = ruleOfIncident(incident);
   return def.direction === 'below'
     ? incident.latest_value < incident.threshold
     : incident.latest_value > incident.threshold;
@@ -133,7 +133,7 @@ export function renderIncidentMessage(
   incident: Incident,
   options: AlertRenderContext & { mutedUntil?: string | null; mutedBy?: string },
 ): SlackMessage {
-  const def = ALERT_RULES[incident.rule];
+  const def = ruleOfIncident(incident);
   const tz = options.timeZone;
   const latest = formatRuleValue(def.unit, incident.latest_value);
   const history = `Opened ${when(incident.opened_at, tz)} by run ${runText(incident.opened_run)} · ${formatInt(incident.breaching_runs)} breaching run${incident.breaching_runs === 1 ? '' : 's'} · worst ${formatRuleValue(def.unit, incident.worst_value)}`;
@@ -213,7 +213,7 @@ export function renderIncidentReply(
   incident: Incident,
   options: AlertRenderContext,
 ): SlackMessage {
-  const def = ALERT_RULES[incident.rule];
+  const def = ruleOfIncident(incident);
   const latest = formatRuleValue(def.unit, incident.latest_value);
   let text: string;
   if (kind === 'repeat') {
@@ -268,10 +268,15 @@ function ruleStatus(
   tz: string,
 ): string {
   const rule = resolveRule(state, id);
-  const def = rule.def;
+  const def = rule.unit === rule.def.unit ? rule.def : { ...rule.def, unit: rule.unit };
   const lines = [
     `*${def.name}* (\`${id}\`): alerts ${thresholdText(def, rule.threshold)}, recovers at ${recoveryText(def, rule.recovery)}`,
   ];
+  if (rule.unit !== rule.def.unit) {
+    lines.push(
+      `:information_source: Your threshold was set as a count of rate-limited calls per run, before 429s were judged as a share of a run's calls; it still applies as set. \`alerts set ${id} 1% recovery 0.5%\` switches to a share (the default).`,
+    );
+  }
   const incident = rs?.incident;
   const muted =
     rs?.muted_until !== undefined && Date.parse(rs.muted_until) > now.getTime() ? rs.muted_until : null;

@@ -151,9 +151,15 @@ export const MUTE_BUTTON_MS = 24 * 3_600_000;
 export const HISTORY_LIMIT = 50;
 export const ENDPOINTS_KEPT = 5;
 
-/** "below 95.0%", "above 2.00s", "above 0". */
+/** The rule an incident was judged by: its own unit when it has one (a 429 rule kept as a count). */
+export function ruleOfIncident(incident: { rule: AlertRuleId; unit?: RuleUnit | undefined }): AlertRuleDef {
+  const def = ALERT_RULES[incident.rule];
+  return incident.unit === undefined || incident.unit === def.unit ? def : { ...def, unit: incident.unit };
+}
+
+/** "95.0%", "2.00s", "5 calls" (a 429 threshold kept as a count of calls). */
 export function formatRuleValue(unit: RuleUnit, value: number): string {
   if (unit === 'percent') return formatPercent(value);
   if (unit === 'seconds') return formatSeconds(value);
-  return formatInt(value);
+  return `${formatInt(value)} call${value === 1 ? '' : 's'}`;
 }

@@ -12,8 +12,8 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { DashboardAlerts } from '../../blocks/dashboard.js';
 import { renderFailure } from '../../blocks/help.js';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../../blocks/kit.js';
+import { slackDateTime } from '../../domain/format.js';
 import { parsePeriod } from '../../domain/period.js';
-import { formatLocalDateTime } from '../../domain/time.js';
 import { ADMIN_REFUSAL, isAppError } from '../../errors.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
 import { createSerializer } from '../../serial.js';
@@ -366,7 +366,7 @@ export function createAlerts(ctx: EdgeContext): Alerts {
           deps.logger.info(`Alert incident #${target.number} acknowledged by ${body.user.id}.`);
         } else if (result.status === 'already') {
           const i = result.incident;
-          const text = `Incident #${i.number} was already acknowledged by <@${escapeMrkdwn(i.acked_by ?? '')}> at ${formatLocalDateTime(new Date(i.acked_at ?? ''), timeZone)} ${timeZone}.`;
+          const text = `Incident #${i.number} was already acknowledged by <@${escapeMrkdwn(i.acked_by ?? '')}> at ${slackDateTime(i.acked_at ?? '', timeZone)}.`;
           await tell(deps, respond, message(text, [section(`:eyes: ${text}`)]));
         } else {
           await tell(

@@ -7,6 +7,7 @@ import {
   type AlertRuleDef,
   type AlertRuleId,
   DEFAULT_ALERT_OPTIONS,
+  type RuleUnit,
 } from './rules.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -51,6 +52,8 @@ export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
 export const incidentSchema = z.object({
   number: z.number().int(),
   rule: z.enum(ALERT_RULE_IDS),
+  /** The unit of its threshold and values when not the rule's own (a 429 rule kept as a count of calls). */
+  unit: z.enum(['percent', 'seconds', 'count']).optional(),
   opened_at: z.string(),
   opened_run: runRefSchema,
   /** Where its message is; set once Slack confirmed the post. */
@@ -104,6 +107,11 @@ export type AlertActionKind = z.infer<typeof actionKindSchema>;
 export const ruleStateSchema = z.object({
   threshold: z.number().optional(),
   recovery: z.number().optional(),
+  /**
+   * How the 429 rule's stored threshold reads: `share` (of a run's calls) when set since 429s are
+   * judged as a share. Records from before carry no unit, and their whole numbers are counts of calls.
+   */
+  unit: z.literal('share').optional(),
   enabled: z.boolean().optional(),
   changed_by: z.string().optional(),
   changed_at: z.string().optional(),
@@ -145,9 +153,22 @@ export function emptyAlertState(): AlertState {
 
 export interface ResolvedRule {
   def: AlertRuleDef;
+  /** Usually the rule's own; `count` for a 429 rule whose stored threshold is a count of calls. */
+  unit: RuleUnit;
   threshold: number;
   recovery: number;
   enabled: boolean;
+}
+
+/**
+ * Whether the 429 rule's stored threshold is a count of rate-limited calls, set before 429s were
+ * judged as a share of a run's calls (no unit, a whole number of 1 or more; a share is at most 1 and
+ * written with its unit since). Such a threshold stays applied as a count, as it was set, until
+ * someone sets a share: a custom threshold never silently falls back to the default.
+ */
+export function isCountThreshold(rs: RuleState | undefined): boolean {
+  if (rs === undefined || rs.unit === 'share' || rs.threshold === undefined) return false;
+  return Number.isInteger(rs.threshold) && rs.threshold >= 1;
 }
 
 export interface ResolvedAlertOptions {
@@ -159,11 +180,18 @@ export interface ResolvedAlertOptions {
 export function resolveRule(state: AlertState, rule: AlertRuleId): ResolvedRule {
   const def = ALERT_RULES[rule];
   const rs = state.rules[rule];
-  // A value set when the 429 rule counted calls (a whole number) means nothing as a share: default.
+  if (rule === 'rate_limited' && isCountThreshold(rs)) {
+    const threshold = rs?.threshold ?? 0;
+    // The count rule's default recovery was 0; a stored one above the threshold cannot recover.
+    const recovery = rs?.recovery !== undefined && rs.recovery <= threshold ? rs.recovery : 0;
+    return { def, unit: 'count', threshold, recovery, enabled: rs?.enabled ?? true };
+  }
+  // A percentage above 100 % cannot be set; a record holding one is read as unset.
   const fits = (v: number | undefined) =>
     v !== undefined && def.unit === 'percent' && v > 1 ? undefined : v;
   return {
     def,
+    unit: def.unit,
     threshold: fits(rs?.threshold) ?? def.threshold,
     recovery: fits(rs?.recovery) ?? def.recovery,
     enabled: rs?.enabled ?? true,

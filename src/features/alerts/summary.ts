@@ -1,8 +1,7 @@
 /** Durations, and the incidents of a week for the digest. */
 
-import { formatPercent } from '../../domain/format.js';
-import { formatLocalDateTime } from '../../domain/time.js';
-import { ALERT_RULE_IDS, ALERT_RULES, formatRuleValue } from './rules.js';
+import { formatPercent, slackDateTime } from '../../domain/format.js';
+import { ALERT_RULE_IDS, formatRuleValue, ruleOfIncident } from './rules.js';
 import type { AlertState } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -36,8 +35,8 @@ export function summarizeIncidents(
   const all = [...open, ...state.history].sort((a, b) => b.number - a.number);
   const touched = all.filter((i) => inWindow(i.opened_at) || inWindow(i.resolved_at));
   const lines = touched.map((i) => {
-    const def = ALERT_RULES[i.rule];
-    const opened = formatLocalDateTime(new Date(i.opened_at), timeZone);
+    const def = ruleOfIncident(i);
+    const opened = slackDateTime(i.opened_at, timeZone);
     const state =
       i.resolved_at === undefined
         ? 'still open'
@@ -59,7 +58,7 @@ export function openIncidentLines(state: AlertState): string[] {
   return ALERT_RULE_IDS.flatMap((r) => {
     const i = state.rules[r]?.incident;
     if (!i) return [];
-    const def = ALERT_RULES[r];
+    const def = ruleOfIncident(i);
     const api = i.detail.api;
     const companion =
       r === 'success_rate' && api && api.total > 0

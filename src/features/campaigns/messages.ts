@@ -13,7 +13,7 @@ import {
   section,
   truncate,
 } from '../../blocks/kit.js';
-import { type ChannelPerformance, formatAmount, formatRoi } from '../../domain/campaign-metrics.js';
+import { type ChannelPerformance, formatRoi } from '../../domain/campaign-metrics.js';
 import {
   CAMPAIGN_COUNTS,
   type CampaignCounts,
@@ -21,7 +21,7 @@ import {
   channelKey,
   describeUpdate,
 } from '../../domain/campaigns.js';
-import { formatInt, formatPercent } from '../../domain/format.js';
+import { type Currency, formatInt, formatMoney, formatPercent } from '../../domain/format.js';
 import { CAMPAIGNS } from '../../domain/model.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, BLOCKS, COMMAND, VIEWS } from '../../ids.js';
@@ -37,7 +37,8 @@ function rateOf(count: number, rate: number | null, digits = 1): string {
   return rate === null ? formatInt(count) : `${formatInt(count)} (${formatPercent(rate, digits)})`;
 }
 
-function channelFields(p: ChannelPerformance): string[] {
+function channelFields(p: ChannelPerformance, currency: Currency | null): string[] {
+  const formatAmount = (n: number) => formatMoney(n, currency);
   return [
     `*Sent*\n${formatInt(p.sent)}`,
     `*Opened*\n${rateOf(p.opened, p.open_rate)}`,
@@ -64,8 +65,11 @@ export function renderCampaignRecorded(options: {
   periodLabel: string;
   performance: ChannelPerformance;
   timeZone: string;
+  /** The workspace's currency (`settings currency=`). */
+  currency?: Currency | null;
 }): SlackMessage {
   const { update, before, after, performance: p } = options;
+  const formatAmount = (n: number) => formatMoney(n, options.currency ?? null);
   const channel = update.channel;
   const head =
     update.mode === 'set'
@@ -74,7 +78,7 @@ export function renderCampaignRecorded(options: {
   const blocks: KnownBlock[] = [
     section(head),
     section(`*${channel}, ${escapeMrkdwn(options.periodLabel.toLowerCase())}*`),
-    fields(channelFields(p)),
+    fields(channelFields(p, options.currency ?? null)),
   ];
   const warnings = [...p.warnings];
   for (const c of ['opened', 'responded', 'converted'] as const) {

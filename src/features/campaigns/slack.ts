@@ -77,6 +77,7 @@ async function recordFromCommand(ctx: CommandContext, entry: CampaignEntry): Pro
             ...recorded,
             periodLabel: context.period.label,
             timeZone: context.timeZone,
+            currency: context.settings.currency,
           }),
         ),
       );
@@ -206,6 +207,7 @@ function registerListeners(app: App, deps: Deps, slack: (client: WebClient) => S
         ...recorded,
         periodLabel: context.period.label,
         timeZone: context.timeZone,
+        currency: context.settings.currency,
       });
     } catch (error) {
       deps.logger.error(`Campaign form: ${describeError(error)}`);

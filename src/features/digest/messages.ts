@@ -14,6 +14,7 @@ import {
 } from '../../blocks/kit.js';
 import {
   formatInt,
+  formatMoney,
   formatPercent,
   formatPercentValue,
   formatPercentValueChange,
@@ -21,9 +22,11 @@ import {
   formatScore,
   formatSeconds,
   formatSignedInt,
+  formatSignedMoney,
   formatSignedSeconds,
   formatVerdict,
   judgeChange,
+  slackDateTime,
 } from '../../domain/format.js';
 import { formatLocalDate, formatLocalDateTime } from '../../domain/time.js';
 import { ACTIONS, COMMAND } from '../../ids.js';
@@ -31,8 +34,10 @@ import { DIGEST_USAGE } from './grammar.js';
 import { type DigestState, describeSchedule, type SendRecord } from './state.js';
 import type { Delta, DigestModel } from './summary.js';
 
-function value(d: Delta, v: number | null): string {
+function value(d: Delta, v: number | null, currency: string | null): string {
   switch (d.kind) {
+    case 'money':
+      return formatMoney(v, currency);
     case 'rate':
       return formatPercent(v);
     case 'seconds':
@@ -44,8 +49,10 @@ function value(d: Delta, v: number | null): string {
   }
 }
 
-function amount(d: Delta, change: number): string {
+function amount(d: Delta, change: number, currency: string | null): string {
   switch (d.kind) {
+    case 'money':
+      return formatSignedMoney(change, currency);
     case 'rate':
       return formatPointChange(change);
     case 'seconds':
@@ -58,9 +65,9 @@ function amount(d: Delta, change: number): string {
 }
 
 /** The change with its direction and, by the rule the dashboard shares, whether it is better or worse. */
-function change(d: Delta): string {
+function change(d: Delta, currency: string | null): string {
   if (d.change === null) return 'no comparison';
-  return formatVerdict(d.change, judgeChange(d.change, d.higher_is_better), amount(d, d.change));
+  return formatVerdict(d.change, judgeChange(d.change, d.higher_is_better), amount(d, d.change, currency));
 }
 
 export function renderDigestText(model: DigestModel): string {
@@ -69,7 +76,9 @@ export function renderDigestText(model: DigestModel): string {
   if (model.quiet) {
     return `Apollo weekly digest (${span}): no runs this week.${model.last_run_at ? ` Last run: ${formatLocalDate(new Date(model.last_run_at), tz)}.` : ''}`;
   }
-  const parts = model.deltas.slice(0, 4).map((d) => `${d.name} ${value(d, d.current)} (${change(d)})`);
+  const parts = model.deltas
+    .slice(0, 4)
+    .map((d) => `${d.name} ${value(d, d.current, model.currency)} (${change(d, model.currency)})`);
   return `Apollo weekly digest (${span}): ${parts.join(', ')}.`;
 }
 
@@ -77,27 +86,29 @@ export function renderDigestMessage(model: DigestModel): SlackMessage {
   const tz = model.time_zone;
   const from = formatLocalDate(new Date(model.window.start), tz);
   const to = formatLocalDate(new Date(model.window.end), tz);
+  // The header is plain text (no date tokens there); the context below shows each reader's own zone.
   const blocks: AnyMessageBlock[] = [header(`Apollo weekly digest · ${from} to ${to}`)];
   const meta = [
-    `Last 7 days vs the 7 before · ${formatInt(model.runs)} run${model.runs === 1 ? '' : 's'} · ${tz}`,
+    `Last 7 days (${slackDateTime(model.window.start, tz)} to ${slackDateTime(model.window.end, tz)}) vs the 7 before · ${formatInt(model.runs)} run${model.runs === 1 ? '' : 's'} · generated ${slackDateTime(model.generated_at, tz)}`,
   ];
-  if (model.late_for)
-    meta.push(`:hourglass: Posted late: it was due ${formatLocalDateTime(new Date(model.late_for), tz)}.`);
+  if (model.late_for) meta.push(`:hourglass: Posted late: it was due ${slackDateTime(model.late_for, tz)}.`);
   blocks.push(context(meta));
   const openButton = actions([button('Open dashboard', ACTIONS.digestOpenDashboard, { value: '7d' })]);
   if (model.quiet) {
     blocks.push(
       section(
-        `*No runs this week.* ${model.last_run_at ? `The last run started ${formatLocalDateTime(new Date(model.last_run_at), tz)}.` : 'No run has been uploaded yet.'} Upload with \`${COMMAND} upload\` or the ingest API.`,
+        `*No runs this week.* ${model.last_run_at ? `The last run started ${slackDateTime(model.last_run_at, tz)}.` : 'No run has been uploaded yet.'} Upload with \`${COMMAND} upload\` or the ingest API.`,
       ),
       openButton,
     );
     return message(renderDigestText(model), blocks);
   }
-  blocks.push(
-    section('*What changed*'),
-    fields(model.deltas.slice(0, 10).map((d) => `*${d.name}*\n${value(d, d.current)} (${change(d)})`)),
+  blocks.push(section('*What changed*'));
+  const deltaFields = model.deltas.map(
+    (d) => `*${d.name}*\n${value(d, d.current, model.currency)} (${change(d, model.currency)})`,
   );
+  // A fields section holds at most 10; campaign figures continue in a second one.
+  for (let i = 0; i < deltaFields.length; i += 10) blocks.push(fields(deltaFields.slice(i, i + 10)));
   const t1 = model.new_tier_1;
   if (t1.total > 0) {
     const lines = t1.top.map(

@@ -11,7 +11,7 @@ export interface Delta {
   previous: number | null;
   change: number | null;
   /** How to print it. */
-  kind: 'count' | 'rate' | 'seconds' | 'percent';
+  kind: 'count' | 'rate' | 'seconds' | 'percent' | 'money';
   /** Whether up is good (for the arrow's colour in words), null when neither. */
   higher_is_better: boolean | null;
 }
@@ -26,6 +26,8 @@ export interface Mover {
 export interface DigestModel {
   generated_at: string;
   time_zone: string;
+  /** ISO 4217 code for the money figures (`settings currency=`); null: plain amounts. */
+  currency: string | null;
   window: { start: string; end: string };
   previous_window: { start: string; end: string };
   /** When posted after its time (catch-up), the time it was meant for. */
@@ -121,6 +123,9 @@ export function campaignDeltas(current: DashboardModel, previous: DashboardModel
     delta('Response rate', c.response_rate, p.response_rate, 'rate', true),
     delta('Conversion rate', c.conversion_rate, p.conversion_rate, 'rate', true),
     delta('ROI', c.roi, p.roi, 'percent', true),
+    // Spending more is neither good nor bad by itself; earning more is.
+    delta('Campaign cost', c.totals.cost, p.totals.cost, 'money', null),
+    delta('Campaign revenue', c.totals.revenue, p.totals.revenue, 'money', true),
   ];
 }
 
@@ -146,6 +151,7 @@ export function computeDigest(input: {
   return {
     generated_at: input.generatedAt.toISOString(),
     time_zone: input.timeZone,
+    currency: current.currency,
     window: { start: current.period.start ?? '', end: current.period.end ?? '' },
     previous_window: { start: previous.period.start ?? '', end: previous.period.end ?? '' },
     late_for: input.lateFor ? input.lateFor.toISOString() : null,

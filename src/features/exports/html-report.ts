@@ -11,13 +11,14 @@ import {
   type ChannelPerformance,
   type FunnelStep,
   type FunnelStepName,
-  formatAmount,
   formatRoi,
 } from '../../domain/campaign-metrics.js';
 
 import type { DashboardModel, EndpointPerformance, GroupAnalysis, Trend } from '../../domain/dashboard.js';
 import {
+  type Currency,
   formatInt,
+  formatMoney,
   formatPercent,
   formatPointChange,
   formatScore,
@@ -388,7 +389,8 @@ const CHANNEL_HEAD = [
   'ROI',
 ];
 
-function channelRow(p: ChannelPerformance, best: boolean): SafeHtml {
+function channelRow(p: ChannelPerformance, best: boolean, currency: Currency | null): SafeHtml {
+  const formatAmount = (n: number) => formatMoney(n, currency);
   const cells = [
     formatInt(p.assigned),
     formatInt(p.sent),
@@ -408,6 +410,7 @@ function channelRow(p: ChannelPerformance, best: boolean): SafeHtml {
 }
 
 function channelTable(model: DashboardModel): SafeHtml {
+  const formatAmount = (n: number) => formatMoney(n, model.currency);
   const c = model.campaign_performance;
   const channels = CAMPAIGNS.map((name) => c.campaign_comparison[name]);
   const t = c.totals;
@@ -427,12 +430,13 @@ function channelTable(model: DashboardModel): SafeHtml {
   ];
   return html`<table class="channels"><caption>Results per channel</caption><thead><tr>${CHANNEL_HEAD.map(
     (h) => html`<th scope="col">${h}</th>`,
-  )}</tr></thead><tbody>${channels.map((p) => channelRow(p, p.channel === c.best_performing_campaign))}<tr class="total">${total.map(
+  )}</tr></thead><tbody>${channels.map((p) => channelRow(p, p.channel === c.best_performing_campaign, model.currency))}<tr class="total">${total.map(
     (v) => html`<td>${v}</td>`,
   )}</tr></tbody></table>`;
 }
 
 function assumptionsNote(model: DashboardModel): SafeHtml {
+  const formatAmount = (n: number) => formatMoney(n, model.currency);
   const parts = CAMPAIGNS.map((name) => {
     const p = model.campaign_performance.campaign_comparison[name];
     return `${name} ${formatAmount(p.cost_per_contact)} per contact and ${formatAmount(p.revenue_per_conversion)} per conversion`;
@@ -441,6 +445,7 @@ function assumptionsNote(model: DashboardModel): SafeHtml {
 }
 
 function bestCampaign(model: DashboardModel): SafeHtml {
+  const formatAmount = (n: number) => formatMoney(n, model.currency);
   const c = model.campaign_performance;
   const best = c.best_performing_campaign ? c.campaign_comparison[c.best_performing_campaign] : null;
   if (!best) {
@@ -465,6 +470,7 @@ function campaignAdvice(model: DashboardModel): SafeHtml {
 }
 
 function campaignResultsSection(model: DashboardModel): SafeHtml {
+  const formatAmount = (n: number) => formatMoney(n, model.currency);
   const c = model.campaign_performance;
   const start = html`<section id="campaign-results"><h2>Campaign performance</h2>`;
   if (c.updates === 0) {
@@ -486,9 +492,9 @@ function campaignResultsSection(model: DashboardModel): SafeHtml {
 }
 
 /** Credits per account, with the money when a credit cost is set. */
-function creditsPer(credits: number | null, money: number | null): string {
+function creditsPer(credits: number | null, money: number | null, currency: Currency | null): string {
   if (credits === null) return 'n/a';
-  return `${credits.toFixed(2)}${money === null ? '' : ` (${formatAmount(money)})`}`;
+  return `${credits.toFixed(2)}${money === null ? '' : ` (${formatMoney(money, currency)})`}`;
 }
 
 function funnelSection(model: DashboardModel): SafeHtml {
@@ -532,7 +538,7 @@ function funnelSection(model: DashboardModel): SafeHtml {
   const money =
     f.credit_cost === null
       ? 'credits only: set credit_cost for money'
-      : `${formatAmount(f.credit_cost)} per credit`;
+      : `${formatMoney(f.credit_cost, model.currency)} per credit`;
   return html`<section id="funnel"><h2>Funnel</h2><div class="kpis">${[
     campaigns.totals.sent === 0
       ? kpi('Converted of discovered', 'nothing sent', 'no campaign sends in this period')
@@ -540,12 +546,12 @@ function funnelSection(model: DashboardModel): SafeHtml {
     kpi('Credits used', formatInt(f.credits_used)),
     kpi(
       'Credits per qualified account',
-      creditsPer(f.cost_per_qualified_account.credits, f.cost_per_qualified_account.money),
+      creditsPer(f.cost_per_qualified_account.credits, f.cost_per_qualified_account.money, model.currency),
       money,
     ),
     kpi(
       'Credits per Tier 1 account',
-      creditsPer(f.credits_per_tier_1_account, f.cost_per_tier_1_account),
+      creditsPer(f.credits_per_tier_1_account, f.cost_per_tier_1_account, model.currency),
       money,
     ),
   ]}</div>${noCampaigns}<div class="split"><figure><figcaption>Discovered to converted (bars scaled within each stage)</figcaption>${chart}</figure>${steps}</div>${noteList}</section>`;

@@ -5,8 +5,15 @@ import { isAppError } from '../../../src/errors.js';
 import { acknowledgeIncident, applyAlertsChange } from '../../../src/features/alerts/change.js';
 import { type AlertAction, evaluateAlerts, recordDelivery } from '../../../src/features/alerts/evaluate.js';
 import { measureRun, type RunMeasurement } from '../../../src/features/alerts/measure.js';
+import { renderAlertsStatus, renderIncidentMessage } from '../../../src/features/alerts/messages.js';
 import { ALERT_RULE_IDS, type AlertRuleId } from '../../../src/features/alerts/rules.js';
-import { type AlertState, alertStateSchema, emptyAlertState } from '../../../src/features/alerts/state.js';
+import {
+  type AlertState,
+  alertStateSchema,
+  emptyAlertState,
+  type Incident,
+  resolveRule,
+} from '../../../src/features/alerts/state.js';
 import { formatDuration, summarizeIncidents } from '../../../src/features/alerts/summary.js';
 import { calls, companies, dashboardOf, makeRun } from '../../helpers/factories.js';
 
@@ -355,6 +362,88 @@ describe('evaluateAlerts', () => {
     expect(many.actions[0]?.incident.latest_value).toBe(0.015);
   });
 
+  it('keeps applying a 429 threshold stored as a count (before shares), and says so; a new share replaces it', () => {
+    // An alert state as stored before 429s were judged as a share: `alerts set 429 5 recovery 2`
+    // kept whole numbers of rate-limited calls per run, with no unit.
+    const base = stateWith(['rate_limited']);
+    const stored = alertStateSchema.parse(
+      JSON.parse(
+        JSON.stringify({
+          ...base,
+          rules: {
+            ...base.rules,
+            rate_limited: { threshold: 5, recovery: 2, changed_by: ADMIN, changed_at: at(-2).toISOString() },
+          },
+        }),
+      ),
+    );
+    expect(resolveRule(stored, 'rate_limited')).toMatchObject({ unit: 'count', threshold: 5, recovery: 2 });
+    // 6 of 1,000 calls got a 429: 0.6 %, under the 1 % share default, but above the stored 5 calls.
+    const opened = step(
+      stored,
+      runAt('six', 0, { calls: 1000, failed: 6, failStatus: 429, spacing: 0.1 }),
+      at(0),
+    );
+    expect(kinds(opened.actions)).toEqual(['open:rate_limited#1']);
+    const incident = opened.actions[0]?.incident;
+    expect(incident).toMatchObject({ unit: 'count', threshold: 5, recovery: 2, latest_value: 6 });
+    const msg = renderIncidentMessage(incident as Incident, { timeZone: 'UTC' });
+    expect(msg.text).toBe('New incident #1: Rate-limited calls (429) 6 calls, above 5 calls. Run six.');
+    // 3 calls: no longer above 5, not yet at 2 or less: still open, recovering.
+    const between = step(
+      opened.state,
+      runAt('three', 1, { calls: 1000, failed: 3, failStatus: 429, spacing: 0.1 }),
+      at(1),
+    );
+    expect(between.state.rules.rate_limited?.last_evaluation).toMatchObject({
+      outcome: 'recovering',
+      value: 3,
+    });
+    // 2 calls: at the recovery count, resolved.
+    const resolved = step(
+      between.state,
+      runAt('two', 2, { calls: 1000, failed: 2, failStatus: 429, spacing: 0.1 }),
+      at(2),
+    );
+    expect(kinds(resolved.actions)).toEqual(['resolve:rate_limited#1']);
+    // The alerts view shows the count and why it is one.
+    const status = JSON.stringify(renderAlertsStatus(resolved.state, { timeZone: 'UTC', now: at(2) }));
+    expect(status).toContain('alerts above 5 calls, recovers at 2 calls or less');
+    expect(status).toContain('set as a count of rate-limited calls per run');
+    // Setting a share replaces the count whole: the recovery goes to the share default, not 2 calls.
+    const changed = applyAlertsChange(
+      resolved.state,
+      { kind: 'set', rule: 'rate_limited', threshold: 0.02 },
+      { now: at(3), user: ADMIN, timeZone: 'UTC' },
+    );
+    expect(changed.summary).toBe('Rate-limited calls (429) now alerts above 2.0% and recovers at 0.5%.');
+    expect(changed.state.rules.rate_limited).toMatchObject({
+      threshold: 0.02,
+      recovery: 0.005,
+      unit: 'share',
+    });
+    expect(resolveRule(changed.state, 'rate_limited')).toMatchObject({ unit: 'percent', threshold: 0.02 });
+    // A share of exactly 100 % stays a share once written with its unit.
+    const all = applyAlertsChange(
+      changed.state,
+      { kind: 'set', rule: 'rate_limited', threshold: 1, recovery: 0.5 },
+      { now: at(4), user: ADMIN, timeZone: 'UTC' },
+    ).state;
+    expect(resolveRule(all, 'rate_limited')).toMatchObject({ unit: 'percent', threshold: 1, recovery: 0.5 });
+  });
+
+  it('reads a stored 429 threshold of 0 calls (any 429) the same as a share of 0 %', () => {
+    const base = stateWith(['rate_limited']);
+    const stored = alertStateSchema.parse({
+      ...base,
+      rules: { ...base.rules, rate_limited: { threshold: 0, recovery: 0 } },
+    });
+    expect(resolveRule(stored, 'rate_limited')).toMatchObject({ unit: 'percent', threshold: 0, recovery: 0 });
+    // 1 of 1,000 calls: 0.1 % > 0, so it alerts, as "above 0 calls" did.
+    const r = step(stored, runAt('one', 0, { calls: 1000, failed: 1, failStatus: 429, spacing: 0.1 }), at(0));
+    expect(kinds(r.actions)).toEqual(['open:rate_limited#1']);
+  });
+
   it('evaluates several rules at once, one incident per problem', () => {
     const s = stateWith([...ALERT_RULE_IDS]);
     const m = runAt('bad', 0, {
@@ -541,9 +630,11 @@ describe('summaries', () => {
     const week = summarizeIncidents(s, { start: at(1), end: at(40) }, 'UTC');
     expect(week.opened).toBe(1);
     expect(week.resolved).toBe(1);
+    // Opening times are Slack date tokens (each reader's zone), the workspace's time as fallback:
+    // 2026-11-21 15:00 UTC is 1795273200 s, 2026-11-20 09:00 UTC is 1795165200 s.
     expect(week.lines).toEqual([
-      '• #2 API success rate below 95.0%: opened 2026-11-21 15:00, worst 90.0%, still open',
-      '• #1 API success rate below 95.0%: opened 2026-11-20 09:00, worst 90.0%, resolved after 2h',
+      '• #2 API success rate below 95.0%: opened <!date^1795273200^{date_short_pretty} at {time}|2026-11-21 15:00 UTC>, worst 90.0%, still open',
+      '• #1 API success rate below 95.0%: opened <!date^1795165200^{date_short_pretty} at {time}|2026-11-20 09:00 UTC>, worst 90.0%, resolved after 2h',
     ]);
   });
 });

@@ -12,15 +12,21 @@ import {
 import { type AlertState, emptyAlertState, type Incident } from '../../../src/features/alerts/state.js';
 import { ACTIONS } from '../../../src/ids.js';
 import { calls, companies, makeRun } from '../../helpers/factories.js';
+import { dateTokens, readDates } from '../../helpers/slack-dates.js';
 import { messageSchema } from '../../helpers/slack-limits.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 
+/** Every text in the blocks, date tokens read as their fallback (`rawTextsOf` keeps the tokens). */
 function textsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(textsOf);
+  return rawTextsOf(value).map(readDates);
+}
+
+function rawTextsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(rawTextsOf);
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) =>
-    k === 'text' && typeof v === 'string' ? [v] : textsOf(v),
+    k === 'text' && typeof v === 'string' ? [v] : rawTextsOf(v),
   );
 }
 
@@ -122,6 +128,17 @@ describe('the incident message', () => {
       /^Incident #1 still firing: API success rate 87\.5% \(below 95\.0%\), 3 breaching runs/,
     );
     expect(text).toContain(':eyes: Acknowledged by <@U_ONCALL> at 2026-11-20 11:05 Europe/Berlin');
+    // Each reader sees their own zone: the times are Slack date tokens (2026-11-20T10:05:00Z is
+    // 1795169100 s: 1795168800 for 10:00 UTC plus 300), the workspace's wall clock as fallback.
+    const raw = rawTextsOf(msg.blocks).join('\n');
+    expect(raw).toContain(
+      ':eyes: Acknowledged by <@U_ONCALL> at <!date^1795169100^{date_short_pretty} at {time}|2026-11-20 11:05 Europe/Berlin>',
+    );
+    // Opened (10:00 UTC), acknowledged, muted until (next day 10:00 UTC = +86,400 s), last updated (15:00 UTC = +18,000 s).
+    expect(dateTokens(raw).map((t) => t.epoch)).toEqual([1795168800, 1795169100, 1795255200, 1795186800]);
+    // The header is plain text: no token there.
+    const head = msg.blocks[0];
+    expect(head?.type === 'header' ? head.text.text : '').not.toContain('<!date');
     const buttons = msg.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(textsOf(buttons)).toEqual(['Mute 24h', 'Open dashboard']);
     expect(text).toContain(':mute: Muted until 2026-11-21 11:00 Europe/Berlin by <@U_ADMIN>');

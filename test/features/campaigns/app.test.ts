@@ -87,6 +87,29 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
     expect((await updates(h))[0]?.user).toBe('U_ADMIN');
   });
 
+  it('shows money in the workspace currency once `settings currency=` is set, everywhere; none clears it', async () => {
+    // A workspace of its own, so the other tests' totals stay as they are.
+    const team = { team: 'T_EURO' };
+    const bad = await h.command('settings currency=euro', team);
+    expect(visibleText(bad.ack.json)).toContain('currency must be a three-letter ISO 4217 code');
+    const set = await (await h.command('settings currency=eur', team)).reply();
+    assertResponseBody(set);
+    expect(visibleText(set)).toContain('*currency*: EUR (set by <@U_ADMIN>');
+    // The settings view's own amounts follow it: the default 0.50 per contact.
+    expect(visibleText(set)).toContain('*cost_per_contact*: €0.50');
+    // 1,200 sent, 2 converted: cost 1,200 × 0.50 = 600.00, revenue 2 × 10,000 = 20,000.00.
+    const recorded = await (await h.command('campaign email sent=1,200 converted=2', team)).reply();
+    expect(visibleText(recorded)).toContain('*Cost / revenue*\n€600.00 / €20,000.00');
+    expect(visibleText(recorded)).toContain('ROI assumes €0.50 per contact and €10,000.00 per conversion');
+    const full = await (await h.command('full 7d', team)).reply();
+    expect(visibleText(full)).toContain('cost €600.00 · revenue €20,000.00');
+    const cleared = await (await h.command('settings currency=none', team)).reply();
+    expect(visibleText(cleared)).toContain('*currency*: not set');
+    expect(await h.store.getSettings('T_EURO')).not.toHaveProperty('currency');
+    const plain = await (await h.command('full 7d', team)).reply();
+    expect(visibleText(plain)).toContain('cost 600.00 · revenue 20,000.00');
+  });
+
   it('takes date= and adds to the period’s totals', async () => {
     const body = await (await h.command('campaign EMAIL date=2026-11-20 sent=800 responded=10')).reply();
     expect(visibleText(body)).toContain('Recorded for Email on 2026-11-20');

@@ -230,8 +230,20 @@ describe('digest content', () => {
     expect(messageSchema.safeParse(msg).success).toBe(true);
     const text = JSON.stringify(msg);
     expect(text).toContain('No runs this week');
-    expect(text).toContain('2026-10-01 10:00');
-    expect(text).toContain('Posted late: it was due 2026-11-30 09:00');
+    // Times are Slack date tokens with the workspace's wall clock as fallback: the last run
+    // (2026-10-01 08:00 UTC = 1790841600 s) and the time it was due (2026-11-30 08:00 UTC = 1796025600 s).
+    expect(text).toContain(
+      'The last run started <!date^1790841600^{date_short_pretty} at {time}|2026-10-01 10:00 Europe/Berlin>',
+    );
+    expect(text).toContain(
+      'Posted late: it was due <!date^1796025600^{date_short_pretty} at {time}|2026-11-30 09:00 Europe/Berlin>',
+    );
+    // The header stays plain text (Slack does not render tokens there); the notification text too.
+    expect(msg.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: 'Apollo weekly digest · 2026-11-23 to 2026-11-30' },
+    });
+    expect(msg.text).not.toContain('<!date');
   });
 
   it('shows the schedule, next and last send in the status view', () => {

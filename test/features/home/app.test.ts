@@ -124,6 +124,23 @@ describe('the App Home', () => {
     expect(visibleText(tiered.args.view)).toContain(
       '*Tier 1*: 3 companies (30.0% of the period) · mean score 89.0 · range 83.0 – 95.0',
     );
+    // Every table is filtered to Tier 1: the 3 Tier 1 companies are all Software (of 8) and all in
+    // Germany (of 5), so Retail and France drop out: 3 = 100.0 % of Tier 1, 3/8 = 37.5 %, 3/5 = 60.0 %.
+    const tables = Object.fromEntries(
+      tiered.args.view.blocks
+        .filter((b: any) => b.type === 'data_table')
+        .map((b: any) => [b.caption, b.rows.map((r: any[]) => r.map((c) => c.text))]),
+    );
+    expect(tables['Industries · Tier 1']).toEqual([
+      ['Industry', 'Tier 1', 'Share of Tier 1', 'Tier 1 of group', 'All companies'],
+      ['Software', '3', '100.0%', '37.5%', '8'],
+    ]);
+    expect(tables['Countries · Tier 1']).toEqual([
+      ['Country', 'Tier 1', 'Share of Tier 1', 'Tier 1 of group', 'All companies'],
+      ['Germany', '3', '100.0%', '60.0%', '5'],
+    ]);
+    expect(tables.Industries).toBeUndefined();
+    expect(visibleText(tiered.args.view)).toContain('Tables below are filtered to Tier 1');
 
     const count = h.fake.callsOf('views.publish').length;
     expect((await h.ingest(runBody('run-2', '2026-11-24T09:00:00Z'))).status).toBe(201);
