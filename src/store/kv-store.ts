@@ -14,6 +14,7 @@ import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
 import { storedSettingsSchema } from '../domain/settings-schema.js';
 import { AppError } from '../errors.js';
+import { COMMAND } from '../ids.js';
 import { readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';
 import { companyChunkSchema, decodeCompanies } from './company-codec.js';
@@ -119,6 +120,18 @@ function parse<S extends z.ZodType>(key: string, raw: unknown, schema: S): z.inf
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw damaged(key);
   return parsed.data;
+}
+
+/** A settings record that is stored but fails validation. */
+function settingsDamaged(raw: unknown): boolean {
+  return raw !== undefined && !storedSettingsSchema.safeParse(raw).success;
+}
+
+function damagedSettings(): AppError {
+  return new AppError(
+    'store_unavailable',
+    `The workspace's settings record is damaged, so it was left as it is (it may still be recovered by hand). An admin can remove it with \`${COMMAND} settings reset\`, then set settings again.`,
+  );
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -312,22 +325,44 @@ export function createKvStore(backend: Backend): Store {
 
     listDamaged: (team) =>
       guard('list damaged records', async () => {
-        const { damaged: broken } = await readIndexParts(team);
+        const indexKey = keys.index(team);
+        const [rawIndex, rawSettings] = await backend.getMany([indexKey, keys.settings(team)]);
+        const { damaged: broken } = parseIndex(indexKey, rawIndex);
         const out: DamagedRecord[] = broken.map((d) => ({ run_id: runIdOf(d), record: 'index entry' }));
+        if (settingsDamaged(rawSettings)) out.push({ run_id: null, record: 'settings' });
         for (const runId of damagedAggregates.get(team) ?? [])
           out.push({ run_id: runId, record: 'aggregate' });
         return out;
       }),
 
     getSettings: (team) =>
-      guard('read settings', async () => (await read(keys.settings(team), storedSettingsSchema)) ?? {}),
+      guard('read settings', async () => {
+        // A damaged record reads as "no settings" (the defaults): it is named by `listDamaged`.
+        const [raw] = await backend.getMany([keys.settings(team)]);
+        const parsed = raw === undefined ? undefined : storedSettingsSchema.safeParse(raw);
+        return parsed?.success ? parsed.data : {};
+      }),
 
     updateSettings: (team, change) =>
       guard('save settings', () => {
         const key = keys.settings(team);
         return update(team, key, (current) => {
+          // Never written over: the damaged value may still be recovered by hand.
+          if (settingsDamaged(current)) throw damagedSettings();
           const next = change(parse(key, current, storedSettingsSchema) ?? {});
           return { writes: [[key, JSON.stringify(next)]], result: next };
+        });
+      }),
+
+    deleteDamagedSettings: (team) =>
+      guard('remove the damaged settings', () => {
+        const key = keys.settings(team);
+        return backend.transaction({
+          read: [key],
+          decide: ([current]) =>
+            settingsDamaged(current)
+              ? { writes: [[key, null]], result: true }
+              : { writes: [], result: false },
         });
       }),
 

@@ -19,7 +19,7 @@ export interface SaveRunResult {
 export interface DamagedRecord {
   /** The run it belongs to, when that much could be read. */
   run_id: string | null;
-  /** `index entry`, `aggregate`… */
+  /** `index entry`, `aggregate`, `settings`… */
   record: string;
 }
 
@@ -34,15 +34,23 @@ export interface Store {
   listRuns(team: string): Promise<RunMeta[]>;
   /**
    * The workspace's damaged records found so far: index entries that fail validation, and aggregates
-   * that failed when read (those runs are left out of dashboards). `deleteRun` removes either.
+   * that failed when read (those runs are left out of dashboards), which `deleteRun` removes; a
+   * settings record that fails validation (`{ run_id: null, record: 'settings' }`), which
+   * `deleteDamagedSettings` removes.
    */
   listDamaged(team: string): Promise<DamagedRecord[]>;
   getAggregates(team: string, runIds: readonly string[]): Promise<RunAggregate[]>;
   getCompanies(team: string, runId: string): Promise<Company[] | null>;
   deleteRun(team: string, runId: string): Promise<RunMeta | null>;
+  /** The stored settings; `{}` (the defaults) when none are stored or the record is damaged (see `listDamaged`). */
   getSettings(team: string): Promise<StoredSettings>;
-  /** Applies `change` to the current settings and stores the result, atomically across processes. */
+  /**
+   * Applies `change` to the current settings and stores the result, atomically across processes.
+   * A damaged settings record is never written over: `store_unavailable` until `deleteDamagedSettings`.
+   */
   updateSettings(team: string, change: (current: StoredSettings) => StoredSettings): Promise<StoredSettings>;
+  /** Deletes the settings record when it is damaged (true); a readable or absent one stays (false). */
+  deleteDamagedSettings(team: string): Promise<boolean>;
   /**
    * A named per-workspace document (campaign updates, alert state, digest state…), validated with
    * `schema` when read back. `updateDocument` runs `change` on the current value inside a database

@@ -84,6 +84,8 @@ export interface ContractTarget {
   rawKeys(like: string): Promise<string[]>;
   /** Copies a stored record to another (raw) key, as an upload interrupted by a crash left its data. */
   rawCopy(fromKey: string, toKey: string): Promise<void>;
+  /** Stores `json` (a value's JSON text) under a raw key as the store would, bypassing its checks. */
+  rawWrite(key: string, json: string): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -239,6 +241,42 @@ export function storeContract(target: ContractTarget): void {
       expect(await store.listRuns('TA')).toEqual([]);
       expect((await store.listRuns('TB')).map((r) => r.run_id)).toEqual(['run-b-only', 'run-shared-id']);
       expect((await store.getCompanies('TB', 'run-shared-id'))?.length).toBe(7);
+    });
+
+    it('reads a damaged settings record as defaults, names it, never writes over it, and removes it', async () => {
+      const store = await open();
+      await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+      await store.updateSettings('T1', () => ({ rate_limit: { value: 5, set_by: 'U', set_at: 'x' } }));
+      // Healthy settings are not removed by the repair.
+      expect(await store.deleteDamagedSettings('T1')).toBe(false);
+      expect((await store.getSettings('T1')).rate_limit?.value).toBe(5);
+      const [key] = await rawKeys('%t:T1:settings');
+      if (!key) throw new Error('no settings record');
+      // A value without who set it: what an older or hand-edited record could hold.
+      const broken = JSON.stringify({ rate_limit: 5 });
+      await target.rawWrite(key, broken);
+
+      expect(await store.getSettings('T1')).toEqual({});
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: null, record: 'settings' }]);
+      expect(await store.listRuns('T1')).toHaveLength(1);
+      const refused = await rejection(() =>
+        store.updateSettings('T1', () => ({ rate_limit: { value: 7, set_by: 'U', set_at: 'y' } })),
+      );
+      expect(refused.code).toBe('store_unavailable');
+      expect(refused.message).toContain('settings reset');
+      // Still the damaged value, for whoever wants to recover it by hand.
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: null, record: 'settings' }]);
+      expect(await store.listDamaged('T2')).toEqual([]);
+
+      expect(await store.deleteDamagedSettings('T1')).toBe(true);
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await rawKeys('%t:T1:settings')).toEqual([]);
+      expect(await store.deleteDamagedSettings('T1')).toBe(false);
+      const next = await store.updateSettings('T1', () => ({
+        rate_limit: { value: 7, set_by: 'U', set_at: 'y' },
+      }));
+      expect(next.rate_limit?.value).toBe(7);
+      expect((await store.getSettings('T1')).rate_limit?.value).toBe(7);
     });
 
     it('lists no damaged records for a healthy workspace', async () => {
