@@ -30,11 +30,30 @@ const WARNING_CHARS = 300;
 export interface DamagedLine {
   run_id: string | null;
   record: string;
+  /** For a damaged document: its name (`campaigns-page-3`). */
+  document?: string;
 }
+
+/** A damaged campaign document, as people know it. */
+function documentLabel(name: string): string {
+  if (name === 'campaigns-index')
+    return 'the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide)';
+  if (name === 'campaigns') return 'the campaign updates of an earlier version';
+  const page = /^campaigns-page-(\d+)$/.exec(name);
+  if (page) return `campaign updates page ${page[1]}`;
+  const month = /^campaigns-month-(.+)$/.exec(name);
+  if (month) return `the campaign totals of ${escapeMrkdwn(month[1] ?? '')}`;
+  return `the stored ${escapeMrkdwn(name)}`;
+}
+
+/** Damaged campaign documents `campaign repair` removes (not the index: the pages are found through it). */
+const isCampaignDocument = (d: DamagedLine) =>
+  d.document?.startsWith('campaigns') === true && d.document !== 'campaigns-index';
 
 /** How a damaged record is named in the note. */
 function nameOf(d: DamagedLine): string {
   if (d.record === 'settings') return 'the workspace settings (the defaults are used meanwhile)';
+  if (d.document !== undefined) return documentLabel(d.document);
   return d.run_id === null
     ? `an unnamed ${escapeMrkdwn(d.record)}`
     : `\`${escapeMrkdwn(d.run_id)}\` (${escapeMrkdwn(d.record)})`;
@@ -46,9 +65,12 @@ export function damagedNote(damaged: readonly DamagedLine[]): string | null {
   const named = damaged.slice(0, 5).map(nameOf);
   const more = damaged.length > 5 ? ` and ${formatInt(damaged.length - 5)} more` : '';
   const how: string[] = [];
-  if (damaged.some((d) => d.record !== 'settings')) how.push(`\`${COMMAND} runs delete <run_id>\``);
+  if (damaged.some((d) => d.record !== 'settings' && d.document === undefined))
+    how.push(`\`${COMMAND} runs delete <run_id>\``);
   if (damaged.some((d) => d.record === 'settings')) how.push(`\`${COMMAND} settings reset\` (admins)`);
-  return `:warning: Damaged and left out: ${named.join(', ')}${more}. Remove with ${how.join(' and ')}.`;
+  if (damaged.some(isCampaignDocument)) how.push(`\`${COMMAND} campaign repair\` (admins)`);
+  const remove = how.length > 0 ? ` Remove with ${how.join(' and ')}.` : '';
+  return `:warning: Damaged and left out: ${named.join(', ')}${more}.${remove}`;
 }
 
 /** The answer to `settings reset`: whether a damaged settings record was removed. */

@@ -128,6 +128,18 @@ describe('runs and settings', () => {
     ).toBe(
       ':warning: Damaged and left out: `a` (aggregate), the workspace settings (the defaults are used meanwhile). Remove with `/apollo-dashboard runs delete <run_id>` and `/apollo-dashboard settings reset` (admins).',
     );
+    expect(
+      damagedNote([
+        { run_id: null, record: 'document', document: 'campaigns-page-3' },
+        { run_id: null, record: 'document', document: 'campaigns-month-2026-11' },
+        { run_id: null, record: 'document', document: 'campaigns-index' },
+      ]),
+    ).toBe(
+      ':warning: Damaged and left out: campaign updates page 3, the campaign totals of 2026-11, the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide). Remove with `/apollo-dashboard campaign repair` (admins).',
+    );
+    expect(damagedNote([{ run_id: null, record: 'document', document: 'campaigns-index' }])).toBe(
+      ':warning: Damaged and left out: the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide).',
+    );
   });
 
   it('lists runs in local time, labels escaped', () => {

@@ -476,6 +476,51 @@ export function storeContract(target: ContractTarget): void {
       expect(await store.getDocuments('T2', ['day-a', 'day-d'], schema)).toEqual([undefined, undefined]);
     });
 
+    it('skips a damaged document when asked, names it, and removes only a damaged one', async () => {
+      const store = await open();
+      const schema = z.object({ items: z.array(z.string()) });
+      for (const name of ['doc-a', 'doc-b'])
+        await store.updateDocument('T1', name, schema, () => ({
+          value: { items: [name] },
+          result: undefined,
+        }));
+      expect(await store.deleteDamagedDocument('T1', 'doc-a', schema)).toBe(false);
+      expect(await store.deleteDamagedDocument('T1', 'doc-none', schema)).toBe(false);
+      const [key] = await rawKeys('%t:T1:doc:doc-b');
+      if (!key) throw new Error('no document record');
+      await target.rawWrite(key, JSON.stringify({ items: [42] }));
+
+      // Without skipDamaged the read fails, as before; with it the rest is read and the damage named.
+      expect((await rejection(() => store.getDocuments('T1', ['doc-a', 'doc-b'], schema))).code).toBe(
+        'store_unavailable',
+      );
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.getDocuments('T1', ['doc-a', 'doc-b'], schema, { skipDamaged: true })).toEqual([
+        { items: ['doc-a'] },
+        undefined,
+      ]);
+      expect(await store.listDamaged('T1')).toEqual([
+        { run_id: null, record: 'document', document: 'doc-b' },
+      ]);
+      expect(await store.listDamaged('T2')).toEqual([]);
+      // A write that reads it is refused, and leaves it as it is.
+      await rejection(() =>
+        store.updateDocuments('T1', ['doc-a', 'doc-b'], schema, () => ({
+          values: [{ items: ['x'] }, { items: ['y'] }],
+          result: undefined,
+        })),
+      );
+      expect(await store.getDocument('T1', 'doc-a', schema)).toEqual({ items: ['doc-a'] });
+
+      expect(await store.deleteDamagedDocument('T1', 'doc-b', schema)).toBe(true);
+      expect(await rawKeys('%t:T1:doc:doc-b')).toEqual([]);
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.getDocuments('T1', ['doc-a', 'doc-b'], schema)).toEqual([
+        { items: ['doc-a'] },
+        undefined,
+      ]);
+    });
+
     it('keeps every item of 60 concurrent multi-document batches over overlapping days from two stores', async () => {
       const a = await open();
       const b = await open();
