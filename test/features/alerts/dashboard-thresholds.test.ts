@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
 /**
- * The dashboard, the App Home, the HTML report and the alerts judge with the same rules: a
+ * The dashboard, the App Home, the digest, the HTML report and the alerts judge with the same rules: a
  * workspace's `alerts set` thresholds, not the seed's constants, decide what each one flags.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,7 @@ interface Surfaces {
   summaryFallback: string;
   full: string;
   home: string;
+  digest: string;
   html: string;
   openIncidents: string[];
 }
@@ -88,6 +89,9 @@ async function surfacesAfter(commands: string[], run: string): Promise<Surfaces>
     );
     assertAllSurfaces([published]);
 
+    const digestBody = await (await h.command('digest preview')).reply();
+    assertResponseBody(digestBody);
+
     const before = h.fake.uploads.length;
     await h.command('export html');
     await h.fake.waitFor((c) => c.method === 'files.completeUploadExternal');
@@ -98,6 +102,7 @@ async function surfacesAfter(commands: string[], run: string): Promise<Surfaces>
       summaryFallback: summaryBody.text,
       full: visibleText(fullBody),
       home: visibleText(published.args.view),
+      digest: visibleText(digestBody),
       html: upload.bytes.toString('utf8'),
       openIncidents,
     };
@@ -126,13 +131,14 @@ describe('a 429 share between the default and the workspace threshold', () => {
     expect(byDefault.full).toContain(advice);
     expect(byDefault.full).toContain('(1.3% of calls got 429 &gt; 1.0%)');
     expect(byDefault.home).toContain(reason);
+    expect(byDefault.digest).toContain(advice);
     expect(byDefault.html).toContain(advice);
     expect(byDefault.html).toContain('1.3% of calls got 429 &gt; 1.0%');
   });
 
   it('is flagged nowhere once the workspace sets the 429 rule at 2 %, and no alert opens', () => {
     expect(set.openIncidents).toEqual([]);
-    for (const text of [set.summary, set.summaryFallback, set.full, set.home, set.html]) {
+    for (const text of [set.summary, set.summaryFallback, set.full, set.home, set.digest, set.html]) {
       expect(text).not.toContain('above 1.0%');
       expect(text).not.toContain('rate-limited (HTTP 429)');
       expect(text).not.toContain('Needs attention');
@@ -162,6 +168,7 @@ describe('a success rate between the default and the workspace threshold', () =>
     expect(byDefault.home).toContain(reason);
     const advice = 'success rate is 87.5%, below 95%.';
     expect(byDefault.full).toContain(advice);
+    expect(byDefault.digest).toContain(advice);
     expect(byDefault.html).toContain(advice);
     expect(byDefault.html).toContain('error rate is 12.5%, above 5%');
     expect(byDefault.html).toContain('threshold 95%');
@@ -169,7 +176,7 @@ describe('a success rate between the default and the workspace threshold', () =>
 
   it('is flagged nowhere with success rate set at 80 % and error rate at 20 %, and no alert opens', () => {
     expect(set.openIncidents).toEqual([]);
-    for (const text of [set.summary, set.summaryFallback, set.full, set.home, set.html]) {
+    for (const text of [set.summary, set.summaryFallback, set.full, set.home, set.digest, set.html]) {
       expect(text).not.toContain('below 95');
       expect(text).not.toContain('above 5%');
       expect(text).not.toContain('Needs attention');
