@@ -7,6 +7,7 @@ import type { Campaign, ScoreBucket, Tier } from './model.js';
 import type { PeriodInfo } from './period.js';
 import type { ReadWarningCode } from './read/warnings.js';
 import type { RunMeta } from './run-meta.js';
+import type { Thresholds } from './thresholds.js';
 import type { Trend } from './trend.js';
 
 export type OverallPerformance = 'Excellent' | 'Good' | 'Needs Improvement' | 'No data';
@@ -143,6 +144,8 @@ export interface DashboardModel {
   upload_warnings: UploadWarnings;
   /** ISO 4217 code every money figure is shown in (`settings currency=`); null: plain amounts. */
   currency: string | null;
+  /** What the status, the issues and the recommendations were judged with: the workspace's alert rules. */
+  thresholds: Thresholds;
 }
 
 export interface DashboardSettings {
@@ -153,6 +156,8 @@ export interface DashboardSettings {
   credit_cost?: number | null;
   /** ISO 4217 code for money (`settings currency=`); null or absent: plain amounts. */
   currency?: string | null;
+  /** The workspace's alert thresholds (alert-thresholds.ts); the seed's when absent. */
+  thresholds?: Thresholds;
 }
 
 export interface DashboardInput {

@@ -55,7 +55,7 @@ import {
 import { recommend } from './recommendations.js';
 import { type RunMeta, sortRunsNewestFirst } from './run-meta.js';
 import { addScoreSummaries, medianOfScoreSets, type ScoreSet } from './score-set.js';
-import { THRESHOLDS } from './thresholds.js';
+import { formatThresholdPercent, THRESHOLDS, type Thresholds } from './thresholds.js';
 import { computeTrend, type Trend } from './trend.js';
 
 export * from './dashboard-model.js';
@@ -63,10 +63,10 @@ export { DEFAULT_RATE_LIMIT, THRESHOLDS } from './thresholds.js';
 export type { Direction, Trend } from './trend.js';
 export const SPARKLINE_RUNS = 8;
 
-function overall(rate: number | null): OverallPerformance {
+function overall(rate: number | null, t: Thresholds): OverallPerformance {
   if (rate === null) return 'No data';
-  if (rate > THRESHOLDS.qualification_excellent) return 'Excellent';
-  if (rate > THRESHOLDS.qualification_good) return 'Good';
+  if (rate > t.qualification_excellent) return 'Excellent';
+  if (rate > t.qualification_good) return 'Good';
   return 'Needs Improvement';
 }
 
@@ -89,7 +89,7 @@ export function medianOf(pairs: ReadonlyArray<readonly [number, number]>, n: num
   return null;
 }
 
-function summarize(t: Totals): ExecutiveSummary {
+function summarize(t: Totals, thresholds: Thresholds): ExecutiveSummary {
   const rate = ratio(t.qualified, t.companies);
   return {
     total_companies_discovered: t.companies,
@@ -99,7 +99,7 @@ function summarize(t: Totals): ExecutiveSummary {
     tier_2_targets: t.tiers['Tier 2'].count,
     tier_3_targets: t.tiers['Tier 3'].count,
     high_priority_opportunities: t.tiers['Tier 1'].count,
-    overall_performance: overall(rate),
+    overall_performance: overall(rate, thresholds),
   };
 }
 
@@ -121,26 +121,33 @@ function endpointPerformance(name: string, ep: EndpointStat): EndpointPerformanc
 /** The API figures of some runs' totals: the dashboard's section, and what alerts measure per run. */
 export function searchPerformance(
   t: Totals,
-  settings: Pick<DashboardSettings, 'rate_limit'>,
+  settings: Pick<DashboardSettings, 'rate_limit' | 'thresholds'>,
 ): SearchPerformance {
+  const th = settings.thresholds ?? THRESHOLDS;
   const api = t.api;
   const successRate = ratio(api.successful, api.total);
   const errorRate = ratio(api.failed, api.total);
   const avg = api.successful > 0 ? round(api.rt_sum / api.successful) : null;
   const issues: string[] = [];
-  if (successRate !== null && successRate < THRESHOLDS.success_rate) {
-    issues.push(`Low API success rate - check API key and rate limits (${formatPercent(successRate)} < 95%)`);
+  if (successRate !== null && successRate < th.success_rate) {
+    issues.push(
+      `Low API success rate - check API key and rate limits (${formatPercent(successRate)} < ${formatThresholdPercent(th.success_rate)})`,
+    );
   }
-  if (avg !== null && avg > THRESHOLDS.average_response_time) {
-    issues.push(`Slow API response times - consider optimizing requests (${formatSeconds(avg)} > 2.00s)`);
+  if (avg !== null && avg > th.average_response_time) {
+    issues.push(
+      `Slow API response times - consider optimizing requests (${formatSeconds(avg)} > ${formatSeconds(th.average_response_time)})`,
+    );
   }
-  if (errorRate !== null && errorRate > THRESHOLDS.error_rate) {
-    issues.push(`High error rate - review API usage patterns (${formatPercent(errorRate)} > 5%)`);
+  if (errorRate !== null && errorRate > th.error_rate) {
+    issues.push(
+      `High error rate - review API usage patterns (${formatPercent(errorRate)} > ${formatThresholdPercent(th.error_rate)})`,
+    );
   }
   const limitedShare = ratio(api.rate_limited, api.total);
-  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
+  if (limitedShare !== null && limitedShare > th.rate_limited_share) {
     issues.push(
-      `Rate-limited calls - honour retry-after and pace requests (${formatPercent(limitedShare)} of calls got 429 > ${formatPercent(THRESHOLDS.rate_limited_share)})`,
+      `Rate-limited calls - honour retry-after and pace requests (${formatPercent(limitedShare)} of calls got 429 > ${formatPercent(th.rate_limited_share)})`,
     );
   }
   const endpoints = Object.entries(api.endpoints)
@@ -347,8 +354,9 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
   let unscoredCompanies = 0;
   for (const aggregate of input.current)
     if (isUnscoredRun(aggregate)) unscoredCompanies += aggregate.companies;
-  const summary = summarize(totals);
-  const search = searchPerformance(totals, input.settings);
+  const thresholds = input.settings.thresholds ?? { ...THRESHOLDS };
+  const summary = summarize(totals, thresholds);
+  const search = searchPerformance(totals, { rate_limit: input.settings.rate_limit, thresholds });
   const qualification = qualificationAnalytics(totals, scoreSets);
   const starts = input.current.map((a) => a.started_at).sort();
   const campaigns = Object.fromEntries(CAMPAIGN_SLOTS.map((c) => [c, totals.campaigns[c]])) as Record<
@@ -361,6 +369,7 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
     version: 1,
     generated_at: input.generatedAt.toISOString(),
     currency: input.settings.currency ?? null,
+    thresholds,
     period: input.period,
     runs: {
       count: input.current.length,
@@ -384,7 +393,7 @@ export function computeDashboard(input: DashboardInput): DashboardModel {
       creditCost: input.settings.credit_cost ?? null,
       campaigns: campaignSection.totals,
     }),
-    recommendations: recommend(summary, search, qualification, unscoredCompanies),
+    recommendations: recommend(summary, search, qualification, { unscoredCompanies, thresholds }),
     trends: { ...trends(totals, input), ...computeCampaignTrends(campaignSection, previousCampaigns) },
     upload_warnings: uploadWarningsOf(input.currentRuns ?? [], unscoredCompanies),
   };

@@ -6,7 +6,7 @@ import type {
 } from './dashboard-model.js';
 import { formatInt, formatPercent, formatScore, formatSeconds, ratio, round } from './format.js';
 import { UNKNOWN } from './model.js';
-import { THRESHOLDS } from './thresholds.js';
+import { formatThresholdPercent, THRESHOLDS, type Thresholds } from './thresholds.js';
 
 /** Groups large enough to judge: at least this many companies and this share of the period. */
 export const MIN_GROUP = 10;
@@ -20,59 +20,65 @@ export function recommend(
   summary: ExecutiveSummary,
   search: SearchPerformance,
   q: QualificationAnalytics,
-  /** Companies of runs with no score and no tier at all (0 when none). */
-  unscoredCompanies = 0,
+  options: {
+    /** Companies of runs with no score and no tier at all (0 when none). */
+    unscoredCompanies?: number;
+    /** The workspace's alert thresholds; the seed's when absent. */
+    thresholds?: Thresholds;
+  } = {},
 ): Recommendation[] {
+  const unscoredCompanies = options.unscoredCompanies ?? 0;
+  const th = options.thresholds ?? THRESHOLDS;
   const recs: Recommendation[] = [];
   const { success_rate, average_response_time, error_rate, rate_limited_calls, rate_limit_status } = search;
-  if (success_rate !== null && success_rate < THRESHOLDS.success_rate) {
+  if (success_rate !== null && success_rate < th.success_rate) {
     recs.push({
       area: 'api',
-      message: `Improve API reliability - check rate limits and error handling: success rate is ${formatPercent(success_rate)}, below 95%.`,
+      message: `Improve API reliability - check rate limits and error handling: success rate is ${formatPercent(success_rate)}, below ${formatThresholdPercent(th.success_rate)}.`,
       metric: 'success_rate',
       value: success_rate,
-      threshold: THRESHOLDS.success_rate,
+      threshold: th.success_rate,
     });
   }
-  if (average_response_time !== null && average_response_time > THRESHOLDS.average_response_time) {
+  if (average_response_time !== null && average_response_time > th.average_response_time) {
     recs.push({
       area: 'api',
-      message: `Optimize API calls - consider batching or parallel processing: average response time is ${formatSeconds(average_response_time)}, above 2.00s.`,
+      message: `Optimize API calls - consider batching or parallel processing: average response time is ${formatSeconds(average_response_time)}, above ${formatSeconds(th.average_response_time)}.`,
       metric: 'average_response_time',
       value: average_response_time,
-      threshold: THRESHOLDS.average_response_time,
+      threshold: th.average_response_time,
     });
   }
-  if (error_rate !== null && error_rate > THRESHOLDS.error_rate) {
+  if (error_rate !== null && error_rate > th.error_rate) {
     const worst = search.endpoints
       .filter((e) => e.failed_calls > 0)
       .sort((a, b) => b.failed_calls - a.failed_calls)[0];
     recs.push({
       area: 'api',
-      message: `Review API usage patterns: error rate is ${formatPercent(error_rate)}, above 5%${worst ? `; most failures on ${worst.endpoint} (${formatInt(worst.failed_calls)})` : ''}.`,
+      message: `Review API usage patterns: error rate is ${formatPercent(error_rate)}, above ${formatThresholdPercent(th.error_rate)}${worst ? `; most failures on ${worst.endpoint} (${formatInt(worst.failed_calls)})` : ''}.`,
       metric: 'error_rate',
       value: error_rate,
-      threshold: THRESHOLDS.error_rate,
+      threshold: th.error_rate,
     });
   }
   const limitedShare = search.total_calls > 0 ? rate_limited_calls / search.total_calls : null;
-  if (limitedShare !== null && limitedShare > THRESHOLDS.rate_limited_share) {
+  if (limitedShare !== null && limitedShare > th.rate_limited_share) {
     recs.push({
       area: 'api',
-      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429), ${formatPercent(limitedShare)} of calls (alert above ${formatPercent(THRESHOLDS.rate_limited_share)}); honour retry-after and pace requests.`,
+      message: `Back off when Apollo throttles: ${formatInt(rate_limited_calls)} call${rate_limited_calls === 1 ? ' was' : 's were'} rate-limited (HTTP 429), ${formatPercent(limitedShare)} of calls (alert above ${formatPercent(th.rate_limited_share)}); honour retry-after and pace requests.`,
       metric: 'rate_limited_calls',
       value: rate_limited_calls,
-      threshold: Math.floor(THRESHOLDS.rate_limited_share * search.total_calls),
+      threshold: Math.floor(th.rate_limited_share * search.total_calls),
     });
   }
   const { peak_usage, peak_requests_per_minute, rate_limit } = rate_limit_status;
-  if (peak_usage !== null && peak_requests_per_minute !== null && peak_usage > THRESHOLDS.rate_limit_usage) {
+  if (peak_usage !== null && peak_requests_per_minute !== null && peak_usage > th.rate_limit_usage) {
     recs.push({
       area: 'api',
       message: `Spread requests out: the peak was ${formatInt(peak_requests_per_minute)} requests in one minute, ${formatPercent(peak_usage, 0)} of the ${formatInt(rate_limit)}/min limit.`,
       metric: 'peak_usage',
       value: peak_usage,
-      threshold: THRESHOLDS.rate_limit_usage,
+      threshold: th.rate_limit_usage,
     });
   }
 
@@ -80,15 +86,15 @@ export function recommend(
   // they say nothing about the search filters, so the advice is judged on the scored runs alone.
   const discovered = summary.total_companies_discovered - unscoredCompanies;
   const rate = ratio(summary.total_companies_qualified, discovered);
-  if (rate !== null && rate < THRESHOLDS.qualification_good) {
+  if (rate !== null && rate < th.qualification_good) {
     const leftOut =
       unscoredCompanies > 0 ? ` (${formatInt(unscoredCompanies)} companies of unscored runs left out)` : '';
     recs.push({
       area: 'qualification',
-      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below 10%${leftOut}.`,
+      message: `Refine the Apollo search filters toward the ICP: only ${formatPercent(rate)} of ${formatInt(discovered)} discovered companies qualified, below ${formatThresholdPercent(th.qualification_good)}${leftOut}.`,
       metric: 'qualification_rate',
       value: rate,
-      threshold: THRESHOLDS.qualification_good,
+      threshold: th.qualification_good,
     });
   }
   const qualified = summary.total_companies_qualified;
@@ -165,32 +171,33 @@ export interface DashboardStatus {
   reasons: string[];
 }
 
-/** The API figures past the thresholds the alerts use by default, each named with its value. */
-export function apiBreaches(search: SearchPerformance): string[] {
+/** The API figures past the thresholds the alerts judge with, each named with its value. */
+export function apiBreaches(search: SearchPerformance, thresholds: Thresholds = THRESHOLDS): string[] {
+  const th = thresholds;
   const out: string[] = [];
   const { success_rate, error_rate, average_response_time, rate_limited_calls, total_calls } = search;
-  if (success_rate !== null && success_rate < THRESHOLDS.success_rate) {
+  if (success_rate !== null && success_rate < th.success_rate) {
     out.push(
-      `API success rate ${formatPercent(success_rate)} (error rate ${formatPercent(error_rate)}), below ${formatPercent(THRESHOLDS.success_rate)}`,
+      `API success rate ${formatPercent(success_rate)} (error rate ${formatPercent(error_rate)}), below ${formatPercent(th.success_rate)}`,
     );
-  } else if (error_rate !== null && error_rate > THRESHOLDS.error_rate) {
-    out.push(`API error rate ${formatPercent(error_rate)}, above ${formatPercent(THRESHOLDS.error_rate)}`);
+  } else if (error_rate !== null && error_rate > th.error_rate) {
+    out.push(`API error rate ${formatPercent(error_rate)}, above ${formatPercent(th.error_rate)}`);
   }
-  if (average_response_time !== null && average_response_time > THRESHOLDS.average_response_time) {
+  if (average_response_time !== null && average_response_time > th.average_response_time) {
     out.push(
-      `avg response ${formatSeconds(average_response_time)}, above ${formatSeconds(THRESHOLDS.average_response_time)}`,
+      `avg response ${formatSeconds(average_response_time)}, above ${formatSeconds(th.average_response_time)}`,
     );
   }
   const share = total_calls > 0 ? rate_limited_calls / total_calls : null;
-  if (share !== null && share > THRESHOLDS.rate_limited_share) {
+  if (share !== null && share > th.rate_limited_share) {
     out.push(
-      `${formatPercent(share)} of calls rate-limited (429), above ${formatPercent(THRESHOLDS.rate_limited_share)}`,
+      `${formatPercent(share)} of calls rate-limited (429), above ${formatPercent(th.rate_limited_share)}`,
     );
   }
   const peak = search.rate_limit_status.peak_usage;
-  if (peak !== null && peak > THRESHOLDS.rate_limit_usage) {
+  if (peak !== null && peak > th.rate_limit_usage) {
     out.push(
-      `peak ${formatPercent(peak, 0)} of the rate limit, above ${formatPercent(THRESHOLDS.rate_limit_usage, 0)}`,
+      `peak ${formatPercent(peak, 0)} of the rate limit, above ${formatThresholdPercent(th.rate_limit_usage)}`,
     );
   }
   return out;
@@ -201,13 +208,16 @@ export function dashboardStatus(
     runs: { count: number };
     executive_summary: ExecutiveSummary;
     search_performance: SearchPerformance;
+    /** What the model was judged with (the workspace's alert thresholds); the seed's when absent. */
+    thresholds?: Thresholds;
   },
   openAlerts: number,
 ): DashboardStatus {
+  const th = model.thresholds ?? THRESHOLDS;
   if (model.runs.count === 0) return { level: 'none', label: 'No data', reasons: [] };
   const reasons: string[] = [];
   if (openAlerts > 0) reasons.push(`${formatInt(openAlerts)} open alert${openAlerts === 1 ? '' : 's'}`);
-  reasons.push(...apiBreaches(model.search_performance));
+  reasons.push(...apiBreaches(model.search_performance, th));
   const overall = model.executive_summary.overall_performance;
   if (reasons.length > 0) return { level: 'attention', label: 'Needs attention', reasons };
   if (overall === 'Needs Improvement') {
@@ -215,7 +225,7 @@ export function dashboardStatus(
       level: 'attention',
       label: overall,
       reasons: [
-        `qualification rate ${formatPercent(model.executive_summary.qualification_rate)}, at or below ${formatPercent(THRESHOLDS.qualification_good)}`,
+        `qualification rate ${formatPercent(model.executive_summary.qualification_rate)}, at or below ${formatPercent(th.qualification_good)}`,
       ],
     };
   }

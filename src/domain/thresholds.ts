@@ -11,5 +11,13 @@ export const THRESHOLDS = {
   rate_limited_recovery: 0.005,
 } as const;
 
+/** The thresholds the dashboard judges with: the seed's, or a workspace's alert rules (alert-thresholds.ts). */
+export type Thresholds = { -readonly [K in keyof typeof THRESHOLDS]: number };
+
+/** A threshold share for people: "95%", "97.5%" (no trailing ".0", as the seed wrote them). */
+export function formatThresholdPercent(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(1))}%`;
+}
+
 /** Apollo requests per minute assumed until `settings rate_limit=` says otherwise. */
 export const DEFAULT_RATE_LIMIT = 100;

@@ -5,6 +5,7 @@ import { computeDashboard, type DashboardModel } from '../domain/dashboard.js';
 import { type PeriodSpec, selectPeriod } from '../domain/period.js';
 import type { RunMeta } from '../domain/run-meta.js';
 import { resolveSettings, roiAssumptionsOf, type StoredSettings } from '../domain/settings.js';
+import type { Thresholds } from '../domain/thresholds.js';
 import type { Store } from '../store/store.js';
 
 export interface DashboardSource {
@@ -13,6 +14,8 @@ export interface DashboardSource {
   loadAggregates(runIds: readonly string[]): Promise<RunAggregate[]>;
   /** Every recorded campaign update in recorded order (the store's, or a `--campaigns` file); none when absent. */
   campaigns?: readonly CampaignUpdate[];
+  /** The workspace's alert thresholds, so the dashboard judges as the alerts do; the seed's when absent. */
+  thresholds?: Thresholds;
 }
 
 export async function buildDashboard(options: {
@@ -37,6 +40,7 @@ export async function buildDashboard(options: {
       roi: roiAssumptionsOf(settings),
       credit_cost: settings.credit_cost,
       currency: settings.currency,
+      thresholds: options.source.thresholds,
     },
     generatedAt: options.now,
     campaigns: options.source.campaigns ?? [],
@@ -47,16 +51,21 @@ export async function buildDashboard(options: {
 export async function storeDashboardSource(store: Store, team: string): Promise<DashboardSource> {
   // The campaign documents' schemas (zod) are loaded on the first store read, not by the offline
   // report, which reads no store.
-  const { loadCampaignUpdates } = await import('./campaign-updates.js');
-  const [runs, settings, campaigns] = await Promise.all([
+  const [{ loadCampaignUpdates }, { loadAlertThresholds }] = await Promise.all([
+    import('./campaign-updates.js'),
+    import('./alert-thresholds.js'),
+  ]);
+  const [runs, settings, campaigns, thresholds] = await Promise.all([
     store.listRuns(team),
     store.getSettings(team),
     loadCampaignUpdates(store, team),
+    loadAlertThresholds(store, team),
   ]);
   return {
     runs,
     settings,
     campaigns,
+    thresholds,
     loadAggregates: (ids) => store.getAggregates(team, ids),
   };
 }

@@ -12,10 +12,12 @@
  * next evaluation once it can be.
  */
 
+import { ALERTS_DOCUMENT } from '../../domain/alert-thresholds.js';
 import { formatInt, formatPercent, formatSeconds } from '../../domain/format.js';
 import { THRESHOLDS } from '../../domain/thresholds.js';
 
-export const ALERTS_DOC = 'alerts';
+/** The alert state's store document (named in the domain, which reads its thresholds for the dashboard). */
+export const ALERTS_DOC = ALERTS_DOCUMENT;
 
 export const ALERT_RULE_IDS = [
   'success_rate',

@@ -1,6 +1,7 @@
 /** The alert state (one store document per workspace), validated when read back, and the rules it resolves. */
 
 import { z } from 'zod';
+import { isCountThreshold } from '../../domain/alert-thresholds.js';
 import {
   ALERT_RULE_IDS,
   ALERT_RULES,
@@ -160,16 +161,8 @@ export interface ResolvedRule {
   enabled: boolean;
 }
 
-/**
- * Whether the 429 rule's stored threshold is a count of rate-limited calls, set before 429s were
- * judged as a share of a run's calls (no unit, a whole number of 1 or more; a share is at most 1 and
- * written with its unit since). Such a threshold stays applied as a count, as it was set, until
- * someone sets a share: a custom threshold never silently falls back to the default.
- */
-export function isCountThreshold(rs: RuleState | undefined): boolean {
-  if (rs === undefined || rs.unit === 'share' || rs.threshold === undefined) return false;
-  return Number.isInteger(rs.threshold) && rs.threshold >= 1;
-}
+// Whether the 429 rule's stored threshold is a count of calls: one reading, shared with the dashboard.
+export { isCountThreshold };
 
 export interface ResolvedAlertOptions {
   min_api_calls: number;

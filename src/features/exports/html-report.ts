@@ -26,6 +26,7 @@ import {
   formatSignedSeconds,
 } from '../../domain/format.js';
 import { CAMPAIGNS, SCORE_BUCKETS, type ScoreBucket, TIERS, type Tier } from '../../domain/model.js';
+import { formatThresholdPercent } from '../../domain/thresholds.js';
 import { formatLocalDateTime } from '../../domain/time.js';
 import { html, raw, type SafeHtml } from './html-safe.js';
 import { type ChartBar, columnChart, funnelChart, horizontalBarChart, lineChart } from './svg-charts.js';
@@ -160,7 +161,11 @@ function summarySection(model: DashboardModel): SafeHtml {
   return html`<section id="summary"><h2>Executive summary</h2><p>Overall performance: <span class="badge ${perfClass(s.overall_performance)}">${s.overall_performance}</span></p><div class="kpis">${[
     kpi('Discovered', formatInt(s.total_companies_discovered)),
     kpi('Qualified', formatInt(s.total_companies_qualified), 'Tier 1-3'),
-    kpi('Qualification rate', formatPercent(s.qualification_rate), 'Excellent above 15%, good above 10%'),
+    kpi(
+      'Qualification rate',
+      formatPercent(s.qualification_rate),
+      `Excellent above ${formatThresholdPercent(model.thresholds.qualification_excellent)}, good above ${formatThresholdPercent(model.thresholds.qualification_good)}`,
+    ),
     kpi('Tier 1', formatInt(s.tier_1_targets), 'high-priority opportunities'),
     kpi('Tier 2', formatInt(s.tier_2_targets)),
     kpi('Tier 3', formatInt(s.tier_3_targets)),
@@ -213,6 +218,7 @@ function endpointRow(e: EndpointPerformance): string[] {
 
 function apiSection(model: DashboardModel): SafeHtml {
   const api = model.search_performance;
+  const th = model.thresholds;
   if (api.source === 'none') {
     return html`<section id="api"><h2>Apollo API health</h2><p class="empty">No API calls or metrics were reported for these runs.</p></section>`;
   }
@@ -249,9 +255,17 @@ function apiSection(model: DashboardModel): SafeHtml {
       : null;
   return html`<section id="api"><h2>Apollo API health</h2><div class="kpis">${[
     kpi('Calls', formatInt(api.total_calls), `${formatInt(api.failed_calls)} failed`),
-    kpi('Success rate', formatPercent(api.success_rate), 'threshold 95%'),
-    kpi('Error rate', formatPercent(api.error_rate), 'threshold 5%'),
-    kpi('Avg response', formatSeconds(api.average_response_time), 'successful calls; threshold 2.00s'),
+    kpi(
+      'Success rate',
+      formatPercent(api.success_rate),
+      `threshold ${formatThresholdPercent(th.success_rate)}`,
+    ),
+    kpi('Error rate', formatPercent(api.error_rate), `threshold ${formatThresholdPercent(th.error_rate)}`),
+    kpi(
+      'Avg response',
+      formatSeconds(api.average_response_time),
+      `successful calls; threshold ${formatSeconds(th.average_response_time)}`,
+    ),
     kpi('Credits used', formatInt(api.total_credits_used)),
     kpi('Rate-limited (429)', formatInt(api.rate_limited_calls)),
     peak,
