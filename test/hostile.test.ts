@@ -168,6 +168,64 @@ describe('absurd numbers and damaged records never take the workspace down', () 
   });
 });
 
+describe('a damaged settings record', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { ADMIN_USER_IDS: 'U_ADMIN' } });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('reads as the defaults, is named and counted, refuses changes until an admin resets it from Slack', async () => {
+    expect((await h.ingest(runJson('good', iso(Date.now() - DAY)))).status).toBe(201);
+    expect((await (await h.command('settings rate_limit=250')).reply()).text).toContain('rate_limit=250');
+    const file = join(h.dir, 'store.sqlite');
+    const [row] = await sql<{ key: string }>(
+      file,
+      "SELECT key FROM keyv WHERE key LIKE '%:t:T_TEST:settings'",
+    );
+    if (!row) throw new Error('no settings row');
+    // A value stored without who set it (a hand edit, or an older version's shape).
+    const broken = JSON.stringify({ value: { rate_limit: 250 } });
+    await sql(file, 'UPDATE keyv SET value = ? WHERE key = ?', broken, row.key);
+
+    const dashboard = visibleText(await (await h.command('')).reply());
+    expect(dashboard).toContain('Tier 1 accounts');
+    expect(dashboard).toContain(
+      'Damaged and left out: the workspace settings (the defaults are used meanwhile). Remove with `/apollo-dashboard settings reset` (admins).',
+    );
+    const runs = visibleText(await (await h.command('runs')).reply());
+    expect(runs).toContain('good');
+    expect(runs).toContain('the workspace settings');
+    // The defaults (rate_limit 100), not the damaged 250, and why.
+    const shown = await (await h.command('settings')).reply();
+    expect(shown.text).toContain('rate_limit=100');
+    expect(visibleText(shown)).toContain('Damaged and left out: the workspace settings');
+    expect(await health(h)).toMatchObject({ status: 'ok', workspaces: 'ok', damaged_records: 1 });
+
+    // A change is refused, pointing at the reset, and the damaged value stays for a hand recovery.
+    const refused = visibleText(await (await h.command('settings rate_limit=300')).reply());
+    expect(refused).toContain('settings record is damaged');
+    expect(refused).toContain('/apollo-dashboard settings reset');
+    const denied = await h.command('settings reset', { user: 'U_MEMBER' });
+    expect(visibleText(denied.ack.json)).toContain('Only the app admins');
+    expect(await sql(file, 'SELECT value FROM keyv WHERE key = ?', row.key)).toEqual([{ value: broken }]);
+
+    const reset = visibleText(await (await h.command('settings reset')).reply());
+    expect(reset).toContain('Removed the damaged settings record');
+    expect(await sql(file, 'SELECT value FROM keyv WHERE key = ?', row.key)).toEqual([]);
+    expect(await health(h)).toMatchObject({ status: 'ok', damaged_records: 0 });
+    expect(visibleText(await (await h.command('')).reply())).not.toContain('Damaged');
+    // A second reset finds nothing damaged and removes nothing.
+    const again = visibleText(await (await h.command('settings reset')).reply());
+    expect(again).toContain('not damaged, so nothing was removed');
+
+    expect((await (await h.command('settings rate_limit=300')).reply()).text).toContain('rate_limit=300');
+    expect((await h.store.getSettings(TEAM)).rate_limit?.value).toBe(300);
+  });
+});
+
 describe('the signature window holds both ways', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -30,18 +30,55 @@ const WARNING_CHARS = 300;
 export interface DamagedLine {
   run_id: string | null;
   record: string;
+  /** For a damaged document: its name (`campaigns-page-3`). */
+  document?: string;
+}
+
+/** A damaged campaign document, as people know it. */
+function documentLabel(name: string): string {
+  if (name === 'campaigns-index')
+    return 'the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide)';
+  if (name === 'campaigns') return 'the campaign updates of an earlier version';
+  const page = /^campaigns-page-(\d+)$/.exec(name);
+  if (page) return `campaign updates page ${page[1]}`;
+  const month = /^campaigns-month-(.+)$/.exec(name);
+  if (month) return `the campaign totals of ${escapeMrkdwn(month[1] ?? '')}`;
+  return `the stored ${escapeMrkdwn(name)}`;
+}
+
+/** Damaged campaign documents `campaign repair` removes (not the index: the pages are found through it). */
+const isCampaignDocument = (d: DamagedLine) =>
+  d.document?.startsWith('campaigns') === true && d.document !== 'campaigns-index';
+
+/** How a damaged record is named in the note. */
+function nameOf(d: DamagedLine): string {
+  if (d.record === 'settings') return 'the workspace settings (the defaults are used meanwhile)';
+  if (d.document !== undefined) return documentLabel(d.document);
+  return d.run_id === null
+    ? `an unnamed ${escapeMrkdwn(d.record)}`
+    : `\`${escapeMrkdwn(d.run_id)}\` (${escapeMrkdwn(d.record)})`;
 }
 
 /** One line naming the damaged records and how to remove them (mrkdwn, escaped). */
 export function damagedNote(damaged: readonly DamagedLine[]): string | null {
   if (damaged.length === 0) return null;
-  const named = damaged
-    .slice(0, 5)
-    .map((d) =>
-      d.run_id === null ? `an unnamed ${d.record}` : `\`${escapeMrkdwn(d.run_id)}\` (${d.record})`,
-    );
+  const named = damaged.slice(0, 5).map(nameOf);
   const more = damaged.length > 5 ? ` and ${formatInt(damaged.length - 5)} more` : '';
-  return `:warning: Damaged and left out: ${named.join(', ')}${more}. Remove with \`${COMMAND} runs delete <run_id>\`.`;
+  const how: string[] = [];
+  if (damaged.some((d) => d.record !== 'settings' && d.document === undefined))
+    how.push(`\`${COMMAND} runs delete <run_id>\``);
+  if (damaged.some((d) => d.record === 'settings')) how.push(`\`${COMMAND} settings reset\` (admins)`);
+  if (damaged.some(isCampaignDocument)) how.push(`\`${COMMAND} campaign repair\` (admins)`);
+  const remove = how.length > 0 ? ` Remove with ${how.join(' and ')}.` : '';
+  return `:warning: Damaged and left out: ${named.join(', ')}${more}.${remove}`;
+}
+
+/** The answer to `settings reset`: whether a damaged settings record was removed. */
+export function renderSettingsReset(removed: boolean): SlackMessage {
+  const text = removed
+    ? 'Removed the damaged settings record of this workspace. Every setting is back to its default; set them again with `settings key=value`.'
+    : 'The settings of this workspace are not damaged, so nothing was removed. Change a setting with `settings key=value` (`key=none` for a default where it applies).';
+  return message(text, [section(removed ? `:white_check_mark: ${text}` : text)]);
 }
 
 export function renderRunList(
@@ -126,7 +163,8 @@ function describeChannelSource(source: SettingSource, timeZone: string): string 
   return source.kind === 'set' ? 'workspace setting' : 'default';
 }
 
-export function renderSettings(settings: ResolvedSettings): SlackMessage {
+/** `damaged`: the note naming a damaged settings record (the values shown are then the defaults). */
+export function renderSettings(settings: ResolvedSettings, damaged: string | null = null): SlackMessage {
   const formatAmount = (n: number) => formatMoney(n, settings.currency);
   const tz = settings.timezone;
   const src = settings.sources;
@@ -150,6 +188,7 @@ export function renderSettings(settings: ResolvedSettings): SlackMessage {
       ),
       section(`*ROI assumptions per channel*\n${channelLines.join('\n')}`),
       context([`Change with ${SETTINGS_USAGE}.`]),
+      ...(damaged ? [section(damaged)] : []),
     ],
   );
 }

@@ -80,7 +80,10 @@ export type CampaignDay = z.infer<typeof daySchema>;
  */
 export const campaignStoreSchema = z.union([
   z.discriminatedUnion('kind', [indexSchema, pageSchema, monthSchema]),
-  campaignDocumentSchema,
+  // Never a document that names a kind: a damaged page, month or index is damage, not this.
+  z
+    .custom<unknown>((v) => typeof v === 'object' && v !== null && !('kind' in v))
+    .pipe(campaignDocumentSchema),
 ]);
 export type CampaignStoreDocument = z.infer<typeof campaignStoreSchema>;
 
@@ -346,4 +349,34 @@ export function removeFromStorage(
     [monthName, monthEmpty ? null : nextMonth],
   ]);
   return { kind: 'removed', removed: target, after: totals[target.channel] ?? emptyCounts(), writes };
+}
+
+/**
+ * The index's people and months and every month document, folded again from the pages (ascending
+ * page numbers, in recorded order): what a repair writes once damaged pages or months are removed.
+ * The next position is kept, so no position is ever taken twice.
+ */
+export function rebuildFromPages(
+  index: CampaignIndex,
+  pages: ReadonlyMap<number, CampaignPage | undefined>,
+): { index: CampaignIndex; months: Map<string, CampaignMonth> } {
+  const users: CampaignIndex['users'] = {};
+  const months = new Map<string, CampaignMonth>();
+  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+    for (const update of pages.get(n)?.updates ?? []) {
+      const name = monthOf(update.date);
+      const month = months.get(name) ?? { kind: 'month', v: 1, days: {} };
+      months.set(name, month);
+      const day = month.days[update.date] ?? { totals: {}, updates: 0, pages: [] };
+      day.totals[update.channel] = applyUpdate(day.totals[update.channel] ?? emptyCounts(), update);
+      day.updates += 1;
+      day.pages = addSorted(day.pages, n);
+      month.days[update.date] = day;
+      users[update.user] = addSorted(users[update.user] ?? [], n);
+    }
+  }
+  return {
+    index: { kind: 'index', v: 1, next: index.next, months: [...months.keys()].sort(), users },
+    months,
+  };
 }

@@ -12,6 +12,8 @@ export type Command =
   | { kind: 'runs' }
   | { kind: 'runs-delete'; runId: string }
   | { kind: 'settings' }
+  /** Removes a damaged settings record (only a damaged one). */
+  | { kind: 'settings-reset' }
   /** A null value removes the stored setting (back to its default). */
   | { kind: 'settings-set'; change: Partial<Record<SettingKey, string | number | null>> }
   | { kind: 'ingest-key-new' }
@@ -28,7 +30,7 @@ export const CORE_HELP = {
   post: `\`${COMMAND} post [period]\`: post the dashboard to this channel.`,
   upload: `\`${COMMAND} upload\`: upload a run (JSON or Apollo CSV export) in a form.`,
   runs: `\`${COMMAND} runs\`: recent runs · \`${COMMAND} runs delete <run_id>\`: remove one.`,
-  settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them · \`settings ingest-key new|list|revoke <prefix>\`: keys for the ingest API · \`settings delete-data [confirm]\`: delete this workspace's data now.`,
+  settings: `\`${COMMAND} settings\`: show settings · \`${COMMAND} settings rate_limit=200 timezone=Europe/Berlin\`: change them · \`settings ingest-key new|list|revoke <prefix>\`: keys for the ingest API · \`settings delete-data [confirm]\`: delete this workspace's data now · \`settings reset\`: remove a damaged settings record.`,
   roi: `\`${COMMAND} settings roi cost_per_contact=0.8 revenue_per_conversion=12000 [channel=linkedin]\`: ROI assumptions · \`settings credit_cost=0.02\`: money per Apollo credit · \`settings currency=EUR\`: the currency of every money figure (\`currency=none\` clears it).`,
   help: `\`${COMMAND} help\`: this list.`,
 } as const;
@@ -76,6 +78,10 @@ export function parseCommand(text: string): Command {
           'bad_command',
           'Usage: `settings ingest-key new`, `… list` or `… revoke <prefix>`.',
         );
+      }
+      if (sub === 'reset') {
+        if (rest.length === 1) return { kind: 'settings-reset' };
+        throw new AppError('bad_command', 'Usage: `settings reset` (removes a damaged settings record).');
       }
       if (sub === 'delete-data') {
         if (rest.length === 1) return { kind: 'delete-data', confirmed: false };

@@ -19,6 +19,7 @@ import {
   monthOf,
   monthsInRange,
   pagesOf,
+  rebuildFromPages,
   removalDocuments,
   removeFromStorage,
   totalsFromMonths,
@@ -31,7 +32,8 @@ import {
   type DateRange,
 } from '../domain/campaigns.js';
 import type { Campaign } from '../domain/model.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
+import { COMMAND } from '../ids.js';
 import type { Store } from '../store/store.js';
 
 /** Tries before giving up when other writers keep moving the index (each try is one transaction). */
@@ -52,10 +54,12 @@ function busy(): AppError {
 /** Every update, in recorded order. */
 export async function loadCampaignUpdates(store: Store, team: string): Promise<CampaignUpdate[]> {
   // Read together, so a migration in between cannot show an update twice.
+  // A damaged document is left out (and named by the store's listDamaged), never failing the read.
   const [legacy, indexDoc] = await store.getDocuments(
     team,
     [CAMPAIGNS_DOCUMENT, CAMPAIGN_INDEX_DOCUMENT],
     campaignStoreSchema,
+    { skipDamaged: true },
   );
   const index = asIndex(indexDoc);
   const pages = pagesOf(index);
@@ -63,7 +67,9 @@ export async function loadCampaignUpdates(store: Store, team: string): Promise<C
     pages.length === 0
       ? []
       : updatesOfPages(
-          await store.getDocuments(team, pages.map(campaignPageDocument), campaignStoreSchema),
+          await store.getDocuments(team, pages.map(campaignPageDocument), campaignStoreSchema, {
+            skipDamaged: true,
+          }),
           index?.next ?? 0,
         );
   const earlier = legacyOf(legacy);
@@ -112,8 +118,63 @@ export interface AppendedCampaignUpdates {
   totals: Record<Campaign, CampaignCounts>;
 }
 
+/**
+ * When a write failed on the store, names a damaged campaign record among `names` (checked again)
+ * and how to remove it; otherwise the error as it was.
+ */
+async function explainDamage(
+  store: Store,
+  team: string,
+  names: readonly string[],
+  error: unknown,
+): Promise<unknown> {
+  if (!isAppError(error, 'store_unavailable')) return error;
+  const read = await store
+    .getDocuments(team, names, campaignStoreSchema, { skipDamaged: true })
+    .catch(() => null);
+  if (!read) return error;
+  const damaged = (await store.listDamaged(team).catch(() => []))
+    .map((d) => d.document)
+    .filter((n): n is string => n !== undefined && names.includes(n));
+  if (damaged.length === 0) return error;
+  return new AppError(
+    'store_unavailable',
+    `Damaged campaign records, left as they are (nothing is written over them): ${damaged.join(', ')}. An admin can remove them with \`${COMMAND} campaign repair\`.`,
+    { cause: error },
+  );
+}
+
 /** Appends a batch in one transaction: all of it is kept, or none. */
 export async function appendCampaignUpdates(
+  store: Store,
+  team: string,
+  added: readonly CampaignUpdate[],
+  range: DateRange,
+): Promise<AppendedCampaignUpdates> {
+  try {
+    return await appendOnce(store, team, added, range);
+  } catch (error) {
+    const months = added.map((u) => campaignMonthDocument(monthOf(u.date)));
+    const stored = await documentsOf(store, team);
+    throw await explainDamage(
+      store,
+      team,
+      [...new Set([CAMPAIGNS_DOCUMENT, CAMPAIGN_INDEX_DOCUMENT, ...months, ...stored])],
+      error,
+    );
+  }
+}
+
+/** Every page and month the index names, or none when it cannot be read. */
+async function documentsOf(store: Store, team: string): Promise<string[]> {
+  const [doc] = await store
+    .getDocuments(team, [CAMPAIGN_INDEX_DOCUMENT], campaignStoreSchema, { skipDamaged: true })
+    .catch(() => [undefined]);
+  const index = asIndex(doc);
+  return [...pagesOf(index).map(campaignPageDocument), ...(index?.months ?? []).map(campaignMonthDocument)];
+}
+
+async function appendOnce(
   store: Store,
   team: string,
   added: readonly CampaignUpdate[],
@@ -207,6 +268,69 @@ export async function removeCampaignUpdate(
     );
     if (outcome === 'gone') return { removed: null, after: null };
     if (outcome !== 'stale') return outcome;
+  }
+  throw busy();
+}
+
+export interface CampaignRepair {
+  /** The damaged documents removed (their updates or totals could not be read). */
+  removed: string[];
+  /** The index is damaged: it is left as it is (the pages cannot be found without it). */
+  indexDamaged: boolean;
+}
+
+/**
+ * Removes damaged campaign documents (the earlier version's one, pages, months) and folds the
+ * index's people and months and every month again from the readable pages, so what is left agrees.
+ * A damaged index is not removed: without it the pages cannot be found; it is reported instead.
+ */
+export async function repairCampaignUpdates(store: Store, team: string): Promise<CampaignRepair> {
+  const [, indexDoc] = await store.getDocuments(
+    team,
+    [CAMPAIGNS_DOCUMENT, CAMPAIGN_INDEX_DOCUMENT],
+    campaignStoreSchema,
+    { skipDamaged: true },
+  );
+  const index = asIndex(indexDoc);
+  const pageNames = pagesOf(index).map(campaignPageDocument);
+  const monthNames = (index?.months ?? []).map(campaignMonthDocument);
+  await store.getDocuments(team, [...pageNames, ...monthNames], campaignStoreSchema, { skipDamaged: true });
+  const damaged = (await store.listDamaged(team))
+    .map((d) => d.document)
+    .filter((name): name is string => name !== undefined && name.startsWith(CAMPAIGNS_DOCUMENT));
+  const indexDamaged = damaged.includes(CAMPAIGN_INDEX_DOCUMENT);
+  const removed: string[] = [];
+  if (indexDamaged) return { removed, indexDamaged };
+  for (const name of damaged)
+    if (await store.deleteDamagedDocument(team, name, campaignStoreSchema)) removed.push(name);
+  if (removed.length === 0 || !index) return { removed, indexDamaged };
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await readIndex(store, team);
+    if (!current) return { removed, indexDamaged };
+    const pages = pagesOf(current);
+    const read = await store.getDocuments(team, pages.map(campaignPageDocument), campaignStoreSchema);
+    const rebuilt = rebuildFromPages(current, new Map(pages.map((n, i) => [n, asPage(read[i])])));
+    const months = [...new Set([...current.months, ...rebuilt.index.months])].sort();
+    const names = [
+      CAMPAIGN_INDEX_DOCUMENT,
+      ...pages.map(campaignPageDocument),
+      ...months.map(campaignMonthDocument),
+    ];
+    const done = await store.updateDocuments(team, names, campaignStoreSchema, (now) => {
+      const nowIndex = asIndex(now[0]);
+      // Written to since it was read: fold again.
+      if (!nowIndex || nowIndex.next !== current.next) return { values: [], result: false };
+      // Folded from the pages as locked now (an undo may have changed one since).
+      const locked = rebuildFromPages(nowIndex, new Map(pages.map((n, i) => [n, asPage(now[i + 1])])));
+      if (!locked.index.months.every((m) => months.includes(m))) return { values: [], result: false };
+      const values = names.map((name, i) => {
+        if (i === 0) return locked.index;
+        if (i <= pages.length) return undefined;
+        return locked.months.get(name.slice('campaigns-month-'.length)) ?? null;
+      });
+      return { values, result: true };
+    });
+    if (done) return { removed, indexDamaged };
   }
   throw busy();
 }

@@ -2,10 +2,12 @@
 import { type HelpGroup, renderFailure, renderHelpMessage } from '../blocks/help.js';
 import { message, section } from '../blocks/kit.js';
 import {
+  damagedNote,
   renderDamagedDeleteConfirm,
   renderDeleteConfirm,
   renderRunList,
   renderSettings,
+  renderSettingsReset,
 } from '../blocks/runs.js';
 import { renderUploadModal } from '../blocks/upload.js';
 import {
@@ -85,6 +87,7 @@ export function coreCommands(options: CoreCommandOptions): {
         return;
       }
       case 'settings-set':
+      case 'settings-reset':
       case 'runs-delete':
       case 'ingest-key-new':
       case 'ingest-key-list':
@@ -160,7 +163,12 @@ export function coreCommands(options: CoreCommandOptions): {
         return;
       }
       case 'settings': {
-        await c.respond(ephemeral(renderSettings(await loadSettings(deps, team))));
+        const [settings, damaged] = await Promise.all([
+          loadSettings(deps, team),
+          deps.store.listDamaged(team),
+        ]);
+        const note = damagedNote(damaged.filter((d) => d.record === 'settings'));
+        await c.respond(ephemeral(renderSettings(settings, note)));
         return;
       }
       case 'settings-set': {
@@ -177,6 +185,15 @@ export function coreCommands(options: CoreCommandOptions): {
         await options.onSettingsChanged(team);
         const resolved = resolveSettings(stored, { timeZone: deps.config.defaultTimeZone });
         await c.respond(ephemeral(renderSettings(resolved)));
+        return;
+      }
+      case 'settings-reset': {
+        const removed = await deps.store.deleteDamagedSettings(team);
+        if (removed) {
+          deps.logger.info(`The damaged settings record of ${team} was removed by ${user}.`);
+          await options.onSettingsChanged(team);
+        }
+        await c.respond(ephemeral(renderSettingsReset(removed)));
         return;
       }
       case 'ingest-key-new': {

@@ -14,6 +14,7 @@ import type { RunMeta } from '../domain/run-meta.js';
 import { sortRunsNewestFirst } from '../domain/run-meta.js';
 import { storedSettingsSchema } from '../domain/settings-schema.js';
 import { AppError } from '../errors.js';
+import { COMMAND } from '../ids.js';
 import { readStoredAggregate } from './aggregate-codec.js';
 import type { Backend, Write } from './backend.js';
 import { companyChunkSchema, decodeCompanies } from './company-codec.js';
@@ -107,10 +108,10 @@ function dataKeys(team: string, entry: IndexEntry): string[] {
 }
 
 function damaged(key: string): AppError {
-  return new AppError(
-    'store_unavailable',
-    `A stored record is damaged (${key.split(':').slice(2, 3).join('')}).`,
-  );
+  const parts = key.split(':');
+  // A document is named (`campaigns-page-3`); other records by their kind (`runs`, `settings`…).
+  const what = parts[2] === 'doc' ? parts.slice(3).join(':') : parts.slice(2, 3).join('');
+  return new AppError('store_unavailable', `A stored record is damaged (${what}).`);
 }
 
 /** Parses a value read from the backend; absent is `undefined`, anything the schema refuses is damage. */
@@ -119,6 +120,18 @@ function parse<S extends z.ZodType>(key: string, raw: unknown, schema: S): z.inf
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw damaged(key);
   return parsed.data;
+}
+
+/** A settings record that is stored but fails validation. */
+function settingsDamaged(raw: unknown): boolean {
+  return raw !== undefined && !storedSettingsSchema.safeParse(raw).success;
+}
+
+function damagedSettings(): AppError {
+  return new AppError(
+    'store_unavailable',
+    `The workspace's settings record is damaged, so it was left as it is (it may still be recovered by hand). An admin can remove it with \`${COMMAND} settings reset\`, then set settings again.`,
+  );
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -150,6 +163,9 @@ export function createKvStore(backend: Backend): Store {
 
   /** Aggregates that failed to read in this process, per workspace, until their run is deleted or replaced. */
   const damagedAggregates = new Map<string, Set<string>>();
+
+  /** Documents read damaged in this process (and their schema, to check again), per workspace. */
+  const damagedDocuments = new Map<string, Map<string, z.ZodType>>();
 
   /** Workspaces this process has seen in the registry (it only ever grows). */
   const registered = new Set<string>();
@@ -312,22 +328,57 @@ export function createKvStore(backend: Backend): Store {
 
     listDamaged: (team) =>
       guard('list damaged records', async () => {
-        const { damaged: broken } = await readIndexParts(team);
+        const indexKey = keys.index(team);
+        const [rawIndex, rawSettings] = await backend.getMany([indexKey, keys.settings(team)]);
+        const { damaged: broken } = parseIndex(indexKey, rawIndex);
         const out: DamagedRecord[] = broken.map((d) => ({ run_id: runIdOf(d), record: 'index entry' }));
+        if (settingsDamaged(rawSettings)) out.push({ run_id: null, record: 'settings' });
+        const docs = damagedDocuments.get(team);
+        if (docs && docs.size > 0) {
+          // Checked again: one removed or rewritten meanwhile (by any process) is no longer named.
+          const names = [...docs.keys()];
+          const raw = await backend.getMany(names.map((name) => keys.document(team, name)));
+          for (const [i, name] of names.entries()) {
+            const value = raw[i];
+            const schema = docs.get(name);
+            if (value !== undefined && schema && !schema.safeParse(value).success)
+              out.push({ run_id: null, record: 'document', document: name });
+            else docs.delete(name);
+          }
+        }
         for (const runId of damagedAggregates.get(team) ?? [])
           out.push({ run_id: runId, record: 'aggregate' });
         return out;
       }),
 
     getSettings: (team) =>
-      guard('read settings', async () => (await read(keys.settings(team), storedSettingsSchema)) ?? {}),
+      guard('read settings', async () => {
+        // A damaged record reads as "no settings" (the defaults): it is named by `listDamaged`.
+        const [raw] = await backend.getMany([keys.settings(team)]);
+        const parsed = raw === undefined ? undefined : storedSettingsSchema.safeParse(raw);
+        return parsed?.success ? parsed.data : {};
+      }),
 
     updateSettings: (team, change) =>
       guard('save settings', () => {
         const key = keys.settings(team);
         return update(team, key, (current) => {
+          // Never written over: the damaged value may still be recovered by hand.
+          if (settingsDamaged(current)) throw damagedSettings();
           const next = change(parse(key, current, storedSettingsSchema) ?? {});
           return { writes: [[key, JSON.stringify(next)]], result: next };
+        });
+      }),
+
+    deleteDamagedSettings: (team) =>
+      guard('remove the damaged settings', () => {
+        const key = keys.settings(team);
+        return backend.transaction({
+          read: [key],
+          decide: ([current]) =>
+            settingsDamaged(current)
+              ? { writes: [[key, null]], result: true }
+              : { writes: [], result: false },
         });
       }),
 
@@ -349,7 +400,7 @@ export function createKvStore(backend: Backend): Store {
         });
       }),
 
-    getDocuments: (team, names, schema) =>
+    getDocuments: (team, names, schema, options = {}) =>
       guard('read documents', async () => {
         const out = [];
         // A few at a time, yielding between reads: the embedded driver reads on the event loop.
@@ -359,9 +410,38 @@ export function createKvStore(backend: Backend): Store {
             .slice(start, start + DOCUMENTS_PER_READ)
             .map((name) => keys.document(team, name));
           const raw = await backend.getMany(part);
-          for (const [i, value] of raw.entries()) out.push(parse(part[i] ?? '', value, schema));
+          for (const [i, value] of raw.entries()) {
+            if (!options.skipDamaged || value === undefined) {
+              out.push(parse(part[i] ?? '', value, schema));
+              continue;
+            }
+            const parsed = schema.safeParse(value);
+            if (parsed.success) {
+              out.push(parsed.data);
+              continue;
+            }
+            const name = names[start + i] ?? '';
+            const docs = damagedDocuments.get(team) ?? new Map<string, z.ZodType>();
+            docs.set(name, schema);
+            damagedDocuments.set(team, docs);
+            out.push(undefined);
+          }
         }
         return out;
+      }),
+
+    deleteDamagedDocument: (team, name, schema) =>
+      guard(`remove the damaged ${name}`, async () => {
+        const key = keys.document(team, name);
+        const removed = await backend.transaction({
+          read: [key],
+          decide: ([current]) =>
+            current !== undefined && !schema.safeParse(current).success
+              ? { writes: [[key, null]], result: true }
+              : { writes: [], result: false },
+        });
+        damagedDocuments.get(team)?.delete(name);
+        return removed;
       }),
 
     updateDocuments: (team, names, schema, change) =>

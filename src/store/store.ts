@@ -19,8 +19,10 @@ export interface SaveRunResult {
 export interface DamagedRecord {
   /** The run it belongs to, when that much could be read. */
   run_id: string | null;
-  /** `index entry`, `aggregate`… */
+  /** `index entry`, `aggregate`, `settings`, `document`… */
   record: string;
+  /** For a `document`: its name (e.g. `campaigns-page-3`). */
+  document?: string;
 }
 
 export interface Store {
@@ -34,15 +36,24 @@ export interface Store {
   listRuns(team: string): Promise<RunMeta[]>;
   /**
    * The workspace's damaged records found so far: index entries that fail validation, and aggregates
-   * that failed when read (those runs are left out of dashboards). `deleteRun` removes either.
+   * that failed when read (those runs are left out of dashboards), which `deleteRun` removes; a
+   * settings record that fails validation (`{ run_id: null, record: 'settings' }`), which
+   * `deleteDamagedSettings` removes; documents met damaged by `getDocuments` with `skipDamaged`
+   * (`{ run_id: null, record: 'document', document }`), which `deleteDamagedDocument` removes.
    */
   listDamaged(team: string): Promise<DamagedRecord[]>;
   getAggregates(team: string, runIds: readonly string[]): Promise<RunAggregate[]>;
   getCompanies(team: string, runId: string): Promise<Company[] | null>;
   deleteRun(team: string, runId: string): Promise<RunMeta | null>;
+  /** The stored settings; `{}` (the defaults) when none are stored or the record is damaged (see `listDamaged`). */
   getSettings(team: string): Promise<StoredSettings>;
-  /** Applies `change` to the current settings and stores the result, atomically across processes. */
+  /**
+   * Applies `change` to the current settings and stores the result, atomically across processes.
+   * A damaged settings record is never written over: `store_unavailable` until `deleteDamagedSettings`.
+   */
   updateSettings(team: string, change: (current: StoredSettings) => StoredSettings): Promise<StoredSettings>;
+  /** Deletes the settings record when it is damaged (true); a readable or absent one stays (false). */
+  deleteDamagedSettings(team: string): Promise<boolean>;
   /**
    * A named per-workspace document (campaign updates, alert state, digest state…), validated with
    * `schema` when read back. `updateDocument` runs `change` on the current value inside a database
@@ -56,12 +67,19 @@ export interface Store {
     schema: z.ZodType<T>,
     change: (current: T | undefined) => { value: T; result: R },
   ): Promise<{ value: T; result: R }>;
-  /** Several named documents at once (each validated with `schema`), `undefined` where absent. */
+  /**
+   * Several named documents at once (each validated with `schema`), `undefined` where absent. With
+   * `skipDamaged`, a document that fails validation reads as `undefined` too, and is named by
+   * `listDamaged` (as `document`) while it stays damaged; otherwise it fails the read.
+   */
   getDocuments<T>(
     team: string,
     names: readonly string[],
     schema: z.ZodType<T>,
+    options?: { skipDamaged?: boolean },
   ): Promise<Array<T | undefined>>;
+  /** Deletes the document when it is stored and fails `schema` (true); a readable or absent one stays (false). */
+  deleteDamagedDocument<T>(team: string, name: string, schema: z.ZodType<T>): Promise<boolean>;
   /**
    * `updateDocument` for several documents in one transaction: all of `names` are locked and read,
    * `change` returns a value per name (in the same order): a value to store, `null` to delete the

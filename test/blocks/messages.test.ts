@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderFailure } from '../../src/blocks/help.js';
 import { escapeMrkdwn, LIMITS, message, section, truncate } from '../../src/blocks/kit.js';
-import { renderDeleteConfirm, renderRunList, renderSettings } from '../../src/blocks/runs.js';
+import { damagedNote, renderDeleteConfirm, renderRunList, renderSettings } from '../../src/blocks/runs.js';
 import {
   describeRun,
   renderUploadErrors,
@@ -112,6 +112,36 @@ describe('help and errors', () => {
 });
 
 describe('runs and settings', () => {
+  it('names damaged records, each with the command that removes it', () => {
+    expect(damagedNote([])).toBeNull();
+    expect(damagedNote([{ run_id: 'r<1>', record: 'index entry' }])).toBe(
+      ':warning: Damaged and left out: `r&lt;1&gt;` (index entry). Remove with `/apollo-dashboard runs delete <run_id>`.',
+    );
+    expect(damagedNote([{ run_id: null, record: 'settings' }])).toBe(
+      ':warning: Damaged and left out: the workspace settings (the defaults are used meanwhile). Remove with `/apollo-dashboard settings reset` (admins).',
+    );
+    expect(
+      damagedNote([
+        { run_id: 'a', record: 'aggregate' },
+        { run_id: null, record: 'settings' },
+      ]),
+    ).toBe(
+      ':warning: Damaged and left out: `a` (aggregate), the workspace settings (the defaults are used meanwhile). Remove with `/apollo-dashboard runs delete <run_id>` and `/apollo-dashboard settings reset` (admins).',
+    );
+    expect(
+      damagedNote([
+        { run_id: null, record: 'document', document: 'campaigns-page-3' },
+        { run_id: null, record: 'document', document: 'campaigns-month-2026-11' },
+        { run_id: null, record: 'document', document: 'campaigns-index' },
+      ]),
+    ).toBe(
+      ':warning: Damaged and left out: campaign updates page 3, the campaign totals of 2026-11, the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide). Remove with `/apollo-dashboard campaign repair` (admins).',
+    );
+    expect(damagedNote([{ run_id: null, record: 'document', document: 'campaigns-index' }])).toBe(
+      ':warning: Damaged and left out: the campaign updates index (no campaign update can be read; it is recovered by hand, see the operations guide).',
+    );
+  });
+
   it('lists runs in local time, labels escaped', () => {
     const msg = renderRunList([meta], 'America/New_York');
     expect(msg.text).toBe('1 runs stored.');

@@ -121,6 +121,14 @@ describe('parseCommand: subcommands', () => {
       `Unknown setting \`colour=blue\`. Usage: ${SETTINGS_USAGE}.`,
     );
   });
+
+  it('parses settings reset, alone only', () => {
+    expect(parseCommand('settings reset')).toEqual({ kind: 'settings-reset' });
+    expect(parseCommand('Settings RESET')).toEqual({ kind: 'settings-reset' });
+    expect(badCommand('settings reset now')).toBe(
+      'Usage: `settings reset` (removes a damaged settings record).',
+    );
+  });
 });
 
 describe('parseSettingsChange', () => {

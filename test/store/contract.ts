@@ -84,6 +84,8 @@ export interface ContractTarget {
   rawKeys(like: string): Promise<string[]>;
   /** Copies a stored record to another (raw) key, as an upload interrupted by a crash left its data. */
   rawCopy(fromKey: string, toKey: string): Promise<void>;
+  /** Stores `json` (a value's JSON text) under a raw key as the store would, bypassing its checks. */
+  rawWrite(key: string, json: string): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -239,6 +241,42 @@ export function storeContract(target: ContractTarget): void {
       expect(await store.listRuns('TA')).toEqual([]);
       expect((await store.listRuns('TB')).map((r) => r.run_id)).toEqual(['run-b-only', 'run-shared-id']);
       expect((await store.getCompanies('TB', 'run-shared-id'))?.length).toBe(7);
+    });
+
+    it('reads a damaged settings record as defaults, names it, never writes over it, and removes it', async () => {
+      const store = await open();
+      await store.saveRun('T1', record(makeRun('run-1', '2026-11-02T00:00:00.000Z', 3)));
+      await store.updateSettings('T1', () => ({ rate_limit: { value: 5, set_by: 'U', set_at: 'x' } }));
+      // Healthy settings are not removed by the repair.
+      expect(await store.deleteDamagedSettings('T1')).toBe(false);
+      expect((await store.getSettings('T1')).rate_limit?.value).toBe(5);
+      const [key] = await rawKeys('%t:T1:settings');
+      if (!key) throw new Error('no settings record');
+      // A value without who set it: what an older or hand-edited record could hold.
+      const broken = JSON.stringify({ rate_limit: 5 });
+      await target.rawWrite(key, broken);
+
+      expect(await store.getSettings('T1')).toEqual({});
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: null, record: 'settings' }]);
+      expect(await store.listRuns('T1')).toHaveLength(1);
+      const refused = await rejection(() =>
+        store.updateSettings('T1', () => ({ rate_limit: { value: 7, set_by: 'U', set_at: 'y' } })),
+      );
+      expect(refused.code).toBe('store_unavailable');
+      expect(refused.message).toContain('settings reset');
+      // Still the damaged value, for whoever wants to recover it by hand.
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: null, record: 'settings' }]);
+      expect(await store.listDamaged('T2')).toEqual([]);
+
+      expect(await store.deleteDamagedSettings('T1')).toBe(true);
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await rawKeys('%t:T1:settings')).toEqual([]);
+      expect(await store.deleteDamagedSettings('T1')).toBe(false);
+      const next = await store.updateSettings('T1', () => ({
+        rate_limit: { value: 7, set_by: 'U', set_at: 'y' },
+      }));
+      expect(next.rate_limit?.value).toBe(7);
+      expect((await store.getSettings('T1')).rate_limit?.value).toBe(7);
     });
 
     it('lists no damaged records for a healthy workspace', async () => {
@@ -436,6 +474,51 @@ export function storeContract(target: ContractTarget): void {
       ]);
       // Another workspace's documents of the same names are untouched.
       expect(await store.getDocuments('T2', ['day-a', 'day-d'], schema)).toEqual([undefined, undefined]);
+    });
+
+    it('skips a damaged document when asked, names it, and removes only a damaged one', async () => {
+      const store = await open();
+      const schema = z.object({ items: z.array(z.string()) });
+      for (const name of ['doc-a', 'doc-b'])
+        await store.updateDocument('T1', name, schema, () => ({
+          value: { items: [name] },
+          result: undefined,
+        }));
+      expect(await store.deleteDamagedDocument('T1', 'doc-a', schema)).toBe(false);
+      expect(await store.deleteDamagedDocument('T1', 'doc-none', schema)).toBe(false);
+      const [key] = await rawKeys('%t:T1:doc:doc-b');
+      if (!key) throw new Error('no document record');
+      await target.rawWrite(key, JSON.stringify({ items: [42] }));
+
+      // Without skipDamaged the read fails, as before; with it the rest is read and the damage named.
+      expect((await rejection(() => store.getDocuments('T1', ['doc-a', 'doc-b'], schema))).code).toBe(
+        'store_unavailable',
+      );
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.getDocuments('T1', ['doc-a', 'doc-b'], schema, { skipDamaged: true })).toEqual([
+        { items: ['doc-a'] },
+        undefined,
+      ]);
+      expect(await store.listDamaged('T1')).toEqual([
+        { run_id: null, record: 'document', document: 'doc-b' },
+      ]);
+      expect(await store.listDamaged('T2')).toEqual([]);
+      // A write that reads it is refused, and leaves it as it is.
+      await rejection(() =>
+        store.updateDocuments('T1', ['doc-a', 'doc-b'], schema, () => ({
+          values: [{ items: ['x'] }, { items: ['y'] }],
+          result: undefined,
+        })),
+      );
+      expect(await store.getDocument('T1', 'doc-a', schema)).toEqual({ items: ['doc-a'] });
+
+      expect(await store.deleteDamagedDocument('T1', 'doc-b', schema)).toBe(true);
+      expect(await rawKeys('%t:T1:doc:doc-b')).toEqual([]);
+      expect(await store.listDamaged('T1')).toEqual([]);
+      expect(await store.getDocuments('T1', ['doc-a', 'doc-b'], schema)).toEqual([
+        { items: ['doc-a'] },
+        undefined,
+      ]);
     });
 
     it('keeps every item of 60 concurrent multi-document batches over overlapping days from two stores', async () => {

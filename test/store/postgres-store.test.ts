@@ -49,6 +49,9 @@ describe.skipIf(skipPostgres)(postgresTitle('PostgreSQL store'), () => {
           schema,
         );
       },
+      rawWrite: async (key, json) => {
+        await adminQuery('UPDATE records SET value = $1 WHERE key = $2', [json, key], schema);
+      },
     });
   });
 

@@ -57,6 +57,9 @@ describe('SQLite store contract', () => {
     rawCopy: async (from, to) => {
       await sql(file, 'INSERT INTO keyv(key, value) SELECT ?, value FROM keyv WHERE key = ?', to, from);
     },
+    rawWrite: async (key, json) => {
+      await sql(file, 'UPDATE keyv SET value = ? WHERE key = ?', `{"value":${json}}`, key);
+    },
   });
 });
 
@@ -233,10 +236,17 @@ describe('SQLite store failures surface as store_unavailable', () => {
       expect((await rejection(() => store.getCompanies('T1', 'run-1'))).code).toBe('store_unavailable');
     });
 
-    it('settings', async () => {
-      const store = await damaged('%:t:T1:settings', JSON.stringify({ value: { rate_limit: 5 } }));
-      expect((await rejection(() => store.getSettings('T1'))).code).toBe('store_unavailable');
+    it('settings: read as defaults, named, never written over', async () => {
+      const value = JSON.stringify({ value: { rate_limit: 5 } });
+      const store = await damaged('%:t:T1:settings', value);
+      expect(await store.getSettings('T1')).toEqual({});
+      expect(await store.listDamaged('T1')).toEqual([{ run_id: null, record: 'settings' }]);
       expect((await rejection(() => store.updateSettings('T1', (c) => c))).code).toBe('store_unavailable');
+      const rows = await sql<{ value: string }>(
+        file,
+        "SELECT value FROM keyv WHERE key LIKE '%:t:T1:settings'",
+      );
+      expect(rows.map((r) => r.value)).toEqual([value]);
     });
   });
 });

@@ -17,13 +17,18 @@ import { AppError } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
 
 /** The help line: every form `parseCampaignCommand` accepts. */
-export const CAMPAIGN_HELP = `\`${COMMAND} campaign email|linkedin|content sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]\`: record campaign results (\`campaign <channel> set …\` corrects a date's totals; \`campaign\` opens a form; \`campaign undo\` takes your last update back).`;
+export const CAMPAIGN_HELP = `\`${COMMAND} campaign email|linkedin|content sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]\`: record campaign results (\`campaign <channel> set …\` corrects a date's totals; \`campaign\` opens a form; \`campaign undo\` takes your last update back; \`campaign repair\` removes damaged campaign records).`;
 
 export const CAMPAIGN_USAGE =
   '`campaign <email|linkedin|content> sent=N [opened=N] [responded=N] [converted=N] [date=YYYY-MM-DD]`, ' +
   '`campaign <channel> set …` (absolute totals for that date), `campaign undo`, or `campaign` for a form';
 
-export type CampaignCommand = { kind: 'form' } | { kind: 'undo' } | { kind: 'record'; entry: CampaignEntry };
+export type CampaignCommand =
+  | { kind: 'form' }
+  | { kind: 'undo' }
+  /** Removes damaged campaign documents (admins). */
+  | { kind: 'repair' }
+  | { kind: 'record'; entry: CampaignEntry };
 
 /** Parses the words after `campaign`; throws `bad_command` naming the word at fault. */
 export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
@@ -32,6 +37,11 @@ export function parseCampaignCommand(args: readonly string[]): CampaignCommand {
   if (first.toLowerCase() === 'undo') {
     if (rest.length > 0) throw new AppError('bad_command', 'Usage: `campaign undo` (it takes nothing else).');
     return { kind: 'undo' };
+  }
+  if (first.toLowerCase() === 'repair') {
+    if (rest.length > 0)
+      throw new AppError('bad_command', 'Usage: `campaign repair` (it takes nothing else).');
+    return { kind: 'repair' };
   }
   const channel = channelOf(first);
   if (!channel) {

@@ -208,3 +208,22 @@ export function renderCampaignModal(meta: CampaignModalMetadata & { today: strin
     blocks,
   };
 }
+
+/** The answer to `campaign repair`. */
+export function renderCampaignRepair(outcome: {
+  removed: readonly string[];
+  indexDamaged: boolean;
+}): SlackMessage {
+  if (outcome.indexDamaged) {
+    const text =
+      'The campaign updates index is damaged, so it was left as it is: without it the stored updates cannot be found. It has to be recovered by hand from the store (see the operations guide).';
+    return message(text, [section(`:warning: ${text}`)]);
+  }
+  if (outcome.removed.length === 0) {
+    const text = 'No damaged campaign records were found; nothing was removed.';
+    return message(text, [section(text)]);
+  }
+  const names = outcome.removed.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ');
+  const text = `Removed ${outcome.removed.length} damaged campaign record${outcome.removed.length === 1 ? '' : 's'}: ${names}. The updates they held are gone; the totals were folded again from the updates left.`;
+  return message(text, [section(`:white_check_mark: ${text}`)]);
+}

@@ -7,9 +7,13 @@ import { formatLocalDate, isValidTimeZone } from '../../domain/time.js';
 import { isAppError, userMessageOf } from '../../errors.js';
 import { ingestRoute, sendJson } from '../../http/routes.js';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../ids.js';
-import { lastCampaignUpdateBy, removeCampaignUpdate } from '../../services/campaign-updates.js';
+import {
+  lastCampaignUpdateBy,
+  removeCampaignUpdate,
+  repairCampaignUpdates,
+} from '../../services/campaign-updates.js';
 import type { SlackDelivery } from '../../slack/delivery.js';
-import type { Deps, EdgeContext } from '../../slack/deps.js';
+import { type Deps, type EdgeContext, requireAdmin } from '../../slack/deps.js';
 import { describeError, TRIGGER_BUDGET_MS, triggerHint } from '../../slack/errors.js';
 import { teamOf } from '../../slack/payload.js';
 import { ephemeral, reportFailure, tellUser } from '../../slack/reply.js';
@@ -20,6 +24,7 @@ import {
   type CampaignModalMetadata,
   renderCampaignModal,
   renderCampaignRecorded,
+  renderCampaignRepair,
   renderNothingToUndo,
   renderUndoConfirm,
   renderUndoDone,
@@ -143,6 +148,21 @@ export const campaignSubcommand: Subcommand = {
         return openForm(ctx);
       case 'undo':
         return offerUndo(ctx);
+      case 'repair': {
+        requireAdmin(ctx.deps.config, ctx.user);
+        await ctx.ack();
+        try {
+          const outcome = await repairCampaignUpdates(ctx.deps.store, ctx.team);
+          if (outcome.removed.length > 0)
+            ctx.deps.logger.info(
+              `Damaged campaign records of ${ctx.team} removed by ${ctx.user}: ${outcome.removed.join(', ')}.`,
+            );
+          await ctx.respond(ephemeral(renderCampaignRepair(outcome)));
+        } catch (error) {
+          await reportFailure(ctx.deps, ctx.respond, 'Could not repair the campaign records.', error);
+        }
+        return;
+      }
       case 'record':
         return recordFromCommand(ctx, command.entry);
     }

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Slack payloads are arbitrary JSON in tests
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, BLOCKS, INGEST_CAMPAIGNS_PATH, VIEWS } from '../../../src/ids.js';
 import { loadCampaignUpdates } from '../../../src/services/campaign-updates.js';
@@ -12,6 +13,7 @@ import {
   visibleText,
 } from '../../helpers/app-harness.js';
 import { assertAllSurfaces, assertResponseBody } from '../../helpers/slack-limits.js';
+import { sql } from '../../helpers/sqlite-file.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
@@ -429,5 +431,83 @@ describe('campaign tracking over signed HTTP against a fake Slack', () => {
     const last = (await updates(h)).at(-1);
     expect(last?.date).toBe('2026-11-25');
     await (await h.command('settings timezone=UTC')).reply();
+  });
+});
+
+describe('damaged campaign records', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: () => NOW, env: { ADMIN_USER_IDS: 'U_ADMIN' } });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  const file = () => join(h.dir, 'store.sqlite');
+  const docKey = (name: string) => `keyv:t:${TEAM}:doc:${name}`;
+  async function health(): Promise<any> {
+    const res = await fetch(`${h.url}/healthz`);
+    return res.json();
+  }
+
+  it('leave the readable updates on the dashboard, are named, refuse a batch, and go with campaign repair', async () => {
+    expect((await h.ingest(runJson())).status).toBe(201);
+    // Page 0: 1,000 LinkedIn updates of one sent each; page 1: one Email update.
+    const linkedin = Array.from({ length: 1000 }, () => ({
+      channel: 'linkedin',
+      sent: 1,
+      date: '2026-11-23',
+    }));
+    expect((await postCampaigns(h, linkedin)).status).toBe(201);
+    expect(visibleText(await (await h.command('campaign email sent=1,200')).reply())).toContain(
+      '*Sent*\n1,200',
+    );
+    const before = visibleText(await (await h.command('full 7d')).reply());
+    expect(before).toContain('• *LinkedIn*: 1,000 sent');
+
+    const brokenPage = JSON.stringify({ value: { kind: 'page', v: 1, at: 'lost', updates: [] } });
+    const brokenMonth = JSON.stringify({ value: { kind: 'month', v: 1, days: { '2026-11-24': 7 } } });
+    await sql(file(), 'UPDATE keyv SET value = ? WHERE key = ?', brokenPage, docKey('campaigns-page-0'));
+    await sql(
+      file(),
+      'UPDATE keyv SET value = ? WHERE key = ?',
+      brokenMonth,
+      docKey('campaigns-month-2026-11'),
+    );
+
+    const dashboard = visibleText(await (await h.command('full 7d')).reply());
+    expect(dashboard).toMatch(/• \*Email\* :trophy:: 1,200 sent/);
+    expect(dashboard).toContain('• *LinkedIn*: nothing sent in this period');
+    expect(dashboard).toContain(
+      'Damaged and left out: campaign updates page 0. Remove with `/apollo-dashboard campaign repair` (admins).',
+    );
+    expect(await health()).toMatchObject({ status: 'ok', damaged_records: 1 });
+
+    // A batch that needs the damaged month is refused, and nothing is written over it.
+    const refused = visibleText(await (await h.command('campaign email sent=5')).reply());
+    expect(refused).toContain('Could not record the campaign update; nothing was stored.');
+    expect(refused).toContain('Damaged campaign records, left as they are (nothing is written over them): ');
+    expect(refused).toContain('campaigns-month-2026-11');
+    expect(refused).toContain('/apollo-dashboard campaign repair');
+    const kept = await sql(file(), 'SELECT value FROM keyv WHERE key = ?', docKey('campaigns-month-2026-11'));
+    expect(kept).toEqual([{ value: brokenMonth }]);
+    expect((await updates(h)).length).toBe(1);
+
+    const denied = await h.command('campaign repair', { user: 'U_MARKETER' });
+    expect(visibleText(denied.ack.json)).toContain('Only the app admins');
+
+    const repaired = visibleText(await (await h.command('campaign repair')).reply());
+    expect(repaired).toContain('Removed 2 damaged campaign records');
+    expect(repaired).toContain('`campaigns-page-0`');
+    expect(repaired).toContain('`campaigns-month-2026-11`');
+    expect(await health()).toMatchObject({ status: 'ok', damaged_records: 0 });
+    expect(visibleText(await (await h.command('full 7d')).reply())).not.toContain('Damaged');
+
+    // The month was folded again from the page left (Email 1,200 on the 24th): the next batch adds to it.
+    const after = visibleText(await (await h.command('campaign email sent=5')).reply());
+    expect(after).toContain('*Sent*\n1,205');
+    expect((await updates(h)).map((u) => u.sent)).toEqual([1200, 5]);
+    const again = visibleText(await (await h.command('campaign repair')).reply());
+    expect(again).toContain('No damaged campaign records were found');
   });
 });

@@ -67,6 +67,8 @@ describe('the campaign command grammar', () => {
     expect(parseCampaignCommand([])).toEqual({ kind: 'form' });
     expect(parseCampaignCommand(['undo'])).toEqual({ kind: 'undo' });
     expect(parseCampaignCommand(['UNDO'])).toEqual({ kind: 'undo' });
+    expect(parseCampaignCommand(['repair'])).toEqual({ kind: 'repair' });
+    expect(parseCampaignCommand(['Repair'])).toEqual({ kind: 'repair' });
   });
 
   it('records an increment with pairs in any order, replied= for responded=, and thousands separators', () => {
@@ -158,6 +160,7 @@ describe('the campaign command grammar', () => {
       'bad_command: `1200` is not a `key=value` pair; use sent=, opened=, responded= (or replied=), converted= and date=.',
     ],
     [['undo', 'now'], 'bad_command: Usage: `campaign undo` (it takes nothing else).'],
+    [['repair', 'all'], 'bad_command: Usage: `campaign repair` (it takes nothing else).'],
     [
       // The domain keeps the user's words; renderCommandError escapes them once, for Slack.
       ['<!channel>'],

@@ -25,6 +25,7 @@ import {
   lastCampaignUpdateBy,
   loadCampaignUpdates,
   removeCampaignUpdate,
+  repairCampaignUpdates,
 } from '../../../src/services/campaign-updates.js';
 import { buildDashboard, storeDashboardSource } from '../../../src/services/dashboard.js';
 import { createPostgresStore } from '../../../src/store/postgres-store.js';
@@ -257,5 +258,69 @@ describe('campaign updates stored by earlier versions (one document, SQLite file
     const expected = removeUpdate({ v: 1, updates: legacy }, mine?.id ?? '', 'U2');
     expect(await removeCampaignUpdate(store, 'T1', mine?.id ?? '', 'U2')).toEqual(expected.result);
     expect(await loadCampaignUpdates(store, 'T1')).toEqual(expected.value.updates);
+  });
+});
+
+describe('damaged campaign records (SQLite file)', () => {
+  it('are left out of reads, named, and removed by the repair, which folds the rest again', async () => {
+    const target = targets[0] as Target;
+    const { store, file } = await target.open();
+    if (!file) throw new Error('a file');
+    const all = makeUpdates(2500, 5);
+    for (let at = 0; at < all.length; at += 1000)
+      await appendCampaignUpdates(store, 'T1', all.slice(at, at + 1000), range);
+    // Page 1 holds positions 1,000 … 1,999; the November month holds the default period's totals.
+    const damage = (name: string, value: unknown) =>
+      sql(
+        file,
+        'UPDATE keyv SET value = ? WHERE key = ?',
+        JSON.stringify({ value }),
+        `keyv:t:T1:doc:${name}`,
+      );
+    await damage('campaigns-page-1', { kind: 'page', v: 1, at: [1000], updates: [{ id: 'x' }] });
+    await damage('campaigns-month-2026-11', { kind: 'month', v: 1, days: 'gone' });
+    const left = [...all.slice(0, 1000), ...all.slice(2000)];
+
+    expect(await loadCampaignUpdates(store, 'T1')).toEqual(left);
+    expect(await store.listDamaged('T1')).toEqual([
+      { run_id: null, record: 'document', document: 'campaigns-page-1' },
+    ]);
+    const refused = await appendCampaignUpdates(store, 'T1', makeUpdates(1, 9), range).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toContain('campaigns-month-2026-11');
+    expect(await loadCampaignUpdates(store, 'T1')).toEqual(left);
+
+    const repair = await repairCampaignUpdates(store, 'T1');
+    expect(repair).toEqual({ removed: ['campaigns-page-1', 'campaigns-month-2026-11'], indexDamaged: false });
+    expect(await store.listDamaged('T1')).toEqual([]);
+    expect(await loadCampaignUpdates(store, 'T1')).toEqual(left);
+    // The months were folded again from the updates left: an empty batch answers their totals.
+    const { totals } = await appendCampaignUpdates(store, 'T1', [], range);
+    expect(totals).toEqual(totalsByChannel(left, range));
+    expect(totals.Email.sent).toBeGreaterThan(0);
+    // Undo still finds a person's last update (in page 2), and the next batch lands after position 2,499.
+    const last = lastUpdateBy({ v: 1, updates: left }, 'U1');
+    expect((await lastCampaignUpdateBy(store, 'T1', 'U1'))?.id).toBe(last?.id);
+    const more = makeUpdates(3, 11);
+    await appendCampaignUpdates(store, 'T1', more, range);
+    expect(await loadCampaignUpdates(store, 'T1')).toEqual([...left, ...more]);
+    expect(await repairCampaignUpdates(store, 'T1')).toEqual({ removed: [], indexDamaged: false });
+  });
+
+  it('leave a damaged index as it is, and say so', async () => {
+    const target = targets[0] as Target;
+    const { store, file } = await target.open();
+    if (!file) throw new Error('a file');
+    await appendCampaignUpdates(store, 'T1', makeUpdates(10, 1), range);
+    const broken = JSON.stringify({ value: { kind: 'index', v: 1, next: -3 } });
+    await sql(file, 'UPDATE keyv SET value = ? WHERE key = ?', broken, 'keyv:t:T1:doc:campaigns-index');
+    expect(await loadCampaignUpdates(store, 'T1')).toEqual([]);
+    expect(await store.listDamaged('T1')).toEqual([
+      { run_id: null, record: 'document', document: 'campaigns-index' },
+    ]);
+    expect(await repairCampaignUpdates(store, 'T1')).toEqual({ removed: [], indexDamaged: true });
+    expect(await sql(file, 'SELECT value FROM keyv WHERE key = ?', 'keyv:t:T1:doc:campaigns-index')).toEqual([
+      { value: broken },
+    ]);
   });
 });
