@@ -280,15 +280,20 @@ export function aggregateRun(run: Run): RunAggregate {
   return aggregate;
 }
 
+/** Adds group `g`'s figures to `into`. */
+export function addGroupStat(into: GroupStat, g: GroupStat): void {
+  into.count += g.count;
+  into.scored += g.scored;
+  into.score_sum += g.score_sum;
+  into.high_scorers += g.high_scorers;
+  into.tier_1 += g.tier_1;
+  into.qualified += g.qualified;
+}
+
 function mergeGroups(into: Record<string, GroupStat>, from: Record<string, GroupStat>): void {
   for (const [key, g] of Object.entries(from)) {
     const target = into[key] ?? emptyGroup();
-    target.count += g.count;
-    target.scored += g.scored;
-    target.score_sum += g.score_sum;
-    target.high_scorers += g.high_scorers;
-    target.tier_1 += g.tier_1;
-    target.qualified += g.qualified;
+    addGroupStat(target, g);
     into[key] = target;
   }
 }

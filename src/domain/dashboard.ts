@@ -5,6 +5,7 @@
  */
 
 import {
+  addGroupStat,
   CAMPAIGN_SLOTS,
   type CampaignSlot,
   type EndpointStat,
@@ -203,14 +204,7 @@ export function topGroups(groups: Record<string, GroupStat>, total: number): Gro
     ? { ...folded }
     : { count: 0, scored: 0, score_sum: 0, high_scorers: 0, tier_1: 0, qualified: 0 };
   const rest = entries.slice(MAX_NAMED_GROUPS);
-  for (const [, g] of rest) {
-    other.count += g.count;
-    other.scored += g.scored;
-    other.score_sum += g.score_sum;
-    other.high_scorers += g.high_scorers;
-    other.tier_1 += g.tier_1;
-    other.qualified += g.qualified;
-  }
+  for (const [, g] of rest) addGroupStat(other, g);
   const out = kept.map(([name, g]) => analyseGroup(name, g, total));
   out.push({ ...analyseGroup(OTHER_GROUPS, other, total), names: rest.length + (folded ? 1 : 0) });
   return out;
