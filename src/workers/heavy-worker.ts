@@ -4,12 +4,11 @@
  * rendering of a big period ever runs on the app's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isAppError } from '../errors.js';
 import { computeDigestFromStore, type DigestJob } from '../features/digest/index.js';
 import { buildExportFromStore, type ExportJob } from '../features/exports/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import type { WorkerReply } from './pool.js';
+import { failureReply, type WorkerReply } from './pool.js';
 
 export interface HeavyWorkerData {
   storeUrl: string;
@@ -32,22 +31,6 @@ async function run(job: HeavyJob): Promise<unknown> {
 parentPort?.on('message', (job: HeavyJob) => {
   void run(job).then(
     (value) => parentPort?.postMessage({ ok: true, value } satisfies WorkerReply<unknown>),
-    (error: unknown) =>
-      parentPort?.postMessage(
-        (isAppError(error)
-          ? {
-              ok: false,
-              error: {
-                code: error.code,
-                message: error.message,
-                problems: error.problems,
-                unlisted: error.unlisted,
-              },
-            }
-          : {
-              ok: false,
-              error: { message: error instanceof Error ? error.message : String(error) },
-            }) satisfies WorkerReply<unknown>,
-      ),
+    (error: unknown) => parentPort?.postMessage(failureReply(error)),
   );
 });

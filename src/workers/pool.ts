@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
-import { AppError, type FieldProblem } from '../errors.js';
+import { AppError, type FieldProblem, isAppError } from '../errors.js';
 
 /** What a worker posts back for one job. */
 export type WorkerReply<O> =
@@ -173,6 +173,17 @@ export function createWorkerPool<I, O>(options: PoolOptions): WorkerPool<I, O> {
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
     },
   };
+}
+
+/** What a worker posts back for a job that threw: an AppError's code and problems travel with it. */
+export function failureReply(error: unknown): WorkerReply<never> {
+  if (isAppError(error)) {
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, problems: error.problems, unlisted: error.unlisted },
+    };
+  }
+  return { ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
 }
 
 function rebuildError(error: {
